@@ -1,0 +1,33 @@
+// Bundles the CLI, the extension host code and the webview app with esbuild.
+// Entry points that do not exist yet are skipped so the build stays usable while the tree grows.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+const targets = [
+  // CLI: `node dist/cli.js ...` and the package's `swarm-raft` bin.
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', target: 'node20', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
+  // Extension host.
+  { entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'] },
+  // Worker thread used by the extension host for decoding off the main thread.
+  { entryPoints: ['src/extension/worker/decodeWorker.ts'], outfile: 'dist/decodeWorker.js', platform: 'node', target: 'node20', format: 'cjs' },
+  // Webview app (browser).
+  { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', target: 'es2022', format: 'iife' },
+];
+
+for (const t of targets) {
+  if (!existsSync(join(root, t.entryPoints[0]))) continue;
+  await build({ ...common, ...t });
+}
