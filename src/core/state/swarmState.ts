@@ -1,0 +1,180 @@
+// One opened state directory: layout, identity, keys, the WAL index and the snapshot files. Entry and
+// snapshot payloads are decrypted and decoded on demand, so opening is cheap and bounded by the index.
+import type { Message } from 'protobufjs';
+import { Messages, toU64 } from '../codec';
+import { openRecord } from '../crypto/maybeEncrypted';
+import { RaftReadError, type Fault } from '../errors';
+import { FileWindow } from '../io/fileWindow';
+import { readNodeIdentity, type NodeIdentity } from '../keys/certificate';
+import { buildKeyRing, type KeyRing } from '../keys/keyRing';
+import { listSnapshotFiles, newestValidSnapshot, type SnapshotFile } from '../snap/snapshotFile';
+import { EntryType, readEntryData } from '../wal/segment';
+import { readWalDirectory, type WalEntry, type WalLog } from '../wal/walLog';
+import { fileExists, layoutOf, type StateLayout } from './layout';
+
+export interface OpenOptions {
+  unlockKey?: string;
+  /** Older copies of swarm-node.key whose data keys open entries written before a rotation. */
+  keyFiles?: string[];
+  /** Use this node key instead of certificates/swarm-node.key (e.g. when the copy lacks certificates). */
+  nodeKeyFile?: string;
+}
+
+export interface RaftMemberInfo {
+  raftId: bigint;
+  nodeId: string;
+  addr: string;
+}
+
+export interface ConfChangeInfo {
+  id: bigint;
+  type: number;
+  nodeId: bigint;
+  member?: RaftMemberInfo;
+}
+
+/** Why a payload could not be shown; `earlier-key` = covered by a snapshot and sealed with a retired key. */
+export type PayloadProblem = 'locked' | 'earlier-key' | 'undecryptable' | 'corrupt';
+
+export type DecodedEntry =
+  | { entry: WalEntry; ok: true; keyLabel?: string; kind: 'normal'; request: Message; plain: Uint8Array }
+  | { entry: WalEntry; ok: true; keyLabel?: string; kind: 'confChange'; confChange: ConfChangeInfo; plain: Uint8Array }
+  | { entry: WalEntry; ok: false; problem: PayloadProblem; message: string };
+
+export type DecodedSnapshot =
+  | { file: SnapshotFile; ok: true; snapshot: Message; keyLabel?: string }
+  | { file: SnapshotFile; ok: false; problem: PayloadProblem; message: string };
+
+export class SwarmState {
+  readonly identity: NodeIdentity;
+  readonly keyRing: KeyRing;
+  readonly wal: WalLog;
+  readonly snapshotFiles: SnapshotFile[];
+  readonly faults: Fault[];
+  private readonly files = new Map<string, FileWindow>();
+
+  private constructor(readonly layout: StateLayout, options: OpenOptions) {
+    this.identity = fileExists(layout.nodeCertFile) ? safeIdentity(layout.nodeCertFile) : {};
+    this.keyRing = layout.encrypted
+      ? buildKeyRing({ nodeKeyFile: options.nodeKeyFile ?? layout.nodeKeyFile, unlockKey: options.unlockKey, extraKeyFiles: options.keyFiles })
+      : { keys: [], status: { state: 'not-encrypted' }, faults: [] };
+    this.wal = readWalDirectory(layout.walDir);
+    this.snapshotFiles = listSnapshotFiles(layout.snapDir);
+    this.faults = [
+      ...this.keyRing.faults,
+      ...this.wal.faults,
+      ...this.snapshotFiles.flatMap((s) => (s.fault ? [s.fault] : [])),
+    ];
+  }
+
+  static open(stateDir: string, options: OpenOptions = {}): SwarmState {
+    const layout = layoutOf(stateDir);
+    if (!layout) {
+      throw new RaftReadError(`no raft/wal-v3-encrypted, raft/wal-v3 or raft/wal directory: not a swarm state directory (point at the folder that holds raft/ and certificates/)`, stateDir, 0);
+    }
+    return new SwarmState(layout, options);
+  }
+
+  /** The snapshot the reference tool loads: the newest that reads and passes its CRC. */
+  get newestSnapshot(): SnapshotFile | undefined {
+    return newestValidSnapshot(this.snapshotFiles);
+  }
+
+  get canDecrypt(): boolean {
+    return !this.layout.encrypted || this.keyRing.keys.length > 0;
+  }
+
+  /** Entries as the reference lists them: the effective log above the snapshot's index. */
+  entriesAfter(snapshot: SnapshotFile | undefined = this.newestSnapshot): WalEntry[] {
+    const from = snapshot?.snapshot?.index ?? 0n;
+    return this.wal.effective.filter((e) => e.index > from);
+  }
+
+  decodeEntry(entry: WalEntry): DecodedEntry {
+    let data: Uint8Array;
+    try {
+      data = readEntryData(this.file(entry.file), entry);
+    } catch (e) {
+      return { entry, ok: false, problem: 'corrupt', message: `${entry.file}:${entry.offset}: entry record does not decode (${(e as Error).message})` };
+    }
+    const opened = this.unseal(data, entry.index);
+    if (!opened.ok) return { entry, ...opened, message: `${entry.file}:${entry.offset}: ${opened.message}` };
+    try {
+      if (entry.type === EntryType.ConfChange) {
+        return { entry, ok: true, keyLabel: opened.keyLabel, kind: 'confChange', confChange: decodeConfChange(opened.plain), plain: opened.plain };
+      }
+      const request = Messages.internalRaftRequest.decode(opened.plain);
+      return { entry, ok: true, keyLabel: opened.keyLabel, kind: 'normal', request, plain: opened.plain };
+    } catch (e) {
+      return { entry, ok: false, problem: 'corrupt', message: `${entry.file}:${entry.offset}: decrypted entry ${entry.index} does not decode (${(e as Error).message})` };
+    }
+  }
+
+  decodeSnapshot(file: SnapshotFile): DecodedSnapshot {
+    if (!file.snapshot) return { file, ok: false, problem: 'corrupt', message: file.fault ? `${file.fault.file}:${file.fault.offset}: ${file.fault.message}` : 'unreadable snapshot' };
+    const opened = this.unseal(file.snapshot.data, undefined);
+    if (!opened.ok) return { file, ...opened, message: `${file.path}: ${opened.message}` };
+    try {
+      return { file, ok: true, snapshot: Messages.swarmSnapshot.decode(opened.plain), keyLabel: opened.keyLabel };
+    } catch (e) {
+      return { file, ok: false, problem: 'corrupt', message: `${file.path}: decrypted snapshot does not decode (${(e as Error).message})` };
+    }
+  }
+
+  /** Decrypts a MaybeEncryptedRecord (or passes plaintext through for unencrypted layouts). */
+  private unseal(data: Uint8Array, index: bigint | undefined):
+    | { ok: true; plain: Uint8Array; keyLabel?: string }
+    | { ok: false; problem: PayloadProblem; message: string } {
+    if (!this.layout.encrypted) return { ok: true, plain: data };
+    if (this.keyRing.keys.length === 0) {
+      return { ok: false, problem: 'locked', message: 'encrypted; the data keys are not available (locked swarm without its unlock key, or no node key)' };
+    }
+    const result = openRecord(data, this.keyRing.keys.map((k) => k.key));
+    if (result.ok) return { ok: true, plain: result.plain, keyLabel: result.keyIndex >= 0 ? this.keyRing.keys[result.keyIndex].label : undefined };
+    if (result.reason !== 'no-key') return { ok: false, problem: 'corrupt', message: result.message };
+    const covered = index !== undefined && this.snapshotFiles.some((s) => s.snapshot && index <= s.snapshot.index);
+    return covered
+      ? { ok: false, problem: 'earlier-key', message: 'encrypted with an earlier data key (covered by a snapshot; add an older copy of swarm-node.key to read it)' }
+      : { ok: false, problem: 'undecryptable', message: result.message };
+  }
+
+  private file(path: string): FileWindow {
+    let f = this.files.get(path);
+    if (!f) {
+      f = new FileWindow(path);
+      this.files.set(path, f);
+    }
+    return f;
+  }
+
+  close(): void {
+    for (const f of this.files.values()) f.close();
+    this.files.clear();
+  }
+}
+
+export function decodeRaftMember(bytes: Uint8Array): RaftMemberInfo {
+  const m = Messages.raftMember.decode(bytes) as never as { raft_id?: never; node_id?: string; addr?: string };
+  return { raftId: toU64(m.raft_id), nodeId: m.node_id ?? '', addr: m.addr ?? '' };
+}
+
+function decodeConfChange(bytes: Uint8Array): ConfChangeInfo {
+  const c = Messages.raftConfChange.decode(bytes) as never as { ID?: never; Type?: number; NodeID?: never; Context?: Uint8Array };
+  const info: ConfChangeInfo = { id: toU64(c.ID), type: c.Type ?? 0, nodeId: toU64(c.NodeID) };
+  if (c.Context && c.Context.length) {
+    try {
+      info.member = decodeRaftMember(c.Context);
+    } catch {
+      // Context is optional and not always a RaftMember; the change itself is still shown.
+    }
+  }
+  return info;
+}
+
+function safeIdentity(certFile: string): NodeIdentity {
+  try {
+    return readNodeIdentity(certFile);
+  } catch {
+    return {};
+  }
+}

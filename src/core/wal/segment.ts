@@ -1,0 +1,196 @@
+// Scans one WAL segment: frames -> records -> CRC chain -> plaintext headers. Keeps offsets, not data,
+// so an index of many 64 MB segments stays small; entry payloads are re-read on demand (readEntryData).
+import { crc32c } from '../crypto/crc32c';
+import type { Fault } from '../errors';
+import type { FileWindow } from '../io/fileWindow';
+import { Messages, toU64 } from '../codec';
+import { coversZeroSector, readFrame, type Frame } from './framing';
+import { decodeWalRecord, RecordType, type WalRecord } from './records';
+
+export enum EntryType {
+  Normal = 0,
+  ConfChange = 1,
+}
+
+/** Where an entry's record sits, and its plaintext header. */
+export interface EntryRef {
+  index: bigint;
+  term: bigint;
+  type: number;
+  file: string;
+  /** Offset of the frame (length word) in `file`. */
+  offset: number;
+  recordLength: number;
+  /** Size of the (encrypted) entry data. */
+  dataLength: number;
+  /** False when the record's CRC did not match the chain: the entry is listed but flagged. */
+  crcOk: boolean;
+}
+
+export interface HardState {
+  term: bigint;
+  vote: bigint;
+  commit: bigint;
+  file: string;
+  offset: number;
+}
+
+export interface WalSnapshotMark {
+  index: bigint;
+  term: bigint;
+  file: string;
+  offset: number;
+}
+
+export interface SegmentScan {
+  file: string;
+  size: number;
+  /** Offset just past the last readable frame. */
+  end: number;
+  /** Why scanning stopped: the zero-filled preallocated tail, the end of file, or a fault. */
+  stop: 'zero-length' | 'eof' | 'fault';
+  /** The running CRC carried in from the previous segment (the segment's crc record). */
+  startCrc?: number;
+  /** The running CRC after the last record. */
+  endCrc: number;
+  records: number;
+  entries: EntryRef[];
+  hardStates: HardState[];
+  snapshots: WalSnapshotMark[];
+  /** Plaintext metadata record data (a SwarmKit RaftMember). */
+  metadata?: Uint8Array;
+  faults: Fault[];
+}
+
+export interface ScanOptions {
+  /** The newest segment: a bad frame there may be a torn write (a warning, not an error). */
+  isLast: boolean;
+}
+
+export function scanSegment(file: FileWindow, displayName: string, options: ScanOptions): SegmentScan {
+  const scan: SegmentScan = {
+    file: displayName, size: file.size, end: 0, stop: 'eof', endCrc: 0, records: 0,
+    entries: [], hardStates: [], snapshots: [], faults: [],
+  };
+  const fault = (offset: number, message: string, severity: Fault['severity'] = 'error') =>
+    scan.faults.push({ file: displayName, offset, message, severity });
+
+  let running = 0;
+  let offset = 0;
+  for (;;) {
+    const result = readFrame(file, offset);
+    if (result.kind === 'end') {
+      scan.stop = result.reason;
+      break;
+    }
+    if (result.kind === 'bad') {
+      const torn = options.isLast;
+      fault(result.offset, torn ? `torn write at the end of the log: ${result.message}` : result.message, torn ? 'warning' : 'error');
+      scan.stop = 'fault';
+      break;
+    }
+    const frame = result.frame;
+    let record: WalRecord;
+    try {
+      record = decodeWalRecord(file.read(frame.dataOffset, frame.recordLength));
+    } catch (e) {
+      if (tornFrame(file, frame, options)) {
+        fault(frame.offset, 'torn write at the end of the log: the record covers an all-zero sector', 'warning');
+        scan.stop = 'fault';
+        break;
+      }
+      fault(frame.offset, `record is not a valid walpb.Record (${(e as Error).message}); skipped`);
+      offset = frame.end;
+      continue;
+    }
+    scan.records++;
+    let crcOk = true;
+    if (record.type === RecordType.Crc) {
+      // Carries the previous segment's final value; a non-first crc record must match the chain.
+      if (scan.records > 1 && running !== 0 && record.crc !== running) {
+        fault(frame.offset, `crc record ${hex(record.crc)} does not match the running CRC ${hex(running)}`);
+      }
+      if (scan.startCrc === undefined) scan.startCrc = record.crc;
+      running = record.crc;
+    } else {
+      const computed = crc32c(running, record.data);
+      if (computed !== record.crc) {
+        if (tornFrame(file, frame, options)) {
+          fault(frame.offset, 'torn write at the end of the log: the record covers an all-zero sector', 'warning');
+          scan.stop = 'fault';
+          break;
+        }
+        crcOk = false;
+        fault(frame.offset, `CRC mismatch: record says ${hex(record.crc)}, data gives ${hex(computed)}; the record is shown but may be corrupt`);
+        running = record.crc; // resynchronise with the writer's chain so one bad record flags only itself
+      } else {
+        running = computed;
+      }
+    }
+    try {
+      addRecord(scan, record, frame, displayName, crcOk);
+    } catch (e) {
+      fault(frame.offset, `${recordTypeLabel(record.type)} record data does not decode (${(e as Error).message})`);
+    }
+    offset = frame.end;
+    scan.end = frame.end;
+  }
+  scan.endCrc = running;
+  return scan;
+}
+
+function addRecord(scan: SegmentScan, record: WalRecord, frame: Frame, file: string, crcOk: boolean): void {
+  switch (record.type) {
+    case RecordType.Entry: {
+      const e = Messages.raftEntry.decode(record.data) as unknown as RawEntry;
+      scan.entries.push({
+        index: toU64(e.Index), term: toU64(e.Term), type: e.Type ?? 0, file, offset: frame.offset,
+        recordLength: frame.recordLength, dataLength: e.Data?.length ?? 0, crcOk,
+      });
+      break;
+    }
+    case RecordType.HardState: {
+      const h = Messages.raftHardState.decode(record.data) as unknown as { term?: never; vote?: never; commit?: never };
+      scan.hardStates.push({ term: toU64(h.term), vote: toU64(h.vote), commit: toU64(h.commit), file, offset: frame.offset });
+      break;
+    }
+    case RecordType.Snapshot: {
+      const s = Messages.walSnapshot.decode(record.data) as unknown as { index?: never; term?: never };
+      scan.snapshots.push({ index: toU64(s.index), term: toU64(s.term), file, offset: frame.offset });
+      break;
+    }
+    case RecordType.Metadata:
+      scan.metadata ??= Uint8Array.from(record.data);
+      break;
+    case RecordType.Crc:
+      break;
+    default:
+      scan.faults.push({ file, offset: frame.offset, message: `unknown record type ${record.type}; skipped`, severity: 'warning' });
+  }
+}
+
+interface RawEntry {
+  Term?: never;
+  Index?: never;
+  Type?: number;
+  Data?: Uint8Array;
+}
+
+/** Reads an entry's record again and returns its (still encrypted) data. */
+export function readEntryData(file: FileWindow, ref: Pick<EntryRef, 'offset' | 'recordLength'>): Uint8Array {
+  const record = decodeWalRecord(file.read(ref.offset + 8, ref.recordLength));
+  const e = Messages.raftEntry.decode(record.data) as unknown as RawEntry;
+  return e.Data ? Uint8Array.from(e.Data) : new Uint8Array(0);
+}
+
+function tornFrame(file: FileWindow, frame: Frame, options: ScanOptions): boolean {
+  return options.isLast && coversZeroSector(file, frame);
+}
+
+function recordTypeLabel(type: number): string {
+  return RecordType[type] ?? `type ${type}`;
+}
+
+function hex(n: number): string {
+  return '0x' + n.toString(16).padStart(8, '0');
+}

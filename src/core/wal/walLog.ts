@@ -1,0 +1,95 @@
+// Log semantics over all segments of a WAL directory: sequence order, gaps, the effective log (a later
+// entry at an existing index replaces it and drops everything after it) and the commit point.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Fault } from '../errors';
+import { withFile } from '../io/fileWindow';
+import { parseSegmentName, type SegmentName } from './segmentName';
+import { scanSegment, type EntryRef, type HardState, type SegmentScan, type WalSnapshotMark } from './segment';
+
+export interface SegmentInfo extends SegmentName {
+  path: string;
+  name: string;
+  scan: SegmentScan;
+}
+
+export interface WalEntry extends EntryRef {
+  /** Position in the raw record stream (0-based, over all segments). */
+  seq: number;
+  /** True when a later entry at the same or an earlier index replaced this one. */
+  overwritten: boolean;
+  /** True when the entry is in the effective log but above the hard state's commit index. */
+  uncommitted: boolean;
+}
+
+export interface WalLog {
+  dir: string;
+  segments: SegmentInfo[];
+  /** Files in the directory that are not segments (preallocated .tmp, .broken, ...), with why they were skipped. */
+  ignored: { name: string; reason: string }[];
+  /** Every entry record in file order, overwritten ones included. */
+  raw: WalEntry[];
+  /** The log as raft sees it: ascending indexes, overwritten entries removed. */
+  effective: WalEntry[];
+  hardState?: HardState;
+  snapshots: WalSnapshotMark[];
+  /** Plaintext metadata of the first segment (a SwarmKit RaftMember). */
+  metadata?: Uint8Array;
+  faults: Fault[];
+}
+
+export function listSegments(dir: string): { segments: { path: string; name: string; parsed: SegmentName }[]; ignored: WalLog['ignored'] } {
+  const segments: { path: string; name: string; parsed: SegmentName }[] = [];
+  const ignored: WalLog['ignored'] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const parsed = parseSegmentName(name);
+    if (parsed) segments.push({ path: join(dir, name), name, parsed });
+    else if (name.endsWith('.tmp')) ignored.push({ name, reason: 'preallocated future segment' });
+    else if (name.endsWith('.broken')) ignored.push({ name, reason: 'left by a repair tool' });
+    else ignored.push({ name, reason: 'not a WAL segment name' });
+  }
+  return { segments, ignored };
+}
+
+export function readWalDirectory(dir: string): WalLog {
+  const { segments: found, ignored } = listSegments(dir);
+  const log: WalLog = { dir, segments: [], ignored, raw: [], effective: [], snapshots: [], faults: [] };
+  found.forEach((seg, i) => {
+    const previous = found[i - 1];
+    if (previous && seg.parsed.sequence !== previous.parsed.sequence + 1n) {
+      log.faults.push({ file: seg.path, offset: 0, severity: 'error',
+        message: `segment sequence gap: ${previous.name} is followed by ${seg.name} (a segment is missing; entries between may be lost)` });
+    }
+    const scan = withFile(seg.path, (f) => scanSegment(f, seg.path, { isLast: i === found.length - 1 }));
+    log.segments.push({ ...seg.parsed, path: seg.path, name: seg.name, scan });
+    log.faults.push(...scan.faults);
+    log.snapshots.push(...scan.snapshots);
+    if (scan.hardStates.length) log.hardState = scan.hardStates[scan.hardStates.length - 1];
+    log.metadata ??= scan.metadata;
+    for (const e of scan.entries) log.raw.push({ ...e, seq: log.raw.length, overwritten: false, uncommitted: false });
+  });
+  log.effective = effectiveLog(log.raw, log.faults);
+  const commit = log.hardState?.commit;
+  if (commit !== undefined) for (const e of log.effective) e.uncommitted = e.index > commit;
+  return log;
+}
+
+/** Applies raft's overwrite rule; marks replaced entries in `raw`. */
+export function effectiveLog(raw: WalEntry[], faults: Fault[]): WalEntry[] {
+  const out: WalEntry[] = [];
+  for (const e of raw) {
+    if (out.length > 0) {
+      const first = out[0].index;
+      const last = out[out.length - 1].index;
+      if (e.index <= last) {
+        const keep = e.index < first ? 0 : Number(e.index - first);
+        for (const dropped of out.splice(keep)) dropped.overwritten = true;
+      } else if (e.index > last + 1n) {
+        faults.push({ file: e.file, offset: e.offset, severity: 'warning',
+          message: `index gap: entry ${e.index} follows entry ${last} (entries ${last + 1n}..${e.index - 1n} are missing)` });
+      }
+    }
+    out.push(e);
+  }
+  return out;
+}
