@@ -1,0 +1,84 @@
+// Go's spellings of the values the reference prints: quoted strings/bytes as golang/protobuf's text
+// writer escapes them, floats as fmt's %v, and os.FileMode's String().
+
+const ESCAPES: readonly string[] = Array.from({ length: 256 }, (_, b) => {
+  switch (b) {
+    case 0x0a: return '\\n';
+    case 0x0d: return '\\r';
+    case 0x09: return '\\t';
+    case 0x22: return '\\"';
+    case 0x5c: return '\\\\';
+    default:
+      // Byte by byte, so multi-byte UTF-8 comes out as octal escapes too.
+      return b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '\\' + b.toString(8).padStart(3, '0');
+  }
+});
+
+const utf8 = new TextEncoder();
+
+/** `"..."` with the text format's escapes, over the raw bytes. */
+export function quoteBytes(bytes: Uint8Array): string {
+  let out = '"';
+  for (let i = 0; i < bytes.length; i++) out += ESCAPES[bytes[i]];
+  return out + '"';
+}
+
+/** A string field: Go keeps strings as UTF-8 bytes and escapes them one by one. */
+export function quoteString(s: string): string {
+  return quoteBytes(utf8.encode(s));
+}
+
+/**
+ * A float as Go's fmt %v prints it: strconv 'g' with the shortest digits that round-trip at the
+ * value's own width (float32 or float64), e.g. 0.25, 1e-05, 1e+06, 1.234567e+06; non-finite values
+ * use golang/protobuf's text spellings (inf, -inf, nan).
+ */
+export function formatGoFloat(value: number, bits: 32 | 64): string {
+  if (Number.isNaN(value)) return 'nan';
+  if (value === Infinity) return 'inf';
+  if (value === -Infinity) return '-inf';
+  if (value === 0) return Object.is(value, -0) ? '-0' : '0';
+  const sign = value < 0 ? '-' : '';
+  const { digits, exponent } = shortestDigits(Math.abs(value), bits);
+  // strconv: %e when exp < -4 || exp >= eprec, and eprec is 6 when the precision is "shortest".
+  if (exponent < -4 || exponent >= 6) {
+    const mantissa = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    const e = Math.abs(exponent).toString().padStart(2, '0');
+    return `${sign}${mantissa}e${exponent < 0 ? '-' : '+'}${e}`;
+  }
+  const pointAt = exponent + 1; // digits before the decimal point
+  if (pointAt <= 0) return `${sign}0.${'0'.repeat(-pointAt)}${digits}`;
+  if (pointAt >= digits.length) return sign + digits + '0'.repeat(pointAt - digits.length);
+  return `${sign}${digits.slice(0, pointAt)}.${digits.slice(pointAt)}`;
+}
+
+/** Shortest decimal digits (no trailing zeros) and base-10 exponent of the first digit. */
+function shortestDigits(abs: number, bits: 32 | 64): { digits: string; exponent: number } {
+  let text = abs.toExponential(); // shortest round-trip for a double
+  if (bits === 32) {
+    // A float32 needs at most 9 significant digits; take the fewest that map back to the same float32.
+    for (let precision = 1; precision <= 9; precision++) {
+      const candidate = abs.toExponential(precision - 1);
+      if (Math.fround(Number(candidate)) === abs) {
+        text = candidate;
+        break;
+      }
+    }
+  }
+  const [mantissa, exp] = text.split('e');
+  const digits = mantissa.replace('.', '').replace(/0+$/, '') || '0';
+  return { digits, exponent: Number(exp) };
+}
+
+/** os.FileMode.String(): type/permission letters, e.g. 0o444 -> "-r--r--r--", dir|0o755 -> "drwxr-xr-x". */
+export function formatGoFileMode(mode: number): string {
+  const typeLetters = 'dalTLDpSugct?'; // bits 31, 30, ... in this order
+  let out = '';
+  for (let i = 0; i < typeLetters.length; i++) {
+    if ((mode >>> (31 - i)) & 1) out += typeLetters[i];
+  }
+  if (out === '') out = '-';
+  const rwx = 'rwxrwxrwx';
+  for (let i = 0; i < 9; i++) out += (mode >>> (8 - i)) & 1 ? rwx[i] : '-';
+  return out;
+}
