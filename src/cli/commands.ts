@@ -1,0 +1,78 @@
+// The CLI's commands. Each opens the state directory read-only, streams its output and reports faults.
+import { Command, InvalidArgumentError } from 'commander';
+import { dumpObjectText } from '../core/report/dumpObject';
+import { dumpSnapshotText } from '../core/report/dumpSnapshot';
+import { dumpWalText } from '../core/report/dumpWal';
+import { dumpWalJson } from '../core/report/dumpWalJson';
+import type { CommandContext } from './main';
+
+type ContextFactory = (cmd: Command) => CommandContext;
+
+export function registerCommands(program: Command, context: ContextFactory): void {
+  program
+    .command('dump-wal')
+    .description('print the WAL entries after the newest snapshot (as swarm-rafttool), or all of them with --all')
+    .option('--start <n>', 'first entry index to print (inclusive, 0 = from the start)', parseIndex, 0n)
+    .option('--end <n>', 'last entry index to print (inclusive, 0 = to the end)', parseIndex, 0n)
+    .option('--redact', 'hide secret and config data, env variables, registry auth and key material')
+    .option('--all', 'also print the entries at or below the snapshot (the reference skips them)')
+    .option('--format <format>', 'text (the reference format) or json (one object per line)', parseFormat, 'text')
+    .action((opts: { start: bigint; end: bigint; redact?: boolean; all?: boolean; format: string }, cmd: Command) => {
+      const ctx = context(cmd);
+      const state = ctx.openState();
+      try {
+        const dump = opts.format === 'json' ? dumpWalJson : dumpWalText;
+        for (const chunk of dump(state, { start: opts.start, end: opts.end, redact: opts.redact, all: opts.all }, ctx.faults)) ctx.out.write(chunk);
+      } finally {
+        state.close();
+      }
+      ctx.finish();
+    });
+
+  program
+    .command('dump-snapshot')
+    .description('print the newest valid snapshot (or the one named with --snapshot)')
+    .option('--redact', 'hide secret and config data, env variables, registry auth and key material')
+    .option('--snapshot <name>', 'snapshot file name to read instead of the newest valid one')
+    .action((opts: { redact?: boolean; snapshot?: string }, cmd: Command) => {
+      const ctx = context(cmd);
+      const state = ctx.openState();
+      try {
+        ctx.out.write(dumpSnapshotText(state, opts));
+      } finally {
+        state.close();
+      }
+      ctx.finish();
+    });
+
+  program
+    .command('dump-object')
+    .description('replay the snapshot and the WAL through the store rules and print objects of one type')
+    .argument('<type>', 'node, service, task, network, cluster, secret, config, resource, extension or volume')
+    .option('--id <id>', 'look up the object by id')
+    .option('--name <name>', 'look up objects by name (case-insensitive)')
+    .option('--at <index>', 'state at this entry index (time travel) instead of the end of the log', parseIndex)
+    .option('--snapshot <name>', 'start from this snapshot file instead of the newest valid one')
+    .action((type: string, opts: { id?: string; name?: string; at?: bigint; snapshot?: string }, cmd: Command) => {
+      const ctx = context(cmd);
+      const state = ctx.openState();
+      try {
+        ctx.out.write(dumpObjectText(state, { type, ...opts }));
+      } finally {
+        state.close();
+      }
+      ctx.finish();
+    });
+}
+
+function parseIndex(value: string): bigint {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a non-negative whole number');
+  const n = BigInt(value);
+  if (n >= 1n << 64n) throw new InvalidArgumentError('larger than a uint64');
+  return n;
+}
+
+function parseFormat(value: string): string {
+  if (value !== 'text' && value !== 'json') throw new InvalidArgumentError('expected text or json');
+  return value;
+}

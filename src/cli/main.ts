@@ -1,0 +1,110 @@
+// swarm-raft: read a Swarm manager's Raft state, as swarm-rafttool does, and correctly where it fails.
+// Global flags may come before or after the command. Exit codes (also in the README):
+//   0 success (warnings may be printed on stderr), 1 error (nothing or not all could be done),
+//   2 usage error, 3 output printed but some data was unreadable (each fault on stderr with file:offset).
+import { Command, CommanderError, Option } from 'commander';
+import { RaftReadError, type Fault } from '../core/errors';
+import { SwarmState } from '../core/state/swarmState';
+import { Output, reportFaults } from './output';
+import { resolveUnlockKey } from './unlockKeySource';
+import { registerCommands } from './commands';
+
+export const EXIT = { ok: 0, error: 1, usage: 2, partial: 3 } as const;
+
+export interface GlobalOptions {
+  stateDir: string;
+  unlockKey?: string;
+  unlockKeyFile?: string;
+  keyFile: string[];
+  nodeKey?: string;
+}
+
+export interface CommandContext {
+  out: Output;
+  faults: Fault[];
+  /** Flushes output, prints faults and sets the exit code (3 when any fault lost data). */
+  finish(): void;
+  /** Opens the state directory with the global options; fails (exit 1) when the data keys cannot be opened. */
+  openState(needKeys?: boolean): SwarmState;
+}
+
+export function buildProgram(result: { code: number } = { code: EXIT.ok }): Command {
+  const program = new Command('swarm-raft')
+    .description("Read a Docker Swarm manager's Raft WAL and snapshots (read-only).")
+    .option('-d, --state-dir <dir>', 'swarm state directory (the folder holding raft/ and certificates/)', './swarmkitstate')
+    .option('--unlock-key <key>', 'unlock key (SWMKEY-1-...) of an autolocked swarm; prefer --unlock-key-file or SWARM_UNLOCK_KEY')
+    .option('--unlock-key-file <file>', 'read the unlock key from a file')
+    .addOption(new Option('--key-file <file>', 'older copy of swarm-node.key whose data keys open entries written before a rotation (repeatable)').argParser(collect).default([]))
+    .option('--node-key <file>', 'use this swarm-node.key instead of certificates/swarm-node.key')
+    .showHelpAfterError(false)
+    .exitOverride();
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(`Error: ${s.replace(/^error: /, '')}`) });
+  registerCommands(program, (cmd) => makeContext(cmd, result));
+  return program;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function makeContext(cmd: Command, result: { code: number }): CommandContext {
+  const g = cmd.optsWithGlobals() as GlobalOptions;
+  const faults: Fault[] = [];
+  const out = new Output();
+  return {
+    out,
+    faults,
+    finish() {
+      out.flush();
+      reportFaults(faults);
+      result.code = faults.some((f) => f.severity === 'error') ? EXIT.partial : EXIT.ok;
+    },
+    openState(needKeys = true) {
+      const state = SwarmState.open(g.stateDir, {
+        unlockKey: resolveUnlockKey({ unlockKey: g.unlockKey, unlockKeyFile: g.unlockKeyFile }),
+        keyFiles: g.keyFile,
+        nodeKeyFile: g.nodeKey,
+      });
+      const status = state.keyRing.status;
+      if (needKeys && status.state !== 'open' && status.state !== 'not-encrypted') {
+        state.close();
+        const why = status.state === 'locked'
+          ? `the swarm is autolocked: give its unlock key with --unlock-key-file FILE, SWARM_UNLOCK_KEY or --unlock-key`
+          : status.message;
+        throw new RaftReadError(why);
+      }
+      faults.push(...state.faults);
+      return state;
+    },
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const result = { code: EXIT.ok as number };
+  const program = buildProgram(result);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return result.code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    process.stderr.write(`Error: ${oneLine((e as Error).message)}\n`);
+    return EXIT.error;
+  }
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ');
+}
+
+if (require.main === module) {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(EXIT.ok); // e.g. `| head`: the reader has what it wanted
+    throw e;
+  });
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

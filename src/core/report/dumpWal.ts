@@ -1,0 +1,62 @@
+// The reference's dump-wal text, produced as a stream of chunks (one per entry) so large logs export
+// without building one huge string. Entries that cannot be decrypted print their header and the reason,
+// instead of aborting the whole dump as the reference does.
+import type { Fault } from '../errors';
+import type { DecodedEntry, SwarmState } from '../state/swarmState';
+import { formatMessage } from '../text/protoText';
+import { redactRequest } from '../text/redact';
+import type { WalEntry } from '../wal/walLog';
+import { confChangeTypeName, entryTypeName, hexId } from './names';
+
+export interface EntrySelection {
+  /** Inclusive bounds on the entry index; 0 = open, as in the reference. */
+  start?: bigint;
+  end?: bigint;
+  /** Also list the entries at or below the snapshot (the reference skips them). */
+  all?: boolean;
+}
+
+export interface DumpOptions extends EntrySelection {
+  redact?: boolean;
+}
+
+export function selectEntries(state: SwarmState, sel: EntrySelection): WalEntry[] {
+  const entries = sel.all ? state.wal.effective : state.entriesAfter();
+  const start = sel.start ?? 0n;
+  const end = sel.end ?? 0n;
+  return entries.filter((e) => (start === 0n || e.index >= start) && (end === 0n || e.index <= end));
+}
+
+export function entryHeader(e: WalEntry): string {
+  return `Entry Index=${e.index}, Term=${e.term}, Type=${entryTypeName(e.type)}:\n`;
+}
+
+/** The text of one decoded entry, header included, as dump-wal prints it. */
+export function entryText(decoded: DecodedEntry, redact: boolean): string {
+  const header = entryHeader(decoded.entry);
+  if (!decoded.ok) {
+    const note = decoded.problem === 'earlier-key' ? '(encrypted with an earlier data key)' : `(${decoded.message})`;
+    return `${header}${note}\n\n`;
+  }
+  if (decoded.kind === 'confChange') {
+    return `${header}Conf change type: ${confChangeTypeName(decoded.confChange.type)}\nNode ID: ${hexId(decoded.confChange.nodeId)}\n\n`;
+  }
+  const request = redact ? redactRequest(decoded.request) : decoded.request;
+  return `${header}${formatMessage(request)}\n`;
+}
+
+/** Yields dump-wal's output entry by entry; problems go to `faults` (for stderr), not into the text. */
+export function* dumpWalText(state: SwarmState, options: DumpOptions, faults: Fault[]): Generator<string> {
+  for (const entry of selectEntries(state, options)) {
+    const decoded = state.decodeEntry(entry);
+    if (!decoded.ok) {
+      faults.push({ file: entry.file, offset: entry.offset, severity: decoded.problem === 'earlier-key' ? 'warning' : 'error', message: `entry ${entry.index}: ${stripPlace(decoded.message)}` });
+    }
+    yield entryText(decoded, options.redact ?? false);
+  }
+}
+
+/** Messages from the state already start with "file:offset: "; faults carry the place separately. */
+export function stripPlace(message: string): string {
+  return message.replace(/^[^\n]*?:\d+: /, '');
+}

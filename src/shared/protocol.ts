@@ -1,0 +1,124 @@
+// Messages between the extension host and the webviews: one discriminated union per direction.
+// Requests that expect a reply carry a `requestId` echoed by the reply. Every 64-bit value travels as a
+// decimal string (JSON has no exact uint64), and secret/config data never travels until revealed.
+
+export type EntryStatus = 'ok' | 'locked' | 'earlier-key' | 'undecryptable' | 'corrupt';
+export type ActionName = 'UNKNOWN' | 'CREATE' | 'UPDATE' | 'REMOVE';
+
+export interface ActionRow {
+  action: ActionName;
+  kind: string;
+  id: string;
+  name: string;
+}
+
+/** One line of the entry table. */
+export interface EntryRow {
+  /** Position in the raw record stream: the stable key of an entry (indexes can repeat when overwritten). */
+  seq: number;
+  index: string;
+  term: string;
+  type: 'EntryNormal' | 'EntryConfChange' | string;
+  status: EntryStatus;
+  /** e.g. "CREATE secret passwd", "AddNode 1a2b (127.0.0.1:2377)", or the reason it is unreadable. */
+  summary: string;
+  actions: ActionRow[];
+  /** Encrypted size of the entry data in bytes. */
+  size: number;
+  uncommitted: boolean;
+  overwritten: boolean;
+  crcOk: boolean;
+}
+
+export interface FaultView {
+  file: string;
+  offset: number;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+export interface CountRow {
+  label: string;
+  count: number;
+}
+
+export interface OverviewModel {
+  fileName: string;
+  filePath: string;
+  fileKind: 'wal' | 'snap';
+  fileSize: number;
+  stateDir: string;
+  clusterId?: string;
+  nodeId?: string;
+  keyState: 'open' | 'locked' | 'wrong-key' | 'invalid-key' | 'no-key-file' | 'not-encrypted';
+  keyMessage?: string;
+  segments: { name: string; size: number; entries: number; end: number }[];
+  snapshots: { name: string; index: string; term: string; size: number; valid: boolean }[];
+  hardState?: { term: string; vote: string; commit: string };
+  member?: { raftId: string; nodeId: string; addr: string };
+  entryCount: number;
+  byAction: CountRow[];
+  byKind: CountRow[];
+  faults: FaultView[];
+}
+
+/** A node of the expandable field tree in the detail view. */
+export interface FieldNode {
+  name: string;
+  /** Scalar value as text (strings already unquoted); absent for messages and lists. */
+  value?: string;
+  children?: FieldNode[];
+  /** Secret or config payload: `value` is withheld until revealed; `revealPath` names it for the host. */
+  hidden?: { bytes: number; revealPath: string };
+}
+
+export interface ObjectLink {
+  label: string;
+  kind: string;
+  id: string;
+}
+
+export interface ActionDetail {
+  action: ActionName;
+  kind: string;
+  id: string;
+  name: string;
+  version?: string;
+  createdAt?: string;
+  updatedAt?: string;
+  fields: FieldNode;
+  /** Reference text format and JSON, with hidden data replaced until revealed. */
+  text: string;
+  json: string;
+  links: ObjectLink[];
+}
+
+export interface EntryDetail {
+  seq: number;
+  index: string;
+  term: string;
+  type: string;
+  status: EntryStatus;
+  message?: string;
+  requestId?: string;
+  keyLabel?: string;
+  confChange?: { type: string; nodeId: string; member?: { raftId: string; nodeId: string; addr: string } };
+  actions: ActionDetail[];
+}
+
+export type HostToWebview =
+  | { type: 'overview'; overview: OverviewModel }
+  | { type: 'rows'; requestId: number; start: number; total: number; rows: EntryRow[] }
+  | { type: 'detail'; detail: EntryDetail }
+  | { type: 'revealed'; requestId: number; revealPath: string; text: string; hex: string }
+  | { type: 'select'; seq: number }
+  | { type: 'error'; requestId?: number; message: string };
+
+export type WebviewToHost =
+  | { type: 'ready' }
+  | { type: 'getRows'; requestId: number; start: number; count: number; filter?: string }
+  | { type: 'select'; seq: number }
+  | { type: 'reveal'; requestId: number; seq: number; revealPath: string }
+  | { type: 'openObject'; kind: string; id: string }
+  | { type: 'copy'; text: string }
+  | { type: 'command'; command: 'unlock' | 'exportText' | 'exportJson' | 'openAsText' };

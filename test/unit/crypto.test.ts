@@ -1,0 +1,78 @@
+// Byte-exact vectors for the primitives under the reader: CRC-32C (format notes), NaCl secretbox (the
+// NaCl distribution's crypto_secretbox vector), Fernet (the Fernet specification's vector).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { crc32c } from '../../src/core/crypto/crc32c';
+import { fernetOpen, fernetSeal } from '../../src/core/crypto/fernet';
+import { Algorithm, encodeEncryptedRecord, openRecord } from '../../src/core/crypto/maybeEncrypted';
+import { secretboxOpen, secretboxSeal } from '../../src/core/crypto/secretbox';
+
+const hex = (s: string) => Buffer.from(s, 'hex');
+
+describe('crc32c', () => {
+  it('matches the Castagnoli vectors, chained', () => {
+    const first = crc32c(0, Buffer.from('somedata'));
+    assert.equal(first, 0x741f6a05);
+    assert.equal(crc32c(first, Uint8Array.from([0x08, 0x00, 0x10, 0x00])), 0x18206d80);
+  });
+  it('differs from the IEEE polynomial', () => {
+    assert.notEqual(crc32c(0, Buffer.from('123456789')), 0xcbf43926);
+    assert.equal(crc32c(0, Buffer.from('123456789')), 0xe3069283);
+  });
+});
+
+describe('secretbox', () => {
+  const key = hex('1b27556473e985d462cd51197a9a46c76009549eac6474f206c4ee0844f68389');
+  const nonce = hex('69696ee955b62b73cd62bda875fc73d68219e0036b7a0b37');
+  const message = hex('be075fc53c81f2d5cf141316ebeb0c7b5228c52a4c62cbd44b66849b64244ffce5ecbaaf33bd751a1ac728d45e6c61296cdc3c01233561f41db66cce314adb310e3be8250c46f06dceea3a7fa1348057e2f6556ad6b1318a024a838f21af1fde048977eb48f59ffd4924ca1c60902e52f0a089bc76897040e082f937763848645e0705');
+  const box = hex('f3ffc7703f9400e52a7dfb4b3d3305d98e993b9f48681273c29650ba32fc76ce48332ea7164d96a4476fb8c531a1186ac0dfc17c98dce87b4da7f011ec48c97271d2c20f9b928fe2270d6fb863d51738b48eeee314a7cc8ab932164548e526ae90224368517acfeabd6bb3732bc0e9da99832b61ca01b6de56244a9e88d5f9b37973f622a43d14a6599b1f654cb45a74e355a5');
+  it('seals to the NaCl vector (tag first, then ciphertext)', () => {
+    assert.deepEqual(Buffer.from(secretboxSeal(message, nonce, key)), box);
+  });
+  it('opens the vector and rejects a flipped bit, a wrong key and a short nonce', () => {
+    assert.deepEqual(Buffer.from(secretboxOpen(box, nonce, key)!), message);
+    const tampered = Buffer.from(box);
+    tampered[40] ^= 1;
+    assert.equal(secretboxOpen(tampered, nonce, key), undefined);
+    assert.equal(secretboxOpen(box, nonce, Buffer.alloc(32)), undefined);
+    assert.equal(secretboxOpen(box, nonce.subarray(0, 23), key), undefined);
+  });
+});
+
+describe('fernet', () => {
+  const key = Buffer.from('cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=', 'base64url');
+  const token = 'gAAAAAAdwJ6wAAECAwQFBgcICQoLDA0ODy021cpGVWKZ_eEwCGM4BLLF_5CV9dOPmrhuVUPgJobwOz7JcbmrR64jVmpU4IwqDA==';
+  const iv = Buffer.from([...Array(16).keys()]);
+  const time = BigInt(Date.parse('1985-10-26T01:20:00-07:00') / 1000);
+  it('seals to the specification vector (base64url with padding)', () => {
+    assert.equal(Buffer.from(fernetSeal(Buffer.from('hello'), key, time, iv)).toString('latin1'), token);
+  });
+  it('opens it, with no TTL check, and rejects a wrong key or a bad HMAC', () => {
+    assert.equal(Buffer.from(fernetOpen(Buffer.from(token), key)!).toString(), 'hello');
+    assert.equal(fernetOpen(Buffer.from(token), Buffer.alloc(32)), undefined);
+    assert.equal(fernetOpen(Buffer.from(token.replace('gAAA', 'gAAB')), key), undefined);
+    assert.equal(fernetOpen(Buffer.from('not a token'), key), undefined);
+  });
+});
+
+describe('MaybeEncryptedRecord', () => {
+  const keyA = Buffer.alloc(32, 1);
+  const keyB = Buffer.alloc(32, 2);
+  const nonce = Buffer.alloc(24, 7);
+  it('tries every key and both algorithms, and says which key opened it', () => {
+    const nacl = encodeEncryptedRecord({ algorithm: Algorithm.Secretbox, data: secretboxSeal(Buffer.from('x'), nonce, keyB), nonce });
+    const r = openRecord(nacl, [keyA, keyB]);
+    assert.ok(r.ok && r.keyIndex === 1 && Buffer.from(r.plain).toString() === 'x');
+    const fernet = encodeEncryptedRecord({ algorithm: Algorithm.Fernet, data: fernetSeal(Buffer.from('y'), keyA, 1n, Buffer.alloc(16)), nonce: new Uint8Array(0) });
+    const f = openRecord(fernet, [keyB, keyA]);
+    assert.ok(f.ok && f.keyIndex === 1 && Buffer.from(f.plain).toString() === 'y');
+  });
+  it('passes NONE records through and names unknown algorithms and missing keys', () => {
+    const plain = openRecord(encodeEncryptedRecord({ algorithm: Algorithm.None, data: Buffer.from('z'), nonce: new Uint8Array(0) }), []);
+    assert.ok(plain.ok && plain.keyIndex === -1);
+    const unknown = openRecord(encodeEncryptedRecord({ algorithm: 9, data: Buffer.from('z'), nonce: new Uint8Array(0) }), [keyA]);
+    assert.ok(!unknown.ok && unknown.reason === 'unknown-algorithm');
+    const none = openRecord(encodeEncryptedRecord({ algorithm: Algorithm.Secretbox, data: Buffer.alloc(40), nonce }), [keyA]);
+    assert.ok(!none.ok && none.reason === 'no-key');
+  });
+});

@@ -1,0 +1,152 @@
+// The WAL layers on real segments: framing and padding, the CRC chain, log semantics, and what happens
+// to damaged files (faults with file and offset; everything readable still listed).
+import assert from 'node:assert/strict';
+import { openSync, readFileSync, renameSync, writeFileSync, writeSync, closeSync, rmSync, truncateSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { withFile } from '../../src/core/io/fileWindow';
+import { decodeLengthWord, encodeLengthWord, readFrame } from '../../src/core/wal/framing';
+import { decodeWalRecord } from '../../src/core/wal/records';
+import { scanSegment } from '../../src/core/wal/segment';
+import { readWalDirectory } from '../../src/core/wal/walLog';
+import { corpusCase, repoRoot } from '../support/fixtures';
+import { scratchCopy } from '../support/scratch';
+
+const GOLDEN = join(repoRoot, 'test/fixtures/golden/0000000000000001-0000000000000007.wal');
+const WAL_DIR = 'raft/wal-v3-encrypted';
+const SEG0 = '0000000000000000-0000000000000000.wal';
+const SEG1 = '0000000000000001-0000000000000007.wal';
+
+describe('framing', () => {
+  it('decodes the length word: low 56 bits length, top byte padding when its high bit is set', () => {
+    const word = Buffer.from('3f00000000000081', 'hex');
+    assert.deepEqual(decodeLengthWord(word), { recordLength: 63, paddingLength: 1 });
+    assert.deepEqual(decodeLengthWord(Buffer.from('1800000000000000', 'hex')), { recordLength: 24, paddingLength: 0 });
+    // Padding bits without the flag are ignored, as etcd does.
+    assert.deepEqual(decodeLengthWord(Buffer.from('1800000000000007', 'hex')), { recordLength: 24, paddingLength: 0 });
+  });
+  it('encodes what etcd writes (pads to 8 bytes)', () => {
+    assert.deepEqual(encodeLengthWord(63), { word: Buffer.from('3f00000000000081', 'hex'), paddingLength: 1 });
+    assert.deepEqual(encodeLengthWord(209), { word: Buffer.from('d100000000000087', 'hex'), paddingLength: 7 });
+    assert.deepEqual(encodeLengthWord(24), { word: Buffer.from('1800000000000000', 'hex'), paddingLength: 0 });
+  });
+  it('reads the golden segment frame by frame, byte-exact', () => {
+    const frames: string[] = [];
+    withFile(GOLDEN, (f) => {
+      for (let offset = 0; ;) {
+        const r = readFrame(f, offset);
+        if (r.kind !== 'frame') {
+          frames.push(`${r.kind}@${r.offset}`);
+          break;
+        }
+        const rec = decodeWalRecord(f.read(r.frame.dataOffset, r.frame.recordLength));
+        frames.push(`${r.frame.offset}+${r.frame.recordLength}+${r.frame.paddingLength} type=${rec.type} crc=${rec.crc.toString(16)}`);
+        offset = r.frame.end;
+      }
+    });
+    assert.deepEqual(frames, [
+      '0+8+0 type=4 crc=6e69a918', '16+63+1 type=1 crc=531c81ce', '88+23+1 type=3 crc=66cc7f6',
+      '120+209+7 type=2 crc=2ce0e83f', '344+73+7 type=2 crc=61ce122e', '432+24+0 type=3 crc=f540f8ba',
+      '464+122+6 type=2 crc=9ce4c508', '600+119+1 type=2 crc=766aef33', '728+64+0 type=2 crc=74cd1cbf',
+      '800+24+0 type=3 crc=38251fa9', 'end@832',
+    ]);
+  });
+  it('checks the golden segment alone: its crc record carries the previous segment\'s final CRC', () => {
+    const scan = withFile(GOLDEN, (f) => scanSegment(f, 'golden.wal', { isLast: true }));
+    assert.deepEqual(scan.faults, []);
+    assert.equal(scan.startCrc, 0x6e69a918);
+    assert.equal(scan.endCrc, 0x38251fa9);
+    assert.deepEqual(scan.entries.map((e) => `${e.index}/${e.term}/${e.type}`), ['6/3/0', '7/3/1', '8/3/1', '9/3/0', '10/3/0']);
+    const seg0 = withFile(join(corpusCase('synth-nosnap'), 'swarm', WAL_DIR, SEG0), (f) => scanSegment(f, SEG0, { isLast: false }));
+    assert.equal(seg0.endCrc, scan.startCrc, 'the chain continues across segments');
+  });
+});
+
+describe('log semantics', () => {
+  it('a later entry at an existing index replaces it and drops what follows', () => {
+    const log = readWalDirectory(join(corpusCase('synth-nosnap'), 'swarm', WAL_DIR));
+    assert.equal(log.raw.length, 11);
+    assert.deepEqual(log.effective.map((e) => Number(e.index)), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const replaced = log.raw.filter((e) => e.overwritten);
+    assert.deepEqual(replaced.map((e) => `${e.index}/${e.term}`), ['6/2']);
+    assert.equal(log.effective[5].term, 3n);
+    assert.equal(log.hardState?.commit, 10n);
+    assert.ok(log.effective.every((e) => !e.uncommitted));
+    assert.deepEqual(log.faults, []);
+  });
+  it('marks entries above the commit index and ignores .tmp and .broken files', () => {
+    const swarm = scratchCopy(join(corpusCase('synth-nosnap'), 'swarm'), 'commit');
+    writeFileSync(join(swarm, WAL_DIR, '0.tmp'), Buffer.alloc(4096));
+    writeFileSync(join(swarm, WAL_DIR, 'x.wal.broken'), 'junk');
+    // Drop the last hard state (commit=10) so the previous one (commit 8) is the last word.
+    truncateSync(join(swarm, WAL_DIR, SEG1), 800);
+    const log = readWalDirectory(join(swarm, WAL_DIR));
+    assert.deepEqual(log.ignored.map((i) => i.name), ['0.tmp', 'x.wal.broken']);
+    assert.equal(log.hardState?.commit, 7n);
+    assert.equal(log.hardState?.offset, 432);
+    assert.deepEqual(log.effective.filter((e) => e.uncommitted).map((e) => Number(e.index)), [8, 9, 10]);
+  });
+});
+
+describe('damaged segments', () => {
+  const fresh = () => scratchCopy(join(corpusCase('synth-nosnap'), 'swarm'), 'damage');
+  const patch = (file: string, offset: number, bytes: Buffer) => {
+    const fd = openSync(file, 'r+');
+    writeSync(fd, bytes, 0, bytes.length, offset);
+    closeSync(fd);
+  };
+
+  it('a CRC mismatch in the middle flags that record only; what follows is still listed', () => {
+    const swarm = fresh();
+    const seg = join(swarm, WAL_DIR, SEG1);
+    const data = readFileSync(seg);
+    patch(seg, 464 + 8 + 121, Buffer.from([data[464 + 8 + 121] ^ 0xff])); // last byte of entry 8's record
+    const log = readWalDirectory(join(swarm, WAL_DIR));
+    assert.deepEqual(log.faults.map((f) => [f.file.endsWith(SEG1), f.offset, f.severity]), [[true, 464, 'error']]);
+    assert.match(log.faults[0].message, /CRC mismatch/);
+    assert.deepEqual(log.effective.filter((e) => !e.crcOk).map((e) => Number(e.index)), [8]);
+    assert.equal(log.effective.length, 10, 'entries after the bad record are still read');
+  });
+  it('a record length running past the end of a segment is reported with its offset', () => {
+    const swarm = fresh();
+    patch(join(swarm, WAL_DIR, SEG0), 0, Buffer.from('ffffffffffff0000', 'hex'));
+    const log = readWalDirectory(join(swarm, WAL_DIR));
+    const f = log.faults.find((x) => x.file.endsWith(SEG0))!;
+    assert.equal(f.offset, 0);
+    assert.equal(f.severity, 'error');
+    assert.match(f.message, /max entry size limit exceeded/);
+    assert.ok(log.raw.some((e) => e.file.endsWith(SEG1)), 'the next segment is still read');
+  });
+  it('a torn write (record covering an all-zero sector) at the end of the last segment is a warning', () => {
+    const swarm = fresh();
+    const seg = join(swarm, WAL_DIR, SEG1);
+    patch(seg, 512, Buffer.alloc(832 - 512));
+    const log = readWalDirectory(join(swarm, WAL_DIR));
+    assert.deepEqual(log.faults.map((f) => [f.offset, f.severity]), [[464, 'warning']]);
+    assert.match(log.faults[0].message, /torn write/);
+    assert.deepEqual(log.raw.filter((e) => e.file.endsWith(SEG1)).map((e) => Number(e.index)), [6, 7]);
+  });
+  it('a truncated last record is a torn tail, reported, with everything before it listed', () => {
+    const swarm = fresh();
+    truncateSync(join(swarm, WAL_DIR, SEG1), 700);
+    const log = readWalDirectory(join(swarm, WAL_DIR));
+    assert.deepEqual(log.faults.map((f) => [f.offset, f.severity]), [[600, 'warning']]);
+    assert.equal(log.effective[log.effective.length - 1].index, 8n);
+  });
+  it('a missing segment in the sequence is reported', () => {
+    const swarm = fresh();
+    renameSync(join(swarm, WAL_DIR, SEG1), join(swarm, WAL_DIR, '0000000000000002-0000000000000007.wal'));
+    const log = readWalDirectory(join(swarm, WAL_DIR));
+    assert.equal(log.faults.length, 1);
+    assert.match(log.faults[0].message, /sequence gap/);
+    assert.equal(log.effective.length, 10);
+  });
+  it('a zero-length segment ends at once without faults', () => {
+    const swarm = fresh();
+    rmSync(join(swarm, WAL_DIR, SEG1));
+    writeFileSync(join(swarm, WAL_DIR, SEG1), Buffer.alloc(0));
+    const log = readWalDirectory(join(swarm, WAL_DIR));
+    assert.deepEqual(log.faults, []);
+    assert.equal(log.segments[1].scan.records, 0);
+  });
+});
