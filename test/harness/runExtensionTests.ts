@@ -10,6 +10,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { removeScratch, repoRoot, resultsPath, scratchDir } from './paths';
+import { corpusCase } from '../support/fixtures';
 import { codeServerInstall, codeServerVersions, toolsDir } from './tools';
 
 interface Target {
@@ -52,6 +53,8 @@ async function runOne(target: Target): Promise<{ passes: number; failures: numbe
       extensionTestsPath: join(repoRoot, 'dist', 'test', 'extension', 'index.js'),
       extensionTestsEnv: env,
       launchArgs: [
+        // A workspace to test against: the bundled sample swarm (a small real one).
+        join(corpusCase('seed-sample'), 'swarm'),
         `--user-data-dir=${join(profile, 'user-data')}`,
         `--extensions-dir=${join(profile, 'extensions')}`,
         '--disable-extensions', // other installed extensions; the one under development still loads
