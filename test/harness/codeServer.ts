@@ -124,7 +124,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     await waitForHealthy(origin, exited, 60_000);
   } catch (error) {
     await stop();
-    throw new Error(`code-server ${install.version} did not start (see ${join(logDir, 'code-server.log')}): ${String(error)}`);
+    throw new Error(`code-server ${install.version} did not start (see ${join(logDir, 'code-server.log')}): ${String(error)}`, { cause: error });
   }
   return { install, port, origin, logDir, userDataDir, stop };
 }

@@ -43,7 +43,7 @@ async function runOne(target: Target): Promise<{ passes: number; failures: numbe
   // Read by the shim and inherited by code-server, hence by its extension host.
   Object.assign(process.env, env, target.codeServer ? { SWARM_RAFT_CODE_SERVER: target.codeServer } : {});
   const started = Date.now();
-  let exitCode = 0;
+  let exitCode: number;
   try {
     exitCode = await runTests({
       vscodeExecutablePath: target.codeServer ? join(repoRoot, 'test', 'harness', 'code-server-shim') : undefined,

@@ -1,0 +1,22 @@
+// ESLint flat config: the recommended JavaScript and typescript-eslint rules (syntax-only, so the
+// lint stays fast; `npm run typecheck` does the type checking).
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default defineConfig(
+  { ignores: ['dist/', 'out/', 'node_modules/', '.fixtures/', 'test-results/', '.vscode-test/', 'src/core/proto/generated/'] },
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      'no-empty': ['error', { allowEmptyCatch: true }],
+      // Binary formats: control characters in regular expressions are deliberate here.
+      'no-control-regex': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  { files: ['webview/**/*.ts', 'media/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
+);
