@@ -3,7 +3,8 @@
 // decimal string (JSON has no exact uint64), and secret/config data never travels until revealed.
 
 export type EntryStatus = 'ok' | 'locked' | 'earlier-key' | 'undecryptable' | 'corrupt';
-export type ActionName = 'UNKNOWN' | 'CREATE' | 'UPDATE' | 'REMOVE';
+/** A store action, or 'SNAPSHOT' for an object as stored in a snapshot file (a state, not a change). */
+export type ActionName = 'UNKNOWN' | 'CREATE' | 'UPDATE' | 'REMOVE' | 'SNAPSHOT';
 
 export interface ActionRow {
   action: ActionName;
@@ -60,6 +61,20 @@ export interface OverviewModel {
   byAction: CountRow[];
   byKind: CountRow[];
   faults: FaultView[];
+  /** For a .snap file: its metadata and the members it records. */
+  snapshot?: {
+    index: string;
+    term: string;
+    /** Raft ids (hex) of the voters in the snapshot's conf state. */
+    confState: string[];
+    members: { raftId: string; nodeId: string; addr: string }[];
+    removed: string[];
+    dataKey?: string;
+    /** Why its objects cannot be shown (locked, earlier key, corrupt). */
+    problem?: string;
+  };
+  /** True while entry counts (byAction/byKind) are still being computed in the background. */
+  counting?: boolean;
 }
 
 /** A node of the expandable field tree in the detail view. */
@@ -109,7 +124,8 @@ export interface EntryDetail {
 export type HostToWebview =
   | { type: 'overview'; overview: OverviewModel }
   | { type: 'rows'; requestId: number; start: number; total: number; rows: EntryRow[] }
-  | { type: 'detail'; detail: EntryDetail }
+  /** `focusAction`: the action (index in detail.actions) the user picked, to scroll to and expand. */
+  | { type: 'detail'; detail: EntryDetail; focusAction?: number }
   | { type: 'revealed'; requestId: number; revealPath: string; text: string; hex: string }
   | { type: 'select'; seq: number }
   | { type: 'error'; requestId?: number; message: string };
