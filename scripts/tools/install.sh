@@ -89,11 +89,18 @@ install_code_server() { # version dir node-bin-dir
   touch "$dir/.installed"
 }
 
+# Usage: install.sh [--only oldest|newest]   (default: both code-server versions)
+only="${2:-}"
+[ "${1:-}" = "--only" ] || only=""
 start=$SECONDS
 mkdir -p "$SWARM_RAFT_TOOLS"
 install_apt
-install_node24
-seed_ripgrep_cache
-install_code_server "$CODE_SERVER_OLD_VERSION" "$CODE_SERVER_OLD_DIR" "$(dirname "$(command -v node)")"
-install_code_server "$CODE_SERVER_NEW_VERSION" "$CODE_SERVER_NEW_DIR" "$NODE24_BIN"
+if [ "$only" != newest ]; then
+  seed_ripgrep_cache
+  install_code_server "$CODE_SERVER_OLD_VERSION" "$CODE_SERVER_OLD_DIR" "$(dirname "$(command -v node)")"
+fi
+if [ "$only" != oldest ]; then
+  install_node24
+  install_code_server "$CODE_SERVER_NEW_VERSION" "$CODE_SERVER_NEW_DIR" "$NODE24_BIN"
+fi
 log "done in $((SECONDS - start)) s; tools: $SWARM_RAFT_TOOLS"

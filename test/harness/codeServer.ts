@@ -20,6 +20,8 @@ export interface CodeServerOptions {
   extensionsDir?: string;
   /** Port to listen on (default: a free one). Always on 127.0.0.1. */
   port?: number;
+  /** Folder the workbench opens when the URL names none. */
+  folder?: string;
   /** Extra environment for the server and so for the extension host. */
   env?: Record<string, string>;
 }
@@ -91,7 +93,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const log = createWriteStream(join(logDir, 'code-server.log'));
   const child = spawnGroup(
     join(install.nodeBinDir, 'node'),
-    [install.entry, '--config', config, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir],
+    [install.entry, '--config', config, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
+      ...(options.folder ? [options.folder] : [])],
     {
       cwd: scratch,
       stdio: ['ignore', 'pipe', 'pipe'],
