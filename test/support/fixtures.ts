@@ -38,3 +38,29 @@ export function unpackArchive(archive: string, into: string, topName: string): s
   rmSync(staging, { recursive: true, force: true });
   return target;
 }
+
+// Real-engine cases made by scripts/fixtures/generate.sh (see docs/fixtures.md): one archive each in
+// test/fixtures/generated, unpacked on first use into .fixtures/generated/<name>/ (`swarm/` or `m1/swarm` +
+// `m2/swarm`, `key-history/`, `manifest.json`). An archive that is not committed (e.g. a large one) is
+// simply absent: check hasGeneratedCase() and skip.
+export const generatedArchives = join(repoRoot, 'test', 'fixtures', 'generated');
+
+/** Names of the generated cases whose archive is present. */
+export function generatedCases(): string[] {
+  if (!existsSync(generatedArchives)) return [];
+  return readdirSync(generatedArchives)
+    .filter((f) => f.endsWith('.tar.gz'))
+    .map((f) => f.slice(0, -'.tar.gz'.length))
+    .sort();
+}
+
+export function hasGeneratedCase(name: string): boolean {
+  return existsSync(join(generatedArchives, `${name}.tar.gz`));
+}
+
+/** Directory holding the unpacked generated case `name`. */
+export function generatedCase(name: string): string {
+  const archive = join(generatedArchives, `${name}.tar.gz`);
+  if (!existsSync(archive)) throw new Error(`generated fixture ${name} is missing: ${archive} (make it with scripts/fixtures/generate.sh --only ${name})`);
+  return unpackArchive(archive, join(unpackRoot, 'generated'), name);
+}
