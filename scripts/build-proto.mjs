@@ -23,11 +23,25 @@ function protoFiles(dir) {
     .sort();
 }
 
+/**
+ * Go's gogo runtime (what SwarmKit writes and reads with) never checks that proto3 strings are
+ * UTF-8, but protobufjs rejects the whole message when one is not. Turn the check off for every
+ * proto3 message (proto2 ones carry "edition" and never check); such bytes decode as U+FFFD.
+ * Only expressible as an editions feature, hence done here rather than in the .proto files.
+ */
+function withoutUtf8Validation(namespace) {
+  for (const child of Object.values(namespace.nested ?? {})) {
+    if (child.fields && !child.edition) child.options = { ...child.options, features: { utf8_validation: 'NONE' } };
+    withoutUtf8Validation(child);
+  }
+  return namespace;
+}
+
 const inputs = protoFiles(protoDir).map((f) => relative(root, f));
 const json = await new Promise((resolve, reject) => {
   pbjs.main(['--target', 'json', '--keep-case', '--path', 'proto', ...inputs], (err, output) => (err ? reject(err) : resolve(output)));
 });
 
 mkdirSync(dirname(outFile), { recursive: true });
-writeFileSync(outFile, json.endsWith('\n') ? json : `${json}\n`);
+writeFileSync(outFile, `${JSON.stringify(withoutUtf8Validation(JSON.parse(json)), null, 2)}\n`);
 console.log(`wrote ${relative(process.cwd(), outFile)} from ${inputs.length} .proto files`);

@@ -114,6 +114,12 @@ describe('protobuf text format', () => {
     assert.equal(text(swarm('SecretSpec'), { data: '' }), lines('annotations: <', '>'));
   });
 
+  it('accepts string fields that are not UTF-8, as Go does, instead of rejecting the entry', () => {
+    const annotations = swarm('Annotations').decode(Uint8Array.from([0x0a, 0x02, 0xff, 0x41]));
+    // Known divergence: the reference prints the raw byte ("\377A"); the decoded string holds U+FFFD.
+    assert.equal(formatMessage(annotations), 'name: "\\357\\277\\275A"\n');
+  });
+
   it('prints Timestamp, Duration, Any and wrappers as plain messages', () => {
     assert.equal(text(swarm('Resource'), { kind: 'k', payload: { type_url: 'x/y', value: Buffer.from('pl').toString('base64') } }).split('kind')[1], lines(
       ': "k"',
