@@ -21,6 +21,8 @@ export interface TextOptions {
 
 type Fields = Record<string, unknown>;
 
+const utf8 = new TextEncoder();
+
 /**
  * The text of `message` exactly as the reference prints it with proto.MarshalText: every line ends
  * with "\n" and an empty message gives "". `type` defaults to the message's own ($type).
@@ -95,7 +97,8 @@ function writeMap(out: string[], indent: string, field: MapField, map: Fields | 
     out.push(`${indent}${field.name}: <\n`);
     out.push(`${indent}  key: ${mapKeyText(key, field.keyType)}\n`);
     if (valueType && !(valueType instanceof Enum)) {
-      // A nil message value (absent from the entry) prints no value line.
+      // Go prints no value line for a nil message value. (protobufjs turns a value missing from
+      // the entry into an empty message, so only an explicit null gets here.)
       if (value != null) {
         out.push(`${indent}  value: <\n`);
         writeFields(out, indent + '    ', value as Fields, valueType, options, `${path}[${JSON.stringify(key)}]`);
@@ -111,14 +114,15 @@ function writeMap(out: string[], indent: string, field: MapField, map: Fields | 
 /** Go sorts map keys by value: strings bytewise, integers numerically, false before true. */
 function sortMapKeys(keys: string[], keyType: string): string[] {
   if (keyType === 'string') {
-    const enc = new TextEncoder();
     return keys
-      .map((k) => ({ k, b: enc.encode(k) }))
+      .map((k) => ({ k, b: utf8.encode(k) }))
       .sort((x, y) => compareBytes(x.b, y.b))
       .map((e) => e.k);
   }
   if (keyType === 'bool') return keys.sort((a, b) => Number(a === 'true') - Number(b === 'true'));
-  return keys.sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
+  // Integer keys (none in the SwarmKit schema); protobufjs hashes 64-bit ones, which then sort as 0.
+  const num = (k: string): bigint => (/^-?\d+$/.test(k) ? BigInt(k) : 0n);
+  return keys.sort((a, b) => (num(a) < num(b) ? -1 : num(a) > num(b) ? 1 : 0));
 }
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {

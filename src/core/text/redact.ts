@@ -11,7 +11,8 @@ import type { Message } from 'protobufjs/light';
 
 type Fields = Record<string, unknown>;
 
-const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+const utf8 = new TextEncoder();
+const bytes = (text: string): Uint8Array => utf8.encode(text);
 
 /** A shallow copy keeping the prototype (so $type, defaults and oneof getters still work). */
 function copy<T>(msg: T | null | undefined, patch: Fields = {}): T {
