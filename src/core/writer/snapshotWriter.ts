@@ -27,9 +27,12 @@ export function encodeSnapshotFile(snapshot: SnapshotInput, sealer: DataSealer =
   return encodeSnapFile(crc32c(0, body), body);
 }
 
-/** Writes the snap file into `dir` (which must exist); refuses to replace an existing file. */
-export function writeSnapshotFile(dir: string, snapshot: SnapshotInput, sealer: DataSealer = plainSealer): string {
-  const path = join(dir, snapshotFileName(snapshot.term, snapshot.index));
+/**
+ * Writes the snap file into `dir` (which must exist), named after its term and index unless `name` is
+ * given; refuses to replace an existing file.
+ */
+export function writeSnapshotFile(dir: string, snapshot: SnapshotInput, sealer: DataSealer = plainSealer, name?: string): string {
+  const path = join(dir, name ?? snapshotFileName(snapshot.term, snapshot.index));
   const bytes = encodeSnapshotFile(snapshot, sealer);
   const fd = openSync(path, 'wx', 0o600);
   try {

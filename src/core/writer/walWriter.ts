@@ -33,8 +33,10 @@ export interface WalWriterOptions {
   sealer?: DataSealer;
   /** Roll-over threshold; default 64,000,000 like etcd. */
   segmentBytes?: number;
-  /** Zero-fill (sparse) every new segment to `segmentBytes` as etcd does; default true. */
+  /** Zero-fill (sparse) every new segment as etcd does; default true. */
   preallocate?: boolean;
+  /** Size a new segment is zero-filled to; default `segmentBytes` (or 64,000,000 when that is unbounded). */
+  preallocateBytes?: number;
   /**
    * Start as a later segment would (a log whose older segments were purged): that sequence and first
    * index, the CRC carried in, and the hard state repeated at its start. Default: a fresh log (0-0).
@@ -60,6 +62,7 @@ export interface WalWriteResult {
 export class WalWriter {
   private readonly segmentBytes: number;
   private readonly preallocate: boolean;
+  private readonly preallocateBytes: number;
   private readonly sealer: DataSealer;
   private readonly metadata: Uint8Array;
   private readonly segments: WrittenSegment[] = [];
@@ -81,6 +84,7 @@ export class WalWriter {
   private constructor(readonly dir: string, options: WalWriterOptions) {
     this.segmentBytes = options.segmentBytes ?? SEGMENT_BYTES;
     this.preallocate = options.preallocate ?? true;
+    this.preallocateBytes = options.preallocateBytes ?? (Number.isFinite(this.segmentBytes) ? this.segmentBytes : SEGMENT_BYTES);
     this.sealer = options.sealer ?? plainSealer;
     this.metadata = options.metadata;
     const resume = options.resume;
@@ -146,7 +150,7 @@ export class WalWriter {
   private openSegment(name: string): void {
     const path = join(this.dir, name);
     this.fd = openSync(path, 'wx', 0o600); // never replace an existing file
-    if (this.preallocate) ftruncateSync(this.fd, this.segmentBytes);
+    if (this.preallocate) ftruncateSync(this.fd, this.preallocateBytes);
     this.segments.push({ path, name, end: 0 });
     this.offset = 0;
     this.flushedTo = 0;
