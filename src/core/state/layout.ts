@@ -23,6 +23,9 @@ export function layoutOf(stateDir: string): StateLayout | undefined {
     const walDir = join(stateDir, 'raft', l.wal);
     if (isDir(walDir)) return makeLayout(stateDir, walDir, join(stateDir, 'raft', l.snap), l.encrypted);
   }
+  // The output of `decrypt -o DIR` (ours and the reference's): plain DIR/wal-decrypted + DIR/snap-decrypted.
+  const decryptedWal = join(stateDir, 'wal-decrypted');
+  if (isDir(decryptedWal)) return makeLayout(stateDir, decryptedWal, join(stateDir, 'snap-decrypted'), false);
   return undefined;
 }
 
