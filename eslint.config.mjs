@@ -13,8 +13,6 @@ export default defineConfig(
     languageOptions: { globals: { ...globals.node } },
     rules: {
       'no-empty': ['error', { allowEmptyCatch: true }],
-      // Binary formats: control characters in regular expressions are deliberate here.
-      'no-control-regex': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
     },
   },
