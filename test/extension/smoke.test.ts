@@ -16,9 +16,11 @@ describe('extension smoke', () => {
     const extension = vscode.extensions.getExtension(extensionId);
     await extension?.activate();
     const registered = new Set(await vscode.commands.getCommands(true));
-    // Every command the manifest contributes must have a handler, plus the version command.
+    // Every command the manifest contributes has a handler once active. (A manifest without
+    // commands is the harness's placeholder extension, which registers swarmRaft.showVersion.)
     const contributed = ((extension?.packageJSON.contributes?.commands ?? []) as { command: string }[]).map((c) => c.command);
-    for (const command of ['swarmRaft.showVersion', ...contributed]) {
+    const expected = contributed.length > 0 ? contributed : ['swarmRaft.showVersion'];
+    for (const command of expected) {
       assert.ok(registered.has(command), `command ${command} is not registered`);
     }
   });
