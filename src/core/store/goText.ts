@@ -8,10 +8,15 @@
  */
 export function goToLower(s: string): string {
   // Fast path, as Go's: pure ASCII only maps A-Z.
-  if (/^[\x00-\x7f]*$/.test(s)) return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  if (isAscii(s)) return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
   let out = '';
   for (const ch of s) out += lowerCodePoint(ch);
   return out;
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
 }
 
 function lowerCodePoint(ch: string): string {

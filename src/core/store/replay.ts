@@ -51,7 +51,7 @@ export class ReplayedStore extends MemoryStore {
   /** The snapshot restored first (undefined: started empty). */
   readonly base: SnapshotFile | undefined;
   readonly faults: ReplayFault[] = [];
-  /** Raft index of the last entry applied (the snapshot's index when none was). */
+  /** Raft index of the last entry replayed, skipped ones included (the snapshot's index before any). */
   appliedIndex: bigint;
   private readonly lastChange = new Map<string, bigint>();
   private next = 0;
@@ -75,7 +75,9 @@ export class ReplayedStore extends MemoryStore {
   /** Applies the remaining entries up to and including `index` (all of them when omitted). */
   advanceTo(index?: bigint): this {
     while (this.next < this.entries.length && (index === undefined || this.entries[this.next].index <= index)) {
-      this.applyEntry(this.entries[this.next++]);
+      const entry = this.entries[this.next++];
+      this.applyEntry(entry);
+      this.appliedIndex = entry.index;
     }
     return this;
   }
@@ -103,7 +105,6 @@ export class ReplayedStore extends MemoryStore {
         if (kind) this.lastChange.set(`${kind}\0${idOf((action as unknown as Record<string, Message>)[kind])}`, entry.index);
       }
     }
-    this.appliedIndex = entry.index;
   }
 
   private fail(entry: WalEntry, message: string): void {
