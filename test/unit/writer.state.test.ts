@@ -176,7 +176,7 @@ describe('node key and certificates', () => {
     const ecdh = createECDH('prime256v1');
     ecdh.setPrivateKey(key.privateKey);
     assert.deepEqual(ecdh.getPublicKey(), key.publicKey);
-    const publicKey = createPublicKey({ key: p256PrivateKeyInfo(key), format: 'der', type: 'pkcs8' });
+    const publicKey = createPublicKey(createPrivateKey({ key: p256PrivateKeyInfo(key), format: 'der', type: 'pkcs8' }));
     const message = Buffer.from('to be signed');
     const { r, s } = p256Sign(key.privateKey, message);
     assert.ok(verify('sha256', message, publicKey, sequence(integer(r), integer(s))));

@@ -5,6 +5,7 @@
 // batch every entry of the effective log above the snapshot with its data decrypted, then the last hard
 // state. Unlike the reference it never writes into the source directory (or inside it), never moves an
 // existing output aside (it refuses a non-empty one instead) and can skip undecryptable entries.
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { RaftReadError } from '../../core/errors';
 import { FileWindow } from '../../core/io/fileWindow';
@@ -43,28 +44,34 @@ export function runDecrypt(state: SwarmState, outDir: string, options: DecryptOp
   const result: DecryptResult = { walFiles: [], snapFiles: [], entries: 0, skipped: [] };
   const snapDir = join(outDir, DECRYPTED_SNAP_DIR);
   const walDir = join(outDir, DECRYPTED_WAL_DIR);
-  prepareEmptyDir(snapDir); // checked before writing anything, like the WAL dir below
+  const createdDirs = [outDir, snapDir, walDir].filter((d) => !existsSync(d));
+  // Both checked before anything is written; on failure what was written is removed again, so a
+  // failed run leaves no half-written log behind (the reference gets this from a temporary dir).
+  prepareEmptyDir(snapDir);
   prepareEmptyDir(walDir);
-
-  const snapFile = state.newestSnapshot;
-  const snapshot = snapFile?.snapshot;
-  if (snapFile && snapshot) {
-    const opened = openStoredPayload(state, snapshot.data);
-    if (!opened.ok) throw new RaftReadError(`cannot decrypt the snapshot: ${opened.message}`, snapFile.path, 0);
-    const input = { index: snapshot.index, term: snapshot.term, confStateNodes: snapshot.confStateNodes, confStateLearners: snapshot.confStateLearners, data: opened.plain };
-    result.snapFiles.push(writeSnapshotFile(snapDir, input, plainSealer));
-  }
-
-  const entries = state.entriesAfter(snapFile);
-  const writer = WalWriter.create(walDir, { metadata: state.wal.metadata ?? new Uint8Array(0), preallocate: options.preallocate });
+  let writer: WalWriter | undefined;
   try {
+    const snapFile = state.newestSnapshot;
+    const snapshot = snapFile?.snapshot;
+    if (snapFile && snapshot) {
+      const opened = openStoredPayload(state, snapshot.data);
+      if (!opened.ok) throw new RaftReadError(`cannot decrypt the snapshot: ${opened.message}`, snapFile.path, 0);
+      const input = { index: snapshot.index, term: snapshot.term, confStateNodes: snapshot.confStateNodes, confStateLearners: snapshot.confStateLearners, data: opened.plain };
+      result.snapFiles.push(writeSnapshotFile(snapDir, input, plainSealer));
+    }
+    writer = WalWriter.create(walDir, { metadata: state.wal.metadata ?? new Uint8Array(0), preallocate: options.preallocate });
     writer.saveSnapshot({ index: snapshot?.index ?? 0n, term: snapshot?.term ?? 0n });
     const hardState = state.wal.hardState;
-    writer.save(hardState && { term: hardState.term, vote: hardState.vote, commit: hardState.commit }, decryptedEntries(state, entries, options, result));
-  } finally {
+    const entries = decryptedEntries(state, state.entriesAfter(snapFile), options, result);
+    writer.save(hardState && { term: hardState.term, vote: hardState.vote, commit: hardState.commit }, entries);
     result.walFiles = writer.close().segments.map((s) => s.path);
+    return result;
+  } catch (e) {
+    writer?.close();
+    for (const dir of [walDir, snapDir]) for (const name of readdirSync(dir)) rmSync(join(dir, name), { force: true });
+    for (const dir of createdDirs.reverse()) rmSync(dir, { recursive: true, force: true });
+    throw e;
   }
-  return result;
 }
 
 /** Decrypts entries one at a time, so a huge log never sits in memory. */
