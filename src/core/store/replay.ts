@@ -5,6 +5,7 @@
 // applied instead of failing.
 import type { Message } from 'protobufjs';
 import { RaftReadError } from '../errors';
+import type { ObjectKind } from '../model/objects';
 import type { SnapshotFile } from '../snap/snapshotFile';
 import type { SwarmState } from '../state/swarmState';
 import { EntryType } from '../wal/segment';
@@ -68,7 +69,7 @@ export class ReplayedStore extends MemoryStore {
   }
 
   /** Raft index of the entry that last created or changed this object (undefined: as in the snapshot). */
-  lastChangedAt(kind: string, id: string): bigint | undefined {
+  lastChangedAt(kind: ObjectKind, id: string): bigint | undefined {
     return this.lastChange.get(`${kind}\0${id}`);
   }
 
