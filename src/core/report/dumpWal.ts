@@ -47,12 +47,49 @@ export function entryText(decoded: DecodedEntry, redact: boolean): string {
 
 /** Yields dump-wal's output entry by entry; problems go to `faults` (for stderr), not into the text. */
 export function* dumpWalText(state: SwarmState, options: DumpOptions, faults: Fault[]): Generator<string> {
+  const problems = new EntryProblems(faults);
   for (const entry of selectEntries(state, options)) {
     const decoded = state.decodeEntry(entry);
-    if (!decoded.ok) {
-      faults.push({ file: entry.file, offset: entry.offset, severity: decoded.problem === 'earlier-key' ? 'warning' : 'error', message: `entry ${entry.index}: ${stripPlace(decoded.message)}` });
-    }
+    problems.add(decoded);
     yield entryText(decoded, options.redact ?? false);
+  }
+  problems.flush();
+}
+
+/**
+ * Turns unreadable entries into faults. Entries under an earlier data key are expected after an autolock
+ * (the WAL is not rewritten), so a run of them is one warning, not one line per entry.
+ */
+export class EntryProblems {
+  private run: { first: WalEntry; last: WalEntry; count: number } | undefined;
+
+  constructor(private readonly faults: Fault[]) {}
+
+  add(decoded: DecodedEntry): void {
+    if (decoded.ok) return;
+    const entry = decoded.entry;
+    if (decoded.problem === 'earlier-key') {
+      if (this.run) {
+        this.run.last = entry;
+        this.run.count++;
+      } else {
+        this.run = { first: entry, last: entry, count: 1 };
+      }
+      return;
+    }
+    this.flush();
+    this.faults.push({ file: entry.file, offset: entry.offset, severity: 'error', message: `entry ${entry.index}: ${stripPlace(decoded.message)}` });
+  }
+
+  flush(): void {
+    const run = this.run;
+    if (!run) return;
+    this.run = undefined;
+    const which = run.count === 1 ? `entry ${run.first.index} is` : `entries ${run.first.index}..${run.last.index} (${run.count}) are`;
+    this.faults.push({
+      file: run.first.file, offset: run.first.offset, severity: 'warning',
+      message: `${which} encrypted with an earlier data key (covered by a snapshot); give an older copy of swarm-node.key with --key-file to read them`,
+    });
   }
 }
 

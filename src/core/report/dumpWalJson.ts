@@ -6,7 +6,7 @@ import { summarizeAction } from '../model/objects';
 import type { DecodedEntry, SwarmState } from '../state/swarmState';
 import { redactRequest } from '../text/redact';
 import { entryTypeName, confChangeTypeName } from './names';
-import { selectEntries, stripPlace, type DumpOptions } from './dumpWal';
+import { EntryProblems, selectEntries, stripPlace, type DumpOptions } from './dumpWal';
 import type { Fault } from '../errors';
 
 const TO_OBJECT = { longs: String, enums: String, bytes: String, defaults: false, oneofs: false } as const;
@@ -52,9 +52,11 @@ export function entryJson(decoded: DecodedEntry, redact: boolean): Record<string
 }
 
 export function* dumpWalJson(state: SwarmState, options: DumpOptions, faults: Fault[]): Generator<string> {
+  const problems = new EntryProblems(faults);
   for (const entry of selectEntries(state, options)) {
     const decoded = state.decodeEntry(entry);
-    if (!decoded.ok) faults.push({ file: entry.file, offset: entry.offset, severity: decoded.problem === 'earlier-key' ? 'warning' : 'error', message: `entry ${entry.index}: ${stripPlace(decoded.message)}` });
+    problems.add(decoded);
     yield JSON.stringify(entryJson(decoded, options.redact ?? false)) + '\n';
   }
+  problems.flush();
 }
