@@ -1,0 +1,234 @@
+// What one opened file shows, independent of VS Code: for a WAL segment its entries (the raw record
+// stream of that file, overwritten ones flagged), for a snapshot file its objects. Decoding is lazy and
+// cached; `summarizeAll` fills the counts and the name index in the background, in slices.
+import { basename } from 'node:path';
+import type { SwarmState, DecodedEntry, DecodedSnapshot } from '../state/swarmState';
+import type { SnapshotFile } from '../snap/snapshotFile';
+import type { WalEntry } from '../wal/walLog';
+import type { EntryDetail, EntryRow, OverviewModel } from '../../shared/protocol';
+import { entryRow, summarizeEntry, type EntrySummary } from './entries';
+import { entryActionObject, entryDetail, parseRevealPath, revealValue, snapshotObjectDetail } from './detail';
+import { buildOverview, countRows } from './overview';
+import { snapshotMembership, snapshotObjects, type SnapshotObject } from './snapshotObjects';
+import type { GroupItem } from './grouping';
+
+export type FileKind = 'wal' | 'snap';
+
+/** Where an object can be looked at: an entry of this file, or an object of a snapshot. */
+export type ObjectPlace = { kind: 'entry'; seq: number; action: number } | { kind: 'snapshot'; snapshot: string; position: number };
+
+export interface RevealResult {
+  text: string;
+  hex: string;
+}
+
+export class FileModel {
+  readonly fileName: string;
+  /** For a WAL segment: its entries in file order. Empty for a snapshot file. */
+  readonly entries: WalEntry[] = [];
+  private readonly rowBySeq = new Map<number, number>();
+  private readonly summaries: (EntrySummary | undefined)[] = [];
+  private readonly snapshots = new Map<string, { decoded: DecodedSnapshot; objects: SnapshotObject[] }>();
+  private readonly names = new Map<string, string>();
+  private summarized = 0;
+  readonly snapshotFile?: SnapshotFile;
+
+  constructor(
+    readonly state: SwarmState,
+    readonly filePath: string,
+    readonly kind: FileKind,
+    readonly fileSize: number,
+  ) {
+    this.fileName = basename(filePath);
+    if (kind === 'wal') {
+      for (const e of state.wal.raw) if (basename(e.file) === this.fileName) this.entries.push(e);
+      this.entries.forEach((e, i) => this.rowBySeq.set(e.seq, i));
+    } else {
+      this.snapshotFile = state.snapshotFiles.find((f) => f.name === this.fileName);
+    }
+  }
+
+  get rowCount(): number {
+    return this.kind === 'wal' ? this.entries.length : this.objectsOf(this.snapshotFile)?.length ?? 0;
+  }
+
+  get fullySummarized(): boolean {
+    return this.kind === 'snap' || this.summarized >= this.entries.length;
+  }
+
+  rowOfSeq(seq: number): number | undefined {
+    return this.kind === 'wal' ? this.rowBySeq.get(seq) : seq >= 0 && seq < this.rowCount ? seq : undefined;
+  }
+
+  entryBySeq(seq: number): WalEntry | undefined {
+    const row = this.rowBySeq.get(seq);
+    return row === undefined ? undefined : this.entries[row];
+  }
+
+  decode(seq: number): DecodedEntry | undefined {
+    const e = this.entryBySeq(seq);
+    return e ? this.state.decodeEntry(e) : undefined;
+  }
+
+  /** The summary of a WAL row (decoding it if needed). */
+  summary(row: number): EntrySummary {
+    let s = this.summaries[row];
+    if (!s) {
+      s = summarizeEntry(this.state.decodeEntry(this.entries[row]));
+      this.summaries[row] = s;
+      for (const a of s.actions) if (a.id && a.name) this.names.set(`${a.kind}/${a.id}`, a.name);
+    }
+    return s;
+  }
+
+  summaryOfSeq(seq: number): EntrySummary | undefined {
+    const row = this.rowBySeq.get(seq);
+    return row === undefined ? undefined : this.summary(row);
+  }
+
+  /** Decodes every entry in slices of `slice`, yielding between them; false when cancelled. */
+  async summarizeAll(isCancelled: () => boolean, onProgress?: (done: number, total: number) => void, slice = 500): Promise<boolean> {
+    for (let i = this.summarized; i < this.entries.length; i += slice) {
+      if (isCancelled()) return false;
+      const end = Math.min(this.entries.length, i + slice);
+      for (let r = i; r < end; r++) this.summary(r);
+      this.summarized = end;
+      onProgress?.(end, this.entries.length);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return true;
+  }
+
+  rows(start: number, count: number): EntryRow[] {
+    const out: EntryRow[] = [];
+    const end = Math.min(this.rowCount, start + Math.max(0, count));
+    for (let r = Math.max(0, start); r < end; r++) out.push(this.row(r));
+    return out;
+  }
+
+  row(r: number): EntryRow {
+    if (this.kind === 'wal') return entryRow(this.entries[r], this.summary(r));
+    const obj = this.objectsOf(this.snapshotFile)![r];
+    const f = this.snapshotFile!;
+    return {
+      seq: r, index: (f.snapshot?.index ?? f.nameIndex).toString(), term: (f.snapshot?.term ?? f.nameTerm).toString(), type: 'Snapshot',
+      status: 'ok', summary: `${obj.kind} ${obj.name || obj.id}`, actions: [{ action: 'SNAPSHOT', kind: obj.kind, id: obj.id, name: obj.name }],
+      size: 0, uncommitted: false, overwritten: false, crcOk: true,
+    };
+  }
+
+  /** Row positions whose text matches `filter` (case-insensitive; index, term, type, summary, ids, names). */
+  filterRows(filter: string): number[] {
+    const needle = filter.trim().toLowerCase();
+    const out: number[] = [];
+    for (let r = 0; r < this.rowCount; r++) {
+      const row = this.row(r);
+      const hay = [`#${row.index}`, `term ${row.term}`, row.type, row.summary, row.status, ...row.actions.flatMap((a) => [a.action, a.kind, a.id, a.name])].join(' ').toLowerCase();
+      if (hay.includes(needle)) out.push(r);
+    }
+    return out;
+  }
+
+  groupItems(): GroupItem[] {
+    return this.entries.map((e, r) => {
+      const s = this.summaries[r];
+      return {
+        seq: e.seq, index: e.index, term: e.term, status: s?.status,
+        actions: s?.actions, confChange: !!s?.confChange, empty: s?.empty,
+      };
+    });
+  }
+
+  nameOf = (kind: string, id: string): string | undefined => this.names.get(`${kind}/${id}`);
+
+  detail(seq: number): EntryDetail | undefined {
+    if (this.kind === 'snap') {
+      const obj = this.objectsOf(this.snapshotFile)?.[seq];
+      return obj ? snapshotObjectDetail(this.snapshotFile!, obj, seq, this.nameOf) : undefined;
+    }
+    const decoded = this.decode(seq);
+    return decoded ? entryDetail(decoded, this.nameOf) : undefined;
+  }
+
+  /** Detail of an object of a snapshot file of this state directory (the WAL tree's snapshot node). */
+  snapshotObjectDetail(snapshot: string, position: number): EntryDetail | undefined {
+    const file = this.state.snapshotFiles.find((f) => f.name === snapshot);
+    const obj = this.objectsOf(file)?.[position];
+    // Seen from a WAL file, snapshot objects get negative sequence numbers (-1 - position): distinct from entries.
+    return file && obj ? snapshotObjectDetail(file, obj, this.kind === 'snap' && file === this.snapshotFile ? position : -1 - position, this.nameOf) : undefined;
+  }
+
+  reveal(seq: number, revealPath: string): RevealResult | undefined {
+    const target = parseRevealPath(revealPath);
+    if (!target) return undefined;
+    if (target.source === 'entry') {
+      if (this.kind !== 'wal') return undefined;
+      const decoded = this.decode(seq);
+      const found = decoded && entryActionObject(decoded, target.action);
+      return found ? revealValue(found.object, target.path) : undefined;
+    }
+    const file = this.state.snapshotFiles.find((f) => f.name === target.snapshot);
+    const obj = this.objectsOf(file)?.find((o) => o.kind === target.kind && o.id === target.id);
+    return obj ? revealValue(obj.object, target.path) : undefined;
+  }
+
+  /** The decoded snapshot and its objects (cached), or undefined when `file` is absent. */
+  snapshot(file: SnapshotFile | undefined): { decoded: DecodedSnapshot; objects: SnapshotObject[] } | undefined {
+    if (!file) return undefined;
+    let s = this.snapshots.get(file.path);
+    if (!s) {
+      const decoded = this.state.decodeSnapshot(file);
+      const objects = decoded.ok ? snapshotObjects(decoded.snapshot) : [];
+      for (const o of objects) if (o.id && o.name && !this.names.has(`${o.kind}/${o.id}`)) this.names.set(`${o.kind}/${o.id}`, o.name);
+      s = { decoded, objects };
+      this.snapshots.set(file.path, s);
+    }
+    return s;
+  }
+
+  objectsOf(file: SnapshotFile | undefined): SnapshotObject[] | undefined {
+    return this.snapshot(file)?.objects;
+  }
+
+  /** Where to look at an object: the last entry of this file that wrote it, else the newest snapshot that holds it. */
+  findObject(kind: string, id: string): ObjectPlace | undefined {
+    if (this.kind === 'wal') {
+      for (let r = this.entries.length - 1; r >= 0; r--) {
+        const i = this.summary(r).actions.findIndex((a) => a.kind === kind && a.id === id);
+        if (i >= 0) return { kind: 'entry', seq: this.entries[r].seq, action: i };
+      }
+    }
+    const files = [...this.state.snapshotFiles].reverse();
+    if (this.snapshotFile) files.unshift(this.snapshotFile);
+    for (const f of files) {
+      const position = this.objectsOf(f)?.findIndex((o) => o.kind === kind && o.id === id) ?? -1;
+      if (position >= 0) return { kind: 'snapshot', snapshot: f.name, position };
+    }
+    return undefined;
+  }
+
+  overview(): OverviewModel {
+    const base = buildOverview({
+      state: this.state, filePath: this.filePath, fileName: this.fileName, fileKind: this.kind, fileSize: this.fileSize,
+      summaries: this.kind === 'wal' ? this.summaries : [], rowCount: this.rowCount, counting: !this.fullySummarized,
+    });
+    if (this.kind === 'wal' || !this.snapshotFile) return base;
+    const f = this.snapshotFile;
+    const s = this.snapshot(f)!;
+    const objects = s.objects.map((o) => ({ status: 'ok' as const, summary: '', actions: [{ action: 'SNAPSHOT' as const, kind: o.kind, id: o.id, name: o.name }] }));
+    const membership = s.decoded.ok ? snapshotMembership(s.decoded.snapshot) : { members: [], removed: [] };
+    return {
+      ...base,
+      ...countRows(objects, 'snap'),
+      byAction: [{ label: 'objects', count: objects.length }],
+      snapshot: {
+        index: (f.snapshot?.index ?? f.nameIndex).toString(),
+        term: (f.snapshot?.term ?? f.nameTerm).toString(),
+        confState: (f.snapshot?.confStateNodes ?? []).map((n) => n.toString(16)),
+        ...membership,
+        ...(s.decoded.ok && s.decoded.keyLabel ? { dataKey: s.decoded.keyLabel } : {}),
+        ...(!s.decoded.ok ? { problem: s.decoded.message } : {}),
+      },
+    };
+  }
+}

@@ -1,0 +1,107 @@
+// How the tree groups entries: by term (default), by action, by object kind, or flat by index in buckets.
+// Large groups are split into buckets so no tree level holds more than `bucketSize` children.
+import { OBJECT_KINDS } from '../model/objects';
+import type { EntryStatus } from '../../shared/protocol';
+
+export const GROUP_BY = ['term', 'action', 'kind', 'index'] as const;
+export type GroupBy = (typeof GROUP_BY)[number];
+
+export interface GroupItem {
+  seq: number;
+  index: bigint;
+  term: bigint;
+  /** Undefined while not summarized yet (grouping by action/kind then puts it under "not decoded yet"). */
+  status?: EntryStatus;
+  actions?: { action: string; kind: string }[];
+  confChange?: boolean;
+  empty?: boolean;
+}
+
+export interface Group {
+  /** Stable within one grouping (used in tree item ids). */
+  key: string;
+  label: string;
+  description: string;
+  seqs: number[];
+  /** Sub-buckets when the group is larger than the bucket size. */
+  buckets?: Group[];
+}
+
+const STATUS_LABEL: Record<string, string> = {
+  locked: 'Locked (unlock key needed)',
+  'earlier-key': 'Encrypted with an earlier data key',
+  undecryptable: 'Undecryptable',
+  corrupt: 'Corrupt',
+  pending: 'Not decoded yet',
+};
+
+export function groupEntries(items: readonly GroupItem[], by: GroupBy, bucketSize: number, byIndex: (seq: number) => bigint): Group[] {
+  const size = Math.max(10, Math.floor(bucketSize));
+  const groups: Group[] = [];
+  const keyed = new Map<string, Group>();
+  const add = (key: string, label: string, seq: number) => {
+    let g = keyed.get(key);
+    if (!g) {
+      g = { key, label, description: '', seqs: [] };
+      keyed.set(key, g);
+      groups.push(g);
+    }
+    if (g.seqs[g.seqs.length - 1] !== seq) g.seqs.push(seq);
+  };
+  if (by === 'index') {
+    return buckets(items.map((i) => i.seq), size, byIndex, 'i');
+  }
+  for (const item of items) {
+    if (by === 'term') {
+      add(`t${item.term}`, `Term ${item.term}`, item.seq);
+      continue;
+    }
+    const status = item.status ?? 'pending';
+    if (status !== 'ok') add(`s-${status}`, STATUS_LABEL[status] ?? status, item.seq);
+    else if (item.confChange) add('conf', by === 'action' ? 'Conf changes' : 'Raft membership (conf changes)', item.seq);
+    else if (item.empty || !item.actions?.length) add('empty', 'Empty entries', item.seq);
+    else for (const a of item.actions) add(by === 'action' ? `a-${a.action}` : `k-${a.kind}`, by === 'action' ? a.action : a.kind, item.seq);
+  }
+  if (by !== 'term') groups.sort((a, b) => rank(by, a.key) - rank(by, b.key));
+  for (const g of groups) {
+    const n = g.seqs.length;
+    g.description = by === 'term' ? `${rangeText(g.seqs, byIndex)} · ${n} entr${n === 1 ? 'y' : 'ies'}` : `${n}`;
+    if (n > size) g.buckets = buckets(g.seqs, size, byIndex, `${g.key}/b`);
+  }
+  return groups;
+}
+
+function rank(by: GroupBy, key: string): number {
+  const order = by === 'action'
+    ? ['a-CREATE', 'a-UPDATE', 'a-REMOVE', 'a-UNKNOWN', 'conf', 'empty']
+    : [...OBJECT_KINDS.map((k) => `k-${k}`), 'k-unknown', 'conf', 'empty'];
+  const i = order.indexOf(key);
+  return i >= 0 ? i : order.length + ['s-pending', 's-locked', 's-earlier-key', 's-undecryptable', 's-corrupt'].indexOf(key);
+}
+
+function rangeText(seqs: number[], byIndex: (seq: number) => bigint): string {
+  if (seqs.length === 0) return '';
+  const first = byIndex(seqs[0]);
+  const last = byIndex(seqs[seqs.length - 1]);
+  return first === last ? `#${first}` : `#${first}–#${last}`;
+}
+
+function buckets(seqs: number[], size: number, byIndex: (seq: number) => bigint, keyPrefix: string): Group[] {
+  const out: Group[] = [];
+  for (let i = 0; i < seqs.length; i += size) {
+    const part = seqs.slice(i, i + size);
+    const range = rangeText(part, byIndex);
+    out.push({ key: `${keyPrefix}${i / size}`, label: range, description: `${part.length}`, seqs: part });
+  }
+  // Buckets of buckets keep every level small for very long logs.
+  if (out.length > size) {
+    const outer: Group[] = [];
+    for (let i = 0; i < out.length; i += size) {
+      const part = out.slice(i, i + size);
+      const all = part.flatMap((p) => p.seqs);
+      outer.push({ key: `${keyPrefix}o${i / size}`, label: rangeText(all, byIndex), description: `${all.length}`, seqs: all, buckets: part });
+    }
+    return outer;
+  }
+  return out;
+}
