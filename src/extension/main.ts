@@ -1,13 +1,19 @@
-// Minimal placeholder so the test harness has an extension to load; the real extension replaces it.
-import * as vscode from 'vscode';
+// Extension entry: one Explorer owns everything; VS Code disposes it with the extension.
+import type * as vscode from 'vscode';
+import { Explorer } from './context';
+import { registerCommands } from './commands';
 
-export function activate(context: vscode.ExtensionContext): void {
-  const version = String(context.extension.packageJSON.version);
-  context.subscriptions.push(
-    vscode.commands.registerCommand('swarmRaft.showVersion', () =>
-      vscode.window.showInformationMessage(`Swarm Raft Explorer ${version}`),
-    ),
-  );
+export interface SwarmRaftApi {
+  /** For the extension-host tests: the live context (documents, tree, key store). */
+  explorer: Explorer;
 }
 
-export function deactivate(): void {}
+export function activate(context: vscode.ExtensionContext): SwarmRaftApi {
+  const explorer = new Explorer(context);
+  context.subscriptions.push(explorer, ...registerCommands(explorer));
+  return { explorer };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,196 @@
+// The extension's one context object: it owns every disposable, the settings wrapper, the shared states,
+// the unlock-key store, the open Raft documents, the tree, the detail panel and the editor provider, and
+// keeps the editor, the tree and the detail view in sync.
+import * as vscode from 'vscode';
+import { Config } from './config';
+import { Log } from './log';
+import { StateRegistry } from './state/stateRegistry';
+import { UnlockKeyStore } from './keys/secretStore';
+import { ensureUnlocked, type UnlockResult } from './keys/unlockFlow';
+import { RaftDocument } from './editor/raftDocument';
+import { RaftEditorProvider } from './editor/rawEditorProvider';
+import { EntryTreeProvider, type Node } from './tree/entryTreeProvider';
+import { DetailPanel } from './detail/detailPanel';
+import { exportDocument } from './export/exportCommands';
+
+/** What the detail view shows: an entry (or, in a .snap document, the object at that position), or a snapshot object seen from a WAL. */
+export type Target = { kind: 'entry'; seq: number; action?: number } | { kind: 'snapshot'; snapshot: string; position: number };
+
+export const TREE_VIEW_ID = 'swarmRaft.entries';
+
+export class Explorer implements vscode.Disposable {
+  readonly config = new Config();
+  readonly log = new Log();
+  readonly registry = new StateRegistry();
+  readonly keys: UnlockKeyStore;
+  readonly documents = new Set<RaftDocument>();
+  readonly tree: EntryTreeProvider;
+  readonly detail: DetailPanel;
+  readonly editors: RaftEditorProvider;
+  private readonly treeView: vscode.TreeView<Node>;
+  private readonly disposables: vscode.Disposable[] = [];
+  private active?: RaftDocument;
+  private readonly activeChanged = new vscode.EventEmitter<RaftDocument | undefined>();
+  readonly onDidChangeActive = this.activeChanged.event;
+
+  constructor(readonly ext: vscode.ExtensionContext) {
+    this.keys = new UnlockKeyStore(ext.secrets, ext.globalState);
+    this.tree = new EntryTreeProvider(this);
+    this.detail = new DetailPanel(this);
+    this.treeView = vscode.window.createTreeView(TREE_VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true });
+    this.editors = new RaftEditorProvider(this);
+    this.disposables.push(
+      this.log, this.registry, this.tree, this.detail, this.treeView, this.activeChanged,
+      ...RaftEditorProvider.registerWith(this.editors),
+      this.detail.register(),
+      this.treeView.onDidChangeSelection((e) => {
+        const node = e.selection[0];
+        const doc = this.tree.document;
+        if (!node || !doc) return;
+        const target = targetOf(node, doc);
+        if (target) this.select(doc, target, 'tree');
+      }),
+      this.config.onDidChange((affects) => {
+        if (affects('tree')) this.tree.refresh();
+      }),
+    );
+    void vscode.commands.executeCommand('setContext', 'swarmRaft.hasDocument', false);
+  }
+
+  get extensionUri(): vscode.Uri {
+    return this.ext.extensionUri;
+  }
+
+  get workspaceState(): vscode.Memento {
+    return this.ext.workspaceState;
+  }
+
+  get activeDocument(): RaftDocument | undefined {
+    return this.active;
+  }
+
+  addDocument(doc: RaftDocument): void {
+    this.documents.add(doc);
+    doc.onDidDispose(() => {
+      this.documents.delete(doc);
+      if (this.active === doc) this.setActive([...this.documents].pop());
+    });
+    doc.onDidChangeModel(() => this.detail.documentReady(doc));
+    this.detail.documentReady(doc);
+  }
+
+  setActive(doc: RaftDocument | undefined): void {
+    if (this.active === doc) return;
+    this.active = doc;
+    this.tree.setDocument(doc);
+    this.treeView.description = doc?.fileName;
+    void vscode.commands.executeCommand('setContext', 'swarmRaft.hasDocument', !!doc);
+    this.activeChanged.fire(doc);
+  }
+
+  /** The open document of a uri (string or Uri) or file path; the active one when `arg` is empty. */
+  documentFor(arg?: unknown): RaftDocument | undefined {
+    if (arg === undefined || arg === null) return this.active;
+    const text = arg instanceof vscode.Uri ? arg.toString() : typeof arg === 'string' ? arg : undefined;
+    if (!text) return this.active;
+    for (const d of this.documents) if (d.uri.toString() === text || d.filePath === text) return d;
+    return undefined;
+  }
+
+  /**
+   * Gets the data keys for the document's state directory: tells the user when the node key is missing
+   * (offering to pick one), then the stored unlock key or the prompt. An unlocked swarm never prompts.
+   */
+  async openKeys(doc: RaftDocument, options: { force?: boolean } = {}): Promise<UnlockResult> {
+    const shared = doc.shared;
+    if (!shared) return 'cancelled';
+    if (shared.status.state === 'no-key-file') {
+      const picked = await this.offerNodeKey(doc);
+      if (!picked) return 'no-key-file';
+    }
+    return ensureUnlocked(shared, { store: this.keys, config: this.config, log: this.log }, { interactive: true, force: options.force });
+  }
+
+  /** Tells that swarm-node.key is missing (entries still listed) and lets the user pick a key file. */
+  async offerNodeKey(doc: RaftDocument, ask = true): Promise<boolean> {
+    const shared = doc.shared;
+    if (!shared) return false;
+    if (ask) {
+      const choice = await vscode.window.showWarningMessage(
+        `${doc.fileName}: no usable node key (${'message' in shared.status ? shared.status.message : 'certificates/swarm-node.key'}). Index, term and type are shown; pick the manager's swarm-node.key to decrypt the entries.`,
+        'Pick Key File…',
+      );
+      if (!choice) return false;
+    }
+    const picked = await vscode.window.showOpenDialog({ title: 'The swarm-node.key of this manager', canSelectMany: false, openLabel: 'Use This Key', filters: { 'Node key': ['key', 'pem'], 'All files': ['*'] } });
+    if (!picked?.[0]) return false;
+    shared.nodeKeyFile = picked[0].fsPath;
+    const status = shared.tryReopen();
+    this.log.info(`${shared.stateDir}: using node key ${shared.nodeKeyFile} (${status.state})`);
+    if (status.state === 'no-key-file') {
+      void vscode.window.showErrorMessage(`That key file cannot be used: ${status.message}`);
+      return false;
+    }
+    return true;
+  }
+
+  /** Selection from the editor table, the tree or the detail view: show it everywhere else. */
+  select(doc: RaftDocument, target: Target, from: 'editor' | 'tree' | 'detail' | 'link' | 'command'): void {
+    if (target.kind === 'entry') doc.selectedSeq = target.seq;
+    if (from !== 'editor' && target.kind === 'entry') this.editors.post(doc, { type: 'select', seq: target.seq });
+    if (from !== 'tree' && this.tree.document === doc && this.treeView.visible) {
+      const node = this.tree.nodeFor(target);
+      if (node) void Promise.resolve(this.treeView.reveal(node, { select: true, focus: false, expand: false })).catch(() => undefined);
+    }
+    if (!this.detail.isShowing(doc, target)) this.detail.show(doc, target, { preserveFocus: true });
+  }
+
+  /** A link in the detail view: the last entry of this file that wrote the object, else the snapshot that holds it. */
+  openObject(doc: RaftDocument, kind: string, id: string): void {
+    const place = doc.model?.findObject(kind, id);
+    if (!place) {
+      void vscode.window.showInformationMessage(`${kind} ${id} is not written by any readable entry of ${doc.fileName} nor held by a snapshot.`);
+      return;
+    }
+    const target: Target = place.kind === 'entry'
+      ? { kind: 'entry', seq: place.seq, action: place.action }
+      : doc.kind === 'snap' && place.snapshot === doc.fileName ? { kind: 'entry', seq: place.position } : { kind: 'snapshot', snapshot: place.snapshot, position: place.position };
+    this.select(doc, target, 'link');
+  }
+
+  async runWebviewCommand(doc: RaftDocument, command: 'unlock' | 'exportText' | 'exportJson' | 'openAsText'): Promise<void> {
+    switch (command) {
+      case 'unlock':
+        await this.openKeys(doc, { force: false });
+        return;
+      case 'exportText':
+        await exportDocument(this, doc, 'text');
+        return;
+      case 'exportJson':
+        await exportDocument(this, doc, 'json');
+        return;
+      case 'openAsText':
+        // Not Raft data: the text editor. Raft data: its text dump in a new document.
+        if (doc.problem) await vscode.commands.executeCommand('vscode.openWith', doc.uri, 'default');
+        else await exportDocument(this, doc, 'text', { destination: 'untitled' });
+        return;
+    }
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.reverse()) d.dispose();
+  }
+}
+
+function targetOf(node: Node, doc: RaftDocument): Target | undefined {
+  switch (node.t) {
+    case 'entry':
+      return { kind: 'entry', seq: node.seq };
+    case 'action':
+      return { kind: 'entry', seq: node.seq, action: node.index };
+    case 'snapObject':
+      return doc.kind === 'snap' ? { kind: 'entry', seq: node.position } : { kind: 'snapshot', snapshot: node.snapshot, position: node.position };
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,148 @@
+// The custom read-only editor for WAL segments and snapshot files: the webview app (overview + virtual
+// entry table) fed with OverviewModel and pages of EntryRows, its requests answered from the document's
+// FileModel. Files that are not Swarm Raft data say so and offer the text editor.
+import * as vscode from 'vscode';
+import { renderWebviewHtml } from '../webview/html';
+import { WebviewChannel } from '../webview/channel';
+import type { HostToWebview, WebviewToHost } from '../../shared/protocol';
+import { RaftDocument } from './raftDocument';
+import type { Explorer } from '../context';
+
+export const VIEW_TYPE = 'swarmRaft.raftFile';
+/** The same editor, offered through "Open With..." for any .wal/.snap (Jest writes .snap files too). */
+export const VIEW_TYPE_ANY = 'swarmRaft.raftFileAny';
+
+interface EditorBinding {
+  panel: vscode.WebviewPanel;
+  channel: WebviewChannel;
+}
+
+export class RaftEditorProvider implements vscode.CustomReadonlyEditorProvider<RaftDocument> {
+  private readonly editors = new Map<RaftDocument, EditorBinding>();
+  /** Filtered row positions per document and filter text, so paging through a filter is cheap. */
+  private readonly filters = new WeakMap<RaftDocument, { filter: string; rows: number[] }>();
+
+  constructor(private readonly explorer: Explorer) {}
+
+  static registerWith(provider: RaftEditorProvider): vscode.Disposable[] {
+    const options = { supportsMultipleEditorsPerDocument: false, webviewOptions: { enableFindWidget: true } };
+    return [
+      vscode.window.registerCustomEditorProvider(VIEW_TYPE, provider, options),
+      vscode.window.registerCustomEditorProvider(VIEW_TYPE_ANY, provider, options),
+      { dispose: () => provider.editors.clear() },
+    ];
+  }
+
+  openCustomDocument(uri: vscode.Uri): RaftDocument {
+    const doc = new RaftDocument(uri, this.explorer.registry, this.explorer.log);
+    this.explorer.addDocument(doc);
+    if (doc.problem) this.explorer.log.warn(doc.problem);
+    return doc;
+  }
+
+  resolveCustomEditor(doc: RaftDocument, panel: vscode.WebviewPanel): void {
+    const channel = new WebviewChannel(panel.webview);
+    const binding: EditorBinding = { panel, channel };
+    this.editors.set(doc, binding);
+    panel.webview.html = renderWebviewHtml(panel.webview, this.explorer.extensionUri, 'editor', doc.fileName);
+    const subscriptions: vscode.Disposable[] = [
+      channel.onMessage((m) => this.onMessage(doc, binding, m), (why) => this.explorer.log.warn(`${doc.fileName}: ${why}`)),
+      panel.onDidChangeViewState((e) => {
+        if (e.webviewPanel.active) this.explorer.setActive(doc);
+      }),
+      doc.onDidChangeModel(() => {
+        this.filters.delete(doc);
+        this.postOverview(doc, binding);
+      }),
+      doc.onDidFinishCounting(() => this.postOverview(doc, binding)),
+    ];
+    panel.onDidDispose(() => {
+      subscriptions.forEach((s) => s.dispose());
+      if (this.editors.get(doc) === binding) this.editors.delete(doc);
+    });
+    if (panel.active) this.explorer.setActive(doc);
+    if (doc.problem) {
+      void this.offerTextEditor(doc);
+      return;
+    }
+    // The editor is up with the locked view; now get the keys (stored unlock key, or ask).
+    void this.explorer.openKeys(doc);
+  }
+
+  post(doc: RaftDocument, message: HostToWebview): void {
+    this.editors.get(doc)?.channel.post(message);
+  }
+
+  hasEditor(doc: RaftDocument): boolean {
+    return this.editors.has(doc);
+  }
+
+  private postOverview(doc: RaftDocument, binding: EditorBinding): void {
+    if (doc.problem) {
+      binding.channel.post({ type: 'error', message: doc.problem });
+      return;
+    }
+    const model = doc.model;
+    if (!model) return;
+    try {
+      binding.channel.post({ type: 'overview', overview: model.overview() });
+    } catch (e) {
+      binding.channel.post({ type: 'error', message: `${doc.filePath}: ${(e as Error).message}` });
+    }
+  }
+
+  private async onMessage(doc: RaftDocument, binding: EditorBinding, m: WebviewToHost): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        this.postOverview(doc, binding);
+        if (doc.selectedSeq !== undefined) binding.channel.post({ type: 'select', seq: doc.selectedSeq });
+        return;
+      case 'getRows':
+        return this.sendRows(doc, binding, m.requestId, m.start, m.count, m.filter);
+      case 'select':
+        this.explorer.select(doc, { kind: 'entry', seq: m.seq }, 'editor');
+        return;
+      case 'reveal':
+        this.explorer.detail.answerReveal(doc, binding.channel, m.requestId, m.seq, m.revealPath);
+        return;
+      case 'openObject':
+        this.explorer.openObject(doc, m.kind, m.id);
+        return;
+      case 'copy':
+        await vscode.env.clipboard.writeText(m.text);
+        return;
+      case 'command':
+        return this.explorer.runWebviewCommand(doc, m.command);
+    }
+  }
+
+  private async sendRows(doc: RaftDocument, binding: EditorBinding, requestId: number, start: number, count: number, filter?: string): Promise<void> {
+    try {
+      let model = doc.model;
+      if (!model) {
+        binding.channel.post({ type: 'rows', requestId, start, total: 0, rows: [] });
+        return;
+      }
+      if (!filter || !filter.trim()) {
+        binding.channel.post({ type: 'rows', requestId, start, total: model.rowCount, rows: model.rows(start, count) });
+        return;
+      }
+      model = await doc.whenSummarized();
+      if (!model) return;
+      let cached = this.filters.get(doc);
+      if (!cached || cached.filter !== filter) {
+        cached = { filter, rows: model.filterRows(filter) };
+        this.filters.set(doc, cached);
+      }
+      const rows = cached.rows.slice(start, start + count).map((r) => model.row(r));
+      binding.channel.post({ type: 'rows', requestId, start, total: cached.rows.length, rows });
+    } catch (e) {
+      binding.channel.post({ type: 'error', requestId, message: `${doc.filePath}: ${(e as Error).message}` });
+    }
+  }
+
+  private async offerTextEditor(doc: RaftDocument): Promise<void> {
+    const choice = await vscode.window.showWarningMessage(doc.problem ?? 'Not Swarm Raft data.', 'Reopen with Text Editor');
+    if (choice) await vscode.commands.executeCommand('vscode.openWith', doc.uri, 'default');
+  }
+}

@@ -1,0 +1,150 @@
+// One SwarmState per state directory, shared by every open document of that directory and counted by
+// reference. Unlocking (or picking another node key) reopens the state and tells every document; the
+// last document to close drops the state and wipes its data keys from memory. Nothing is ever written
+// to the directory: the core opens every file read-only.
+import * as vscode from 'vscode';
+import { SwarmState, type OpenOptions } from '../../core/state/swarmState';
+import type { KeyStatus } from '../../core/keys/keyRing';
+
+export class SharedState implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fired after the state was reopened (unlocked, other key file, reload). */
+  readonly onDidChange = this.changed.event;
+  refs = 0;
+  /** A node key picked by the user when certificates/swarm-node.key is missing (a path, not a secret). */
+  nodeKeyFile?: string;
+  /** Older copies of swarm-node.key added by the user (paths). */
+  keyFiles: string[] = [];
+  /** Set while an unlock prompt is up, so several editors of one directory share it. */
+  unlocking?: Promise<unknown>;
+
+  constructor(
+    readonly stateDir: string,
+    public state: SwarmState,
+  ) {}
+
+  get status(): KeyStatus {
+    return this.state.keyRing.status;
+  }
+
+  get clusterId(): string | undefined {
+    return this.state.identity.clusterId;
+  }
+
+  /** Whether the data keys still need an unlock key. */
+  get needsUnlockKey(): boolean {
+    const s = this.status.state;
+    return s === 'locked' || s === 'wrong-key' || s === 'invalid-key';
+  }
+
+  /**
+   * Opens the directory again with `unlockKey` (used once, not kept). The new state replaces the current
+   * one only if it opened the data keys (or found a node key where there was none); a wrong key leaves the
+   * current state as it is. Returns the new key status either way.
+   */
+  tryReopen(options: { unlockKey?: string } = {}): KeyStatus {
+    const next = SwarmState.open(this.stateDir, this.openOptions(options.unlockKey));
+    const status = next.keyRing.status;
+    const better = status.state === 'open' || status.state === 'not-encrypted'
+      // A node key picked by the user replaces a missing one even while still locked.
+      || (this.status.state === 'no-key-file' && status.state !== 'no-key-file');
+    if (better) {
+      this.replace(next);
+    } else {
+      dropState(next);
+    }
+    return status;
+  }
+
+  /** Re-reads the directory (e.g. the daemon wrote more entries), keeping the data keys' source. */
+  reload(unlockKey?: string): void {
+    this.replace(SwarmState.open(this.stateDir, this.openOptions(unlockKey)));
+  }
+
+  isOpen(): boolean {
+    const s = this.status.state;
+    return s === 'open' || s === 'not-encrypted';
+  }
+
+  openOptions(unlockKey?: string): OpenOptions {
+    return { unlockKey, nodeKeyFile: this.nodeKeyFile, keyFiles: this.keyFiles.length ? this.keyFiles : undefined };
+  }
+
+  private readonly pins = new Map<SwarmState, number>();
+  private readonly retired = new Set<SwarmState>();
+
+  /** Runs a long task (an export) on the current state; a reopen meanwhile does not close it under the task. */
+  async pinned<T>(task: (state: SwarmState) => Promise<T>): Promise<T> {
+    const state = this.state;
+    this.pins.set(state, (this.pins.get(state) ?? 0) + 1);
+    try {
+      return await task(state);
+    } finally {
+      const n = (this.pins.get(state) ?? 1) - 1;
+      if (n > 0) this.pins.set(state, n);
+      else {
+        this.pins.delete(state);
+        if (this.retired.delete(state)) dropState(state);
+      }
+    }
+  }
+
+  private retire(state: SwarmState): void {
+    if (this.pins.has(state)) this.retired.add(state);
+    else dropState(state);
+  }
+
+  private replace(next: SwarmState): void {
+    const old = this.state;
+    this.state = next;
+    this.retire(old);
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    this.retire(this.state);
+    this.changed.dispose();
+  }
+}
+
+/** Closes the files and overwrites the data keys so they do not linger in memory. */
+function dropState(state: SwarmState): void {
+  state.close();
+  for (const k of state.keyRing.keys) k.key.fill(0);
+}
+
+export class StateRegistry implements vscode.Disposable {
+  private readonly states = new Map<string, SharedState>();
+
+  /** The shared state of `stateDir`, opened without an unlock key the first time. Throws when it is not a state directory. */
+  acquire(stateDir: string): SharedState {
+    let shared = this.states.get(stateDir);
+    if (!shared) {
+      shared = new SharedState(stateDir, SwarmState.open(stateDir));
+      this.states.set(stateDir, shared);
+    }
+    shared.refs++;
+    return shared;
+  }
+
+  release(shared: SharedState): void {
+    shared.refs--;
+    if (shared.refs <= 0 && this.states.get(shared.stateDir) === shared) {
+      this.states.delete(shared.stateDir);
+      shared.dispose();
+    }
+  }
+
+  get(stateDir: string): SharedState | undefined {
+    return this.states.get(stateDir);
+  }
+
+  all(): SharedState[] {
+    return [...this.states.values()];
+  }
+
+  dispose(): void {
+    for (const s of this.states.values()) s.dispose();
+    this.states.clear();
+  }
+}
