@@ -101,6 +101,11 @@ export class WalWriter {
     return new WalWriter(prepareEmptyDir(dir), options);
   }
 
+  /** Segments started so far (the current one included). */
+  get segmentCount(): number {
+    return this.segments.length;
+  }
+
   /** Records the raft index/term a snapshot was taken at (wal.SaveSnapshot). */
   saveSnapshot(mark: { index: bigint; term: bigint }): void {
     this.assertOpen();
