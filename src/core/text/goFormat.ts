@@ -1,26 +1,42 @@
 // Go's spellings of the values the reference prints: quoted strings/bytes as golang/protobuf's text
 // writer escapes them, floats as fmt's %v, and os.FileMode's String().
 
-const ESCAPES: readonly string[] = Array.from({ length: 256 }, (_, b) => {
+// Per byte: its escaped spelling as ASCII bytes (1 byte when printable, 2 for \n-style, 4 for octal).
+const ESCAPES: readonly Uint8Array[] = Array.from({ length: 256 }, (_, b) => {
   switch (b) {
-    case 0x0a: return '\\n';
-    case 0x0d: return '\\r';
-    case 0x09: return '\\t';
-    case 0x22: return '\\"';
-    case 0x5c: return '\\\\';
+    case 0x0a: return ascii('\\n');
+    case 0x0d: return ascii('\\r');
+    case 0x09: return ascii('\\t');
+    case 0x22: return ascii('\\"');
+    case 0x5c: return ascii('\\\\');
     default:
       // Byte by byte, so multi-byte UTF-8 comes out as octal escapes too.
-      return b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '\\' + b.toString(8).padStart(3, '0');
+      return b >= 0x20 && b < 0x7f ? Uint8Array.of(b) : ascii('\\' + b.toString(8).padStart(3, '0'));
   }
 });
 
+function ascii(s: string): Uint8Array {
+  return Uint8Array.from(s, (c) => c.charCodeAt(0));
+}
+
 const utf8 = new TextEncoder();
 
-/** `"..."` with the text format's escapes, over the raw bytes. */
+/**
+ * `"..."` with the text format's escapes, over the raw bytes. Written into one byte buffer (at most 4
+ * output bytes per input byte) and decoded once: secrets and configs can be hundreds of KB, and
+ * string concatenation per byte would leave the garbage collector most of the work.
+ */
 export function quoteBytes(bytes: Uint8Array): string {
-  let out = '"';
-  for (let i = 0; i < bytes.length; i++) out += ESCAPES[bytes[i]];
-  return out + '"';
+  const out = Buffer.allocUnsafe(bytes.length * 4 + 2);
+  let o = 0;
+  out[o++] = 0x22;
+  for (let i = 0; i < bytes.length; i++) {
+    const escaped = ESCAPES[bytes[i]];
+    if (escaped.length === 1) out[o++] = escaped[0];
+    else for (let j = 0; j < escaped.length; j++) out[o++] = escaped[j];
+  }
+  out[o++] = 0x22;
+  return out.latin1Slice(0, o);
 }
 
 /** A string field: Go keeps strings as UTF-8 bytes and escapes them one by one. */
