@@ -135,9 +135,10 @@ function generateTiny(o: Options, dir: string): Summary {
   const log = new LogAppender(writer, random);
   log.bootstrap();
   const nodeIds = Array.from({ length: 50 }, () => random.id());
-  while (log.entries < o.tinyEntries) {
+  const target = log.entries + o.tinyEntries;
+  while (log.entries < target) {
     const batch: EntryInput[] = [];
-    for (let n = Math.min(random.int(1, 8), o.tinyEntries - log.entries); n > 0; n--) {
+    for (let n = Math.min(random.int(1, 8), target - log.entries); n > 0; n--) {
       const index = log.index + 1n;
       // A minimal node status change: tens of bytes of plaintext.
       const request = { id: u64(random.uint64()), action: [{ action: ACTION.update, node: { id: random.pick(nodeIds), meta: { version: { index: u64(index) } }, status: { state: random.chance(0.9) ? 2 : 3 } } }] };

@@ -89,10 +89,10 @@ export class SyntheticCluster {
   /** One proposal of ongoing activity (what a manager appends many times a second under load). */
   nextRequest(): StoreActionObject[] {
     const roll = this.random.float();
-    if (roll < 0.7) return this.taskProgress(this.random.chance(0.85) ? 1 : 2);
+    if (roll < 0.74) return this.taskProgress(this.random.chance(0.9) ? 1 : 2);
     if (roll < 0.8) return this.replaceTask();
-    if (roll < 0.85) return this.pruneTask();
-    if (roll < 0.91) return [{ action: ACTION.update, node: this.touchNode(this.random.pick(this.nodes)) }];
+    if (roll < 0.87) return this.pruneTask();
+    if (roll < 0.93) return [{ action: ACTION.update, node: this.touchNode(this.random.pick(this.nodes)) }];
     return this.updateService(this.random.pick(this.services));
   }
 
@@ -120,12 +120,19 @@ export class SyntheticCluster {
 
   // --- activity -------------------------------------------------------------------------------------
 
-  /** Agents report state changes; a running task ends (fails or completes) and is replaced in its slot. */
+  /** Agents report state changes; a running task sometimes ends (fails or completes) and is replaced in its slot. */
   private taskProgress(count: number): StoreActionObject[] {
     const out: StoreActionObject[] = [];
     for (let i = 0; i < count && this.live.length; i++) {
       const task = this.random.pick(this.live);
       const state = (task.status as Obj).state as number;
+      if (state === TASK_STATE.RUNNING && this.random.chance(0.85)) {
+        // A running task's status is refreshed (a health-check or port-status report), same state.
+        task.status = this.taskStatus(TASK_STATE.RUNNING, task);
+        this.stamp(task);
+        out.push({ action: ACTION.update, task });
+        continue;
+      }
       if (state === TASK_STATE.RUNNING) {
         task.status = this.taskStatus(this.random.chance(0.5) ? TASK_STATE.FAILED : TASK_STATE.COMPLETE, task);
         this.end(task);
