@@ -105,7 +105,7 @@ function generateBig(o: Options, dir: string): Summary {
   const log = new LogAppender(writer, random);
   const cluster = new SyntheticCluster(random.fork('cluster'), writer.identity.clusterId, writer.identity.nodeId, writer.identity.raftId, START.getTime() / 1000);
   log.bootstrap();
-  for (const request of cluster.initialRequests(4)) log.append([log.next(cluster.at(log.index + 1n).encodeRequest(request))]);
+  for (let request; (request = cluster.at(log.index + 1n).nextInitialRequest()); ) log.append([log.next(cluster.encodeRequest(request))]);
   const snapshotIndex = log.index;
   const snapshotStarted = performance.now();
   const members = [{ raftId: writer.identity.raftId, nodeId: writer.identity.nodeId, addr: writer.identity.addr }];

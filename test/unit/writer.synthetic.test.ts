@@ -15,14 +15,14 @@ import { cleanupTempDirs, openState, readerText, tempDir } from './writer.suppor
 
 after(cleanupTempDirs);
 
-const SMALL: ClusterSize = { nodes: 5, managers: 1, services: 6, replicas: [1, 4], networks: 3, secrets: 4, configs: 3 };
+const SMALL: ClusterSize = { nodes: 5, managers: 1, services: 6, replicas: [1, 4], taskCreateBatch: 2, networks: 3, secrets: 4, configs: 3 };
 
 function writeSynthetic(seed: string, updates: number) {
   const w = SwarmStateWriter.create(join(tempDir('synthetic'), 'swarm'), { seed, segmentBytes: 64 * 1024 });
   const cluster = new SyntheticCluster(new SeededRandom(seed), w.identity.clusterId, w.identity.nodeId, w.identity.raftId, 1767225600, SMALL);
   let index = 0n;
   const append = (data: Uint8Array) => w.wal.save({ term: 1n, vote: w.identity.raftId, commit: ++index }, [{ index, term: 1n, data }]);
-  for (const request of cluster.initialRequests(2)) append(cluster.at(index + 1n).encodeRequest(request));
+  for (let request; (request = cluster.at(index + 1n).nextInitialRequest()); ) append(cluster.encodeRequest(request));
   const objects = cluster.objectCount();
   w.writeSnapshot({ index, term: 1n, confStateNodes: [w.identity.raftId], data: cluster.encodeSnapshot([{ raftId: w.identity.raftId, nodeId: w.identity.nodeId, addr: w.identity.addr }]) });
   for (let i = 0; i < updates; i++) append(cluster.at(index + 1n).encodeRequest(cluster.nextRequest()));
@@ -49,6 +49,10 @@ describe('synthetic cluster', () => {
       assert.equal((services.match(/^id: /gm) ?? []).length, SMALL.services);
       assert.match(services, /previous_spec: </);
       assert.match(dumpObjectText(state, { type: 'task' }), /state: (RUNNING|PENDING|ASSIGNED|STARTING)/);
+      // Objects carry the raft index of the entry that last changed them, as SwarmKit stamps meta.version.
+      const first = state.decodeEntry(state.wal.effective[0]);
+      assert.ok(first.ok && first.kind === 'normal');
+      assert.match(JSON.stringify(first.request), /"version":\{"index":"1"\}/);
     } finally {
       state.close();
     }

@@ -29,15 +29,18 @@ export interface ClusterSize {
   services: number;
   /** Replicas per service, inclusive range. */
   replicas: [number, number];
+  /** Tasks created per request when a service starts (the orchestrator batches them). */
+  taskCreateBatch: number;
   networks: number;
   secrets: number;
   configs: number;
 }
 
-export const DEFAULT_SIZE: ClusterSize = { nodes: 40, managers: 3, services: 300, replicas: [2, 30], networks: 12, secrets: 60, configs: 40 };
+export const DEFAULT_SIZE: ClusterSize = { nodes: 40, managers: 3, services: 300, replicas: [2, 30], taskCreateBatch: 4, networks: 12, secrets: 60, configs: 40 };
 
 export class SyntheticCluster {
-  readonly clusterObject: Obj;
+  private clusterObject?: Obj;
+  private initial?: Generator<StoreActionObject[]>;
   readonly nodes: Obj[] = [];
   readonly networks: Obj[] = [];
   readonly secrets: Obj[] = [];
@@ -56,7 +59,6 @@ export class SyntheticCluster {
 
   constructor(private readonly random: SeededRandom, readonly clusterId: string, readonly managerNodeId: string, readonly managerRaftId: bigint, startSeconds: number, readonly size: ClusterSize = DEFAULT_SIZE) {
     this.now = startSeconds;
-    this.clusterObject = this.makeCluster();
   }
 
   /** The raft index the next change is written at (stamped into meta.version). */
@@ -66,8 +68,18 @@ export class SyntheticCluster {
     return this;
   }
 
-  /** Requests that create the initial cluster state, one object kind after another. */
-  *initialRequests(batch = 1): Generator<StoreActionObject[]> {
+  /**
+   * The next request creating the initial state (the cluster, nodes, networks, secrets, configs, then
+   * each service and its tasks), stamped with the index given to at(); undefined once all exist.
+   */
+  nextInitialRequest(): StoreActionObject[] | undefined {
+    this.initial ??= this.initialRequests(this.size.taskCreateBatch);
+    const next = this.initial.next();
+    return next.done ? undefined : next.value;
+  }
+
+  private *initialRequests(batch: number): Generator<StoreActionObject[]> {
+    this.clusterObject = this.makeCluster();
     yield [{ action: ACTION.create, cluster: this.clusterObject }];
     for (let i = 0; i < this.size.nodes; i++) yield [{ action: ACTION.create, node: this.addNode(i) }];
     for (let i = 0; i < this.size.networks; i++) yield [{ action: ACTION.create, network: this.addNetwork(i) }];
@@ -77,12 +89,12 @@ export class SyntheticCluster {
       const service = this.addService(i);
       yield [{ action: ACTION.create, service }];
       const replicas = Number((service.spec as Obj & { replicated: { replicas: number } }).replicated.replicas);
-      let pending: StoreActionObject[] = [];
+      const pending: StoreActionObject[] = [];
       for (let slot = 1; slot <= replicas; slot++) {
         pending.push({ action: ACTION.create, task: this.addTask(service, slot) });
         if (pending.length === batch) yield pending.splice(0);
       }
-      if (pending.length) yield (pending = pending.splice(0));
+      if (pending.length) yield pending.splice(0);
     }
   }
 
@@ -108,14 +120,14 @@ export class SyntheticCluster {
       membership: { members: members.map((m) => ({ raft_id: u64(m.raftId), node_id: m.nodeId, addr: m.addr, status: {} })), removed: [] },
       store: {
         nodes: this.nodes, services: this.services, networks: this.networks, tasks: [...this.tasks.values()],
-        clusters: [this.clusterObject], secrets: this.secrets, configs: this.configs,
+        clusters: this.clusterObject ? [this.clusterObject] : [], secrets: this.secrets, configs: this.configs,
       },
     };
     return Messages.swarmSnapshot.encode(snapshot as never).finish();
   }
 
   objectCount(): number {
-    return 1 + this.nodes.length + this.networks.length + this.secrets.length + this.configs.length + this.services.length + this.tasks.size;
+    return (this.clusterObject ? 1 : 0) + this.nodes.length + this.networks.length + this.secrets.length + this.configs.length + this.services.length + this.tasks.size;
   }
 
   // --- activity -------------------------------------------------------------------------------------
