@@ -42,9 +42,9 @@ export function registerCommands(explorer: Explorer): vscode.Disposable[] {
       }
       return explorer.openKeys(d);
     }),
-    vscode.commands.registerCommand('swarmRaft.forgetUnlockKey', async (arg?: unknown) => {
+    vscode.commands.registerCommand('swarmRaft.forgetUnlockKey', async (arg?: unknown, scope?: unknown) => {
       const d = explorer.documentFor(arg);
-      await forgetUnlockKey(explorer.keys, d?.shared?.clusterId, explorer.log);
+      await forgetUnlockKey(explorer.keys, d?.shared?.clusterId, explorer.log, scope === 'this' || scope === 'all' ? scope : undefined);
     }),
     vscode.commands.registerCommand('swarmRaft.pickNodeKey', async (arg?: unknown) => {
       const d = doc(arg);

@@ -16,9 +16,9 @@ export class Config {
   }
 
   async setGroupBy(value: GroupBy): Promise<void> {
-    // Workspace scope when a folder is open, else the user's settings.
-    const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-    await this.section.update('tree.groupBy', value, target);
+    // Always the user's settings: a workspace setting would create .vscode/settings.json in the open
+    // folder, which is often the swarm state directory itself (and that is never written to).
+    await this.section.update('tree.groupBy', value, vscode.ConfigurationTarget.Global);
   }
 
   /** swarmRaft.tree.bucketSize: at most this many entries under one tree node. */

@@ -30,6 +30,15 @@ export class Explorer implements vscode.Disposable {
   private readonly treeView: vscode.TreeView<Node>;
   private readonly disposables: vscode.Disposable[] = [];
   private active?: RaftDocument;
+  /**
+   * The dialogs the key flows open. Tests replace them (the flows stay the same; only the typing and
+   * clicking is simulated); the UI tests drive the real ones.
+   */
+  readonly prompts = {
+    unlockKey: (options: vscode.InputBoxOptions): Thenable<string | undefined> => vscode.window.showInputBox(options),
+    nodeKeyNotice: (message: string, action: string): Thenable<string | undefined> => vscode.window.showWarningMessage(message, action),
+    nodeKeyFile: (options: vscode.OpenDialogOptions): Thenable<vscode.Uri[] | undefined> => vscode.window.showOpenDialog(options),
+  };
   private readonly activeChanged = new vscode.EventEmitter<RaftDocument | undefined>();
   readonly onDidChangeActive = this.activeChanged.event;
 
@@ -108,7 +117,7 @@ export class Explorer implements vscode.Disposable {
       const picked = await this.offerNodeKey(doc);
       if (!picked) return 'no-key-file';
     }
-    return ensureUnlocked(shared, { store: this.keys, config: this.config, log: this.log }, { interactive: true, force: options.force });
+    return ensureUnlocked(shared, { store: this.keys, config: this.config, log: this.log, ask: (o) => this.prompts.unlockKey(o) }, { interactive: true, force: options.force });
   }
 
   /** Tells that swarm-node.key is missing (entries still listed) and lets the user pick a key file. */
@@ -116,13 +125,13 @@ export class Explorer implements vscode.Disposable {
     const shared = doc.shared;
     if (!shared) return false;
     if (ask) {
-      const choice = await vscode.window.showWarningMessage(
+      const choice = await this.prompts.nodeKeyNotice(
         `${doc.fileName}: no usable node key (${'message' in shared.status ? shared.status.message : 'certificates/swarm-node.key'}). Index, term and type are shown; pick the manager's swarm-node.key to decrypt the entries.`,
         'Pick Key File…',
       );
       if (!choice) return false;
     }
-    const picked = await vscode.window.showOpenDialog({ title: 'The swarm-node.key of this manager', canSelectMany: false, openLabel: 'Use This Key', filters: { 'Node key': ['key', 'pem'], 'All files': ['*'] } });
+    const picked = await this.prompts.nodeKeyFile({ title: 'The swarm-node.key of this manager', canSelectMany: false, openLabel: 'Use This Key', filters: { 'Node key': ['key', 'pem'], 'All files': ['*'] } });
     if (!picked?.[0]) return false;
     shared.nodeKeyFile = picked[0].fsPath;
     const status = shared.tryReopen();

@@ -20,6 +20,8 @@ export class RaftDocument implements vscode.CustomDocument {
   /** Why the file cannot be shown as Swarm Raft data (then `model` is undefined). */
   problem?: string;
   model?: FileModel;
+  /** The key flow started when the editor opened (stored unlock key or prompt); tests await it. */
+  keyFlow?: Promise<unknown>;
   /** Seq of the entry (or snapshot object position) last selected in the editor or the tree. */
   selectedSeq?: number;
   private version = 0;

@@ -66,7 +66,7 @@ export class RaftEditorProvider implements vscode.CustomReadonlyEditorProvider<R
       return;
     }
     // The editor is up with the locked view; now get the keys (stored unlock key, or ask).
-    void this.explorer.openKeys(doc);
+    doc.keyFlow = this.explorer.openKeys(doc).catch((e: unknown) => this.explorer.log.error(`${doc.fileName}: ${(e as Error).message}`));
   }
 
   post(doc: RaftDocument, message: HostToWebview): void {

@@ -16,6 +16,8 @@ export interface UnlockDeps {
   store: UnlockKeyStore;
   config: Config;
   log: Log;
+  /** Shows the input box (replaceable by tests: the flow is the same, the typing is not). */
+  ask?: (options: vscode.InputBoxOptions) => Thenable<string | undefined>;
 }
 
 export interface UnlockOptions {
@@ -54,7 +56,7 @@ async function unlock(shared: SharedState, deps: UnlockDeps, options: UnlockOpti
   }
   if (!options.interactive) return 'locked';
   for (;;) {
-    const key = await askForKey(shared, notice);
+    const key = await askForKey(shared, notice, deps.ask ?? ((o) => vscode.window.showInputBox(o)));
     if (key === undefined) return shared.isOpen() ? 'open' : 'cancelled';
     const status = shared.tryReopen({ unlockKey: key });
     if (status.state === 'open') {
@@ -70,10 +72,10 @@ async function unlock(shared: SharedState, deps: UnlockDeps, options: UnlockOpti
   }
 }
 
-async function askForKey(shared: SharedState, notice: string | undefined): Promise<string | undefined> {
+async function askForKey(shared: SharedState, notice: string | undefined, ask: NonNullable<UnlockDeps['ask']>): Promise<string | undefined> {
   const where = shared.clusterId ? `cluster ${shared.clusterId}` : shared.stateDir;
   const base = `The swarm at ${shared.stateDir} is autolocked. Its unlock key (docker swarm unlock-key) decrypts the Raft data keys.`;
-  return vscode.window.showInputBox({
+  return ask({
     title: `Swarm Raft: unlock ${where}`,
     prompt: notice ? `${notice}` : base,
     placeHolder: 'SWMKEY-1-…',
@@ -84,14 +86,16 @@ async function askForKey(shared: SharedState, notice: string | undefined): Promi
 }
 
 /** The "Forget Unlock Key" command: this cluster's key, or every stored key. */
-export async function forgetUnlockKey(store: UnlockKeyStore, currentClusterId: string | undefined, log: Log): Promise<void> {
+export async function forgetUnlockKey(store: UnlockKeyStore, currentClusterId: string | undefined, log: Log, scope?: 'this' | 'all'): Promise<void> {
   type Pick = vscode.QuickPickItem & { id: 'this' | 'all' | string };
   const ids = store.clusterIds();
   const items: Pick[] = [];
   if (currentClusterId) items.push({ id: 'this', label: 'This cluster', description: currentClusterId });
   for (const id of ids) if (id !== currentClusterId) items.push({ id, label: `Cluster ${id}` });
   items.push({ id: 'all', label: 'All clusters', description: `${ids.length} stored key${ids.length === 1 ? '' : 's'}` });
-  const pick = await vscode.window.showQuickPick(items, { title: 'Swarm Raft: Forget Unlock Key', placeHolder: 'Which stored unlock key to forget?' });
+  const pick = scope === 'all' || (scope === 'this' && currentClusterId)
+    ? items.find((i) => i.id === scope)
+    : await vscode.window.showQuickPick(items, { title: 'Swarm Raft: Forget Unlock Key', placeHolder: 'Which stored unlock key to forget?' });
   if (!pick) return;
   if (pick.id === 'all') {
     const n = await store.forgetAll();

@@ -1,0 +1,199 @@
+// The unlock flow in a real extension host: the stored key (SecretStorage, keyed by cluster id) opens a
+// locked swarm without asking; without one the prompt asks (a wrong key says so and asks again, Escape
+// leaves it locked); a key is stored only once it opened the data keys; a stale stored key (rotated)
+// leads to the prompt; an unlocked swarm never asks; "Forget Unlock Key" forgets this cluster or all.
+// The input box itself is replaced by a scripted one (explorer.prompts); the UI test types into the real one.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { Explorer } from '../../src/extension/context';
+import type { RaftDocument } from '../../src/extension/editor/raftDocument';
+import { unlockKeyProblem } from '../../src/core/keys/unlockKey';
+import { api, closeAllEditors, copyCase, hashTree, raftFiles, waitFor, type CaseCopy } from './raftFixtures';
+
+const WRONG_KEY = 'SWMKEY-1-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+
+describe('unlock keys and SecretStorage', function () {
+  this.timeout(120_000);
+  let explorer: Explorer;
+  let copy: CaseCopy;
+  let wal: string;
+  let clusterId: string;
+  let hashesBefore: Map<string, string>;
+  let asked: vscode.InputBoxOptions[];
+
+  /** Scripts the input box: each call answers the next of `answers` (undefined = Escape). */
+  function answer(...answers: (string | undefined)[]): void {
+    asked = [];
+    explorer.prompts.unlockKey = async (options) => {
+      asked.push(options);
+      assert.ok(options.password, 'the prompt hides what is typed');
+      assert.ok(options.ignoreFocusOut, 'the prompt survives focus changes');
+      if (asked.length > answers.length) throw new Error(`unexpected prompt #${asked.length}: ${options.prompt}`);
+      const a = answers[asked.length - 1];
+      if (a !== undefined) assert.equal(await options.validateInput?.(a), unlockKeyProblem(a) ?? undefined);
+      return a;
+    };
+  }
+
+  async function open(file = wal): Promise<RaftDocument> {
+    const uri = vscode.Uri.file(file);
+    await vscode.commands.executeCommand('vscode.openWith', uri, 'swarmRaft.raftFile', { preview: false });
+    const doc = await waitFor('document', () => explorer.documentFor(uri.toString()));
+    await doc.keyFlow;
+    return doc;
+  }
+
+  async function close(doc: RaftDocument): Promise<void> {
+    await closeAllEditors();
+    await waitFor('close', () => !explorer.documents.has(doc));
+  }
+
+  before(async () => {
+    explorer = (await api()).explorer;
+    copy = copyCase('seed-sample');
+    wal = raftFiles(copy.capture()).find((f) => f.endsWith('.wal'))!;
+    hashesBefore = hashTree(copy.root);
+  });
+
+  beforeEach(async () => {
+    await explorer.keys.forgetAll();
+  });
+
+  after(async () => {
+    await closeAllEditors();
+    assert.deepEqual(hashTree(copy.root), hashesBefore, 'the state directory is unchanged');
+    copy.remove();
+  });
+
+  it('asks for the key when none is stored, validates its format, says when it is wrong, stores it once it opened', async () => {
+    answer('SWMKEY-1-short', WRONG_KEY, copy.unlockKey);
+    const doc = await open();
+    clusterId = doc.shared!.clusterId!;
+    assert.equal(asked.length, 3);
+    assert.match(String(asked[1].prompt), /Not a valid unlock key/);
+    assert.match(String(asked[2].prompt), /does not open this swarm/);
+    assert.equal(doc.shared!.status.state, 'open');
+    assert.equal(await explorer.keys.get(clusterId), copy.unlockKey, 'stored under the cluster id once it opened the data keys');
+    assert.deepEqual(explorer.keys.clusterIds(), [clusterId]);
+    const row = doc.model!.rows(0, 100).find((r) => r.index === '14')!;
+    assert.equal(row.status, 'ok');
+    assert.equal(row.summary, 'UPDATE node vm');
+    await close(doc);
+  });
+
+  it('opens with the stored key without asking', async () => {
+    await explorer.keys.store(clusterId, copy.unlockKey!);
+    answer();
+    const doc = await open();
+    assert.equal(asked.length, 0);
+    assert.equal(doc.shared!.status.state, 'open');
+    await close(doc);
+  });
+
+  it('asks again when the stored key no longer opens the swarm (rotated), and replaces it', async () => {
+    await explorer.keys.store(clusterId, WRONG_KEY);
+    answer(copy.unlockKey);
+    const doc = await open();
+    assert.equal(asked.length, 1);
+    assert.match(String(asked[0].prompt), /no longer opens it/);
+    assert.equal(await explorer.keys.get(clusterId), copy.unlockKey);
+    await close(doc);
+  });
+
+  it('Escape leaves the file open in its locked view: index, term and type still shown, nothing stored', async () => {
+    answer(WRONG_KEY, undefined);
+    const doc = await open();
+    assert.equal(asked.length, 2);
+    assert.equal(doc.shared!.status.state, 'locked');
+    assert.equal(await explorer.keys.get(clusterId), undefined, 'a key that did not open it is never stored');
+    const rows = doc.model!.rows(0, 100);
+    assert.equal(rows.length, 15);
+    assert.ok(rows.every((r) => r.status === 'locked' && /^\d+$/.test(r.index) && /^\d+$/.test(r.term)));
+    explorer.setActive(doc);
+    const summary = explorer.tree.getChildren()[0];
+    assert.match(String(explorer.tree.getTreeItem(summary).description), /locked/);
+    // The "Unlock..." button of the locked view asks again.
+    answer(copy.unlockKey);
+    await explorer.runWebviewCommand(doc, 'unlock');
+    assert.equal(doc.shared!.status.state, 'open');
+    assert.equal(doc.model!.rows(13, 1)[0].summary, 'UPDATE node vm', 'the model is rebuilt after unlocking');
+    await close(doc);
+  });
+
+  it('Forget Unlock Key forgets this cluster, or all', async () => {
+    await explorer.keys.store(clusterId, copy.unlockKey!);
+    await explorer.keys.store('othercluster', WRONG_KEY);
+    answer();
+    const doc = await open();
+    await vscode.commands.executeCommand('swarmRaft.forgetUnlockKey', doc.uri, 'this');
+    assert.equal(await explorer.keys.get(clusterId), undefined);
+    assert.equal(await explorer.keys.get('othercluster'), WRONG_KEY);
+    await vscode.commands.executeCommand('swarmRaft.forgetUnlockKey', undefined, 'all');
+    assert.equal(await explorer.keys.get('othercluster'), undefined);
+    assert.deepEqual(explorer.keys.clusterIds(), []);
+    await close(doc);
+  });
+
+  it('several files of one locked directory share one prompt and one state', async () => {
+    answer(copy.unlockKey);
+    const snap = raftFiles(copy.capture()).find((f) => f.endsWith('.snap'))!;
+    const [a, b] = await Promise.all([open(wal), open(snap)]);
+    assert.equal(asked.length, 1);
+    assert.equal(a.shared, b.shared);
+    assert.equal(explorer.registry.get(copy.capture())?.refs, 2);
+    await closeAllEditors();
+    await waitFor('both closed', () => explorer.documents.size === 0);
+    assert.equal(explorer.registry.get(copy.capture()), undefined, 'dropped with the last document');
+  });
+
+  it('an unlocked swarm never prompts', async () => {
+    const unlocked = copyCase('synth-unlocked');
+    try {
+      answer();
+      const doc = await open(raftFiles(unlocked.capture()).find((f) => f.endsWith('.wal'))!);
+      assert.equal(asked.length, 0);
+      assert.equal(doc.shared!.status.state, 'open');
+      assert.ok(doc.model!.rows(0, 10).some((r) => r.actions.length > 0));
+      await close(doc);
+    } finally {
+      unlocked.remove();
+    }
+  });
+
+  it('without certificates/swarm-node.key: told, entries still listed, and a picked key file opens them', async () => {
+    const nokey = copyCase('seed-sample');
+    try {
+      const keyCopy = join(nokey.root, 'swarm-node.key');
+      const { copyFileSync } = await import('node:fs');
+      copyFileSync(join(nokey.capture(), 'certificates', 'swarm-node.key'), keyCopy);
+      rmSync(join(nokey.capture(), 'certificates', 'swarm-node.key'));
+      let told = '';
+      explorer.prompts.nodeKeyNotice = async (message) => {
+        told = message;
+        return 'Pick Key File…';
+      };
+      explorer.prompts.nodeKeyFile = async () => [vscode.Uri.file(keyCopy)];
+      answer(copy.unlockKey);
+      const doc = await open(raftFiles(nokey.capture()).find((f) => f.endsWith('.wal'))!);
+      assert.match(told, /no usable node key/);
+      assert.equal(doc.shared!.nodeKeyFile, keyCopy);
+      assert.equal(doc.shared!.status.state, 'open');
+      assert.equal(doc.model!.rows(13, 1)[0].summary, 'UPDATE node vm');
+      await close(doc);
+      // Declining the pick: index/term/type are still listed.
+      explorer.prompts.nodeKeyNotice = async () => undefined;
+      answer();
+      const locked = await open(raftFiles(nokey.capture()).find((f) => f.endsWith('.wal'))!);
+      assert.equal(locked.shared!.status.state, 'no-key-file');
+      assert.equal(locked.model!.rowCount, 15);
+      assert.equal(locked.model!.rows(0, 1)[0].index, '1');
+      await close(locked);
+    } finally {
+      explorer.prompts.nodeKeyNotice = (message, action) => vscode.window.showWarningMessage(message, action);
+      explorer.prompts.nodeKeyFile = (options) => vscode.window.showOpenDialog(options);
+      nokey.remove();
+    }
+  });
+});
