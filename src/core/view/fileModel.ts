@@ -31,6 +31,7 @@ export class FileModel {
   private readonly snapshots = new Map<string, { decoded: DecodedSnapshot; objects: SnapshotObject[] }>();
   private readonly names = new Map<string, string>();
   private summarized = 0;
+  private summaryCount = 0;
   readonly snapshotFile?: SnapshotFile;
 
   constructor(
@@ -53,7 +54,7 @@ export class FileModel {
   }
 
   get fullySummarized(): boolean {
-    return this.kind === 'snap' || this.summarized >= this.entries.length;
+    return this.kind === 'snap' || this.summaryCount >= this.entries.length;
   }
 
   rowOfSeq(seq: number): number | undefined {
@@ -76,6 +77,7 @@ export class FileModel {
     if (!s) {
       s = summarizeEntry(this.state.decodeEntry(this.entries[row]));
       this.summaries[row] = s;
+      this.summaryCount++;
       for (const a of s.actions) if (a.id && a.name) this.names.set(`${a.kind}/${a.id}`, a.name);
     }
     return s;
@@ -147,6 +149,8 @@ export class FileModel {
       return obj ? snapshotObjectDetail(this.snapshotFile!, obj, seq, this.nameOf) : undefined;
     }
     const decoded = this.decode(seq);
+    // Names for the links: from the entries decoded so far and the snapshot the log continues from.
+    this.snapshot(this.state.newestSnapshot);
     return decoded ? entryDetail(decoded, this.nameOf) : undefined;
   }
 
