@@ -74,6 +74,11 @@ export class Explorer implements vscode.Disposable {
     return this.ext.workspaceState;
   }
 
+  /** The Raft Log tree view (tests check its selection). */
+  get view(): vscode.TreeView<Node> {
+    return this.treeView;
+  }
+
   get activeDocument(): RaftDocument | undefined {
     return this.active;
   }
