@@ -5,6 +5,7 @@ import { dumpSnapshotText } from '../core/report/dumpSnapshot';
 import { dumpWalText } from '../core/report/dumpWal';
 import { dumpWalJson } from '../core/report/dumpWalJson';
 import type { CommandContext } from './main';
+import { runDecrypt } from './commands/decrypt';
 
 type ContextFactory = (cmd: Command) => CommandContext;
 
@@ -63,7 +64,28 @@ export function registerCommands(program: Command, context: ContextFactory): voi
       }
       ctx.finish();
     });
+  program
+    .command('decrypt')
+    .description('write a plain (unencrypted) etcd WAL and snapshot to DIR/wal-decrypted and DIR/snap-decrypted, as swarm-rafttool decrypt; never inside the state directory')
+    .requiredOption('-o, --output <dir>', 'output directory (must be outside the state directory)')
+    .option('--skip-undecryptable', 'leave out entries no data key opens (reported on stderr) instead of failing')
+    .option('--no-preallocate', 'do not zero-fill the last segment to 64 MB')
+    .action((opts: { output: string; skipUndecryptable?: boolean; preallocate: boolean }, cmd: Command) => {
+      const ctx = context(cmd);
+      const state = ctx.openState();
+      try {
+        const result = runDecrypt(state, opts.output, { skipUndecryptable: opts.skipUndecryptable, preallocate: opts.preallocate });
+        if (result.skipped.length) {
+          ctx.faults.push({ file: state.layout.walDir, offset: 0, severity: 'error', message: `left out ${result.skipped.length} entries no data key opens: ${result.skipped.join(', ')}` });
+        }
+        process.stderr.write(`wrote ${result.entries} entries to ${result.walFiles.length} WAL file(s) and ${result.snapFiles.length} snapshot file(s) in ${opts.output}\n`);
+      } finally {
+        state.close();
+      }
+      ctx.finish();
+    });
 }
+
 
 function parseIndex(value: string): bigint {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a non-negative whole number');

@@ -36,7 +36,7 @@ export function quoteBytes(bytes: Uint8Array): string {
     else for (let j = 0; j < escaped.length; j++) out[o++] = escaped[j];
   }
   out[o++] = 0x22;
-  return out.latin1Slice(0, o);
+  return out.toString('latin1', 0, o);
 }
 
 /** A string field: Go keeps strings as UTF-8 bytes and escapes them one by one. */
