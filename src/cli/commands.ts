@@ -13,12 +13,12 @@ export function registerCommands(program: Command, context: ContextFactory): voi
   program
     .command('dump-wal')
     .description('print the WAL entries after the newest snapshot (as swarm-rafttool), or all of them with --all')
-    .option('--start <n>', 'first entry index to print (inclusive, 0 = from the start)', parseIndex, 0n)
-    .option('--end <n>', 'last entry index to print (inclusive, 0 = to the end)', parseIndex, 0n)
+    .option('--start <n>', 'first entry index to print (inclusive, 0 = from the start)', parseIndex)
+    .option('--end <n>', 'last entry index to print (inclusive, 0 = to the end)', parseIndex)
     .option('--redact', 'hide secret and config data, env variables, registry auth and key material')
     .option('--all', 'also print the entries at or below the snapshot (the reference skips them)')
     .option('--format <format>', 'text (the reference format) or json (one object per line)', parseFormat, 'text')
-    .action((opts: { start: bigint; end: bigint; redact?: boolean; all?: boolean; format: string }, cmd: Command) => {
+    .action((opts: { start?: bigint; end?: bigint; redact?: boolean; all?: boolean; format: string }, cmd: Command) => {
       const ctx = context(cmd);
       const state = ctx.openState();
       try {
