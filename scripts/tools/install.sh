@@ -12,7 +12,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=env.sh
 source "$here/env.sh"
 
-log() { printf '[tools] %s\n' "$*"; }
+log() { printf '[tools +%ds] %s\n' "$SECONDS" "$*"; } # seconds since the start of this script
 
 apt_packages=(chromium fonts-liberation libkrb5-dev ripgrep build-essential python3 pkg-config procps util-linux)
 
@@ -92,7 +92,7 @@ install_code_server() { # version dir node-bin-dir
 # Usage: install.sh [--only oldest|newest]   (default: both code-server versions)
 only="${2:-}"
 [ "${1:-}" = "--only" ] || only=""
-start=$SECONDS
+SECONDS=0
 mkdir -p "$SWARM_RAFT_TOOLS"
 install_apt
 if [ "$only" != newest ]; then
@@ -103,4 +103,4 @@ if [ "$only" != oldest ]; then
   install_node24
   install_code_server "$CODE_SERVER_NEW_VERSION" "$CODE_SERVER_NEW_DIR" "$NODE24_BIN"
 fi
-log "done in $((SECONDS - start)) s; tools: $SWARM_RAFT_TOOLS"
+log "done; tools: $SWARM_RAFT_TOOLS"
