@@ -51,6 +51,12 @@ export function registerCommands(explorer: Explorer): vscode.Disposable[] {
       if (!d) return;
       if (await explorer.offerNodeKey(d, false)) await explorer.openKeys(d);
     }),
+    vscode.commands.registerCommand('swarmRaft.addOlderNodeKey', async (arg?: unknown, files?: unknown) => {
+      const d = doc(arg);
+      // From a tree item the second argument is the selection (nodes), not file paths.
+      const paths = Array.isArray(files) ? files.filter((f): f is string => typeof f === 'string') : [];
+      if (d) await explorer.addOlderKeyFiles(d, paths.length ? paths : undefined);
+    }),
     vscode.commands.registerCommand('swarmRaft.groupBy', async (value?: unknown) => {
       let choice = typeof value === 'string' && (GROUP_BY as readonly string[]).includes(value) ? (value as GroupBy) : undefined;
       if (!choice) {

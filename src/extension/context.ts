@@ -148,6 +148,34 @@ export class Explorer implements vscode.Disposable {
     return true;
   }
 
+  /**
+   * Adds older copies of swarm-node.key (backups, key history): their data keys open entries written
+   * before a data-key rotation ("encrypted with an earlier data key"). The state is reopened with the
+   * stored unlock key, or the prompt when there is none.
+   */
+  async addOlderKeyFiles(doc: RaftDocument, files?: string[]): Promise<void> {
+    const shared = doc.shared;
+    if (!shared) return;
+    if (!files) {
+      const picked = await this.prompts.nodeKeyFile({ title: 'Older copies of swarm-node.key (backups) of this manager', canSelectMany: true, openLabel: 'Add Key Files', filters: { 'Node key': ['key', 'pem'], 'All files': ['*'] } });
+      files = picked?.map((u) => u.fsPath);
+    }
+    if (!files?.length) return;
+    const before = countEarlier(doc);
+    shared.keyFiles = [...new Set([...shared.keyFiles, ...files])];
+    const stored = shared.clusterId ? await this.keys.get(shared.clusterId) : undefined;
+    const status = shared.tryReopen({ unlockKey: stored });
+    if (status.state !== 'open' && status.state !== 'not-encrypted') {
+      shared.reload();
+      await this.openKeys(doc);
+    }
+    const after = countEarlier(doc);
+    this.log.info(`${shared.stateDir}: ${files.length} older key file(s) added; entries under an earlier data key: ${before} -> ${after}`);
+    const unused = shared.state.faults.filter((f) => files!.includes(f.file));
+    if (unused.length) void vscode.window.showWarningMessage(unused.map((f) => `${f.file}: ${f.message}`).join('\n'));
+    else void vscode.window.showInformationMessage(`${before - after} more entr${before - after === 1 ? 'y' : 'ies'} of ${doc.fileName} can be read.`);
+  }
+
   /** Selection from the editor table, the tree or the detail view: show it everywhere else. */
   select(doc: RaftDocument, target: Target, from: 'editor' | 'tree' | 'detail' | 'link' | 'command'): void {
     if (target.kind === 'entry') doc.selectedSeq = target.seq;
@@ -194,6 +222,14 @@ export class Explorer implements vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables.reverse()) d.dispose();
   }
+}
+
+function countEarlier(doc: RaftDocument): number {
+  const model = doc.model;
+  if (!model || model.kind !== 'wal') return 0;
+  let n = 0;
+  for (let r = 0; r < model.rowCount; r++) if (model.summary(r).status === 'earlier-key') n++;
+  return n;
 }
 
 function targetOf(node: Node, doc: RaftDocument): Target | undefined {

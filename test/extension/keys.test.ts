@@ -5,12 +5,12 @@
 // The input box itself is replaced by a scripted one (explorer.prompts); the UI test types into the real one.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Explorer } from '../../src/extension/context';
 import type { RaftDocument } from '../../src/extension/editor/raftDocument';
 import { unlockKeyProblem } from '../../src/core/keys/unlockKey';
-import { api, closeAllEditors, copyCase, hashTree, raftFiles, waitFor, type CaseCopy } from './raftFixtures';
+import { api, closeAllEditors, copyCase, corpusDir, hashTree, raftFiles, waitFor, type CaseCopy } from './raftFixtures';
 
 const WRONG_KEY = 'SWMKEY-1-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
@@ -194,6 +194,37 @@ describe('unlock keys and SecretStorage', function () {
       explorer.prompts.nodeKeyNotice = (message, action) => vscode.window.showWarningMessage(message, action);
       explorer.prompts.nodeKeyFile = (options) => vscode.window.showOpenDialog(options);
       nokey.remove();
+    }
+  });
+});
+
+describe('older copies of swarm-node.key', function () {
+  this.timeout(120_000);
+
+  it('open the entries written before a data-key rotation', async () => {
+    const explorer = (await api()).explorer;
+    const locked = copyCase('locked');
+    const history = readdirSync(join(corpusDir('locked'), 'key-history')).sort().map((f) => join(corpusDir('locked'), 'key-history', f));
+    try {
+      const hashes = hashTree(locked.root);
+      explorer.prompts.unlockKey = async () => locked.unlockKey;
+      const uri = vscode.Uri.file(raftFiles(locked.capture()).find((f) => f.endsWith('.wal'))!);
+      await vscode.commands.executeCommand('vscode.openWith', uri, 'swarmRaft.raftFile', { preview: false });
+      const doc = await waitFor('document', () => explorer.documentFor(uri.toString()));
+      await doc.keyFlow;
+      await doc.whenSummarized();
+      const earlier = () => doc.model!.rows(0, 100_000).filter((r) => r.status === 'earlier-key').length;
+      const before = earlier();
+      assert.ok(before > 0, 'the locked case has entries under the retired data key');
+      await vscode.commands.executeCommand('swarmRaft.addOlderNodeKey', doc.uri, history);
+      await doc.whenSummarized();
+      assert.equal(earlier(), 0, 'the key history opens every earlier entry');
+      assert.equal(doc.shared!.status.state, 'open');
+      await closeAllEditors();
+      await explorer.keys.forgetAll();
+      assert.deepEqual(hashTree(locked.root), hashes);
+    } finally {
+      locked.remove();
     }
   });
 });

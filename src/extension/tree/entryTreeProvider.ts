@@ -92,6 +92,14 @@ export class EntryTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
+    const item = this.makeItem(node);
+    // Screen readers (and UI tests) get the label and the description, never a long tooltip.
+    const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+    item.accessibilityInformation = { label: item.description ? `${label}, ${String(item.description)}` : label };
+    return item;
+  }
+
+  private makeItem(node: Node): vscode.TreeItem {
     const layout = this.current();
     switch (node.t) {
       case 'info': {
