@@ -3,9 +3,10 @@
 import { crc32c } from '../crypto/crc32c';
 import type { Fault } from '../errors';
 import type { FileWindow } from '../io/fileWindow';
+import { CONTENT_HINT_BYTES, describeContent, NOT_SWARM } from '../io/foreign';
 import { Messages, toU64 } from '../codec';
 import { coversZeroSector, readFrame, type Frame } from './framing';
-import { decodeWalRecord, RecordType, type WalRecord } from './records';
+import { decodeWalRecord, readEntryHeader, RecordType, viewWalRecord, type RecordView } from './records';
 
 export enum EntryType {
   Normal = 0,
@@ -25,6 +26,12 @@ export interface EntryRef {
   dataLength: number;
   /** False when the record's CRC did not match the chain: the entry is listed but flagged. */
   crcOk: boolean;
+  /** Position in the raw record stream over all segments (set by the log; -1 within one segment). */
+  seq: number;
+  /** True when a later entry at the same or an earlier index replaced this one. */
+  overwritten: boolean;
+  /** True when the entry is in the effective log but above the hard state's commit index. */
+  uncommitted: boolean;
 }
 
 export interface HardState {
@@ -74,6 +81,12 @@ export function scanSegment(file: FileWindow, displayName: string, options: Scan
   };
   const fault = (offset: number, message: string, severity: Fault['severity'] = 'error') =>
     scan.faults.push({ file: displayName, offset, message, severity });
+  // etcd creates a segment with its crc record already written (a preallocated file renamed into place),
+  // so a bad first frame is never a torn write: the file is something else (another program's .wal).
+  const foreign = (why: string) => {
+    fault(0, `${NOT_SWARM}: ${why}; ${describeContent(file.read(0, CONTENT_HINT_BYTES))}`);
+    scan.stop = 'fault';
+  };
 
   let running = 0;
   let offset = 0;
@@ -83,6 +96,10 @@ export function scanSegment(file: FileWindow, displayName: string, options: Scan
       scan.stop = result.reason;
       break;
     }
+    if (result.kind === 'bad' && offset === 0 && !crcRecordFollows(file)) {
+      foreign(`the first frame is not an etcd WAL frame (${result.message})`);
+      break;
+    }
     if (result.kind === 'bad') {
       const torn = options.isLast;
       fault(result.offset, torn ? `torn write at the end of the log: ${result.message}` : result.message, torn ? 'warning' : 'error');
@@ -90,10 +107,15 @@ export function scanSegment(file: FileWindow, displayName: string, options: Scan
       break;
     }
     const frame = result.frame;
-    let record: WalRecord;
+    const bytes = file.read(frame.dataOffset, frame.recordLength);
+    let record: RecordView;
     try {
-      record = decodeWalRecord(file.read(frame.dataOffset, frame.recordLength));
+      record = viewWalRecord(bytes);
     } catch (e) {
+      if (offset === 0) {
+        foreign(`the first record is not a walpb.Record (${(e as Error).message})`);
+        break;
+      }
       if (tornFrame(file, frame, options)) {
         fault(frame.offset, 'torn write at the end of the log: the record covers an all-zero sector', 'warning');
         scan.stop = 'fault';
@@ -102,6 +124,14 @@ export function scanSegment(file: FileWindow, displayName: string, options: Scan
       fault(frame.offset, `record is not a valid walpb.Record (${(e as Error).message}); skipped`);
       offset = frame.end;
       continue;
+    }
+    const data = bytes.subarray(record.dataStart, record.dataEnd);
+    if (offset === 0 && record.type !== RecordType.Crc) {
+      if (!(record.type in RecordType)) {
+        foreign(`the first record has type ${record.type}, and an etcd WAL segment starts with a crc record`);
+        break;
+      }
+      fault(0, `the segment does not start with a crc record (its first record is a ${recordTypeLabel(record.type)} record); CRCs are checked from 0`);
     }
     scan.records++;
     let crcOk = true;
@@ -113,7 +143,7 @@ export function scanSegment(file: FileWindow, displayName: string, options: Scan
       if (scan.startCrc === undefined) scan.startCrc = record.crc;
       running = record.crc;
     } else {
-      const computed = crc32c(running, record.data);
+      const computed = crc32c(running, data);
       if (computed !== record.crc) {
         if (tornFrame(file, frame, options)) {
           fault(frame.offset, 'torn write at the end of the log: the record covers an all-zero sector', 'warning');
@@ -128,7 +158,7 @@ export function scanSegment(file: FileWindow, displayName: string, options: Scan
       }
     }
     try {
-      addRecord(scan, record, frame, displayName, crcOk);
+      addRecord(scan, record.type, data, frame, displayName, crcOk);
     } catch (e) {
       fault(frame.offset, `${recordTypeLabel(record.type)} record data does not decode (${(e as Error).message})`);
     }
@@ -139,33 +169,33 @@ export function scanSegment(file: FileWindow, displayName: string, options: Scan
   return scan;
 }
 
-function addRecord(scan: SegmentScan, record: WalRecord, frame: Frame, file: string, crcOk: boolean): void {
-  switch (record.type) {
+function addRecord(scan: SegmentScan, type: number, data: Uint8Array, frame: Frame, file: string, crcOk: boolean): void {
+  switch (type) {
     case RecordType.Entry: {
-      const e = Messages.raftEntry.decode(record.data) as unknown as RawEntry;
+      const e = readEntryHeader(data);
       scan.entries.push({
-        index: toU64(e.Index), term: toU64(e.Term), type: e.Type ?? 0, file, offset: frame.offset,
-        recordLength: frame.recordLength, dataLength: e.Data?.length ?? 0, crcOk,
+        index: e.index, term: e.term, type: e.type, file, offset: frame.offset, recordLength: frame.recordLength,
+        dataLength: e.dataLength, crcOk, seq: -1, overwritten: false, uncommitted: false,
       });
       break;
     }
     case RecordType.HardState: {
-      const h = Messages.raftHardState.decode(record.data) as unknown as { term?: never; vote?: never; commit?: never };
+      const h = Messages.raftHardState.decode(data) as unknown as { term?: never; vote?: never; commit?: never };
       scan.hardStates.push({ term: toU64(h.term), vote: toU64(h.vote), commit: toU64(h.commit), file, offset: frame.offset });
       break;
     }
     case RecordType.Snapshot: {
-      const s = Messages.walSnapshot.decode(record.data) as unknown as { index?: never; term?: never };
+      const s = Messages.walSnapshot.decode(data) as unknown as { index?: never; term?: never };
       scan.snapshots.push({ index: toU64(s.index), term: toU64(s.term), file, offset: frame.offset });
       break;
     }
     case RecordType.Metadata:
-      scan.metadata ??= Uint8Array.from(record.data);
+      scan.metadata ??= Uint8Array.from(data);
       break;
     case RecordType.Crc:
       break;
     default:
-      scan.faults.push({ file, offset: frame.offset, message: `unknown record type ${record.type}; skipped`, severity: 'warning' });
+      scan.faults.push({ file, offset: frame.offset, message: `unknown record type ${type}; skipped`, severity: 'warning' });
   }
 }
 
@@ -181,6 +211,15 @@ export function readEntryData(file: FileWindow, ref: Pick<EntryRef, 'offset' | '
   const record = decodeWalRecord(file.read(ref.offset + 8, ref.recordLength));
   const e = Messages.raftEntry.decode(record.data) as unknown as RawEntry;
   return e.Data ? Uint8Array.from(e.Data) : new Uint8Array(0);
+}
+
+/**
+ * The bytes after the first length word are a crc record (type 4, then its crc): a WAL whose first word is
+ * damaged. A file too short to tell is taken as a cut-off WAL.
+ */
+function crcRecordFollows(file: FileWindow): boolean {
+  const head = file.read(8, 3);
+  return head.length < 3 || (head[0] === 0x08 && head[1] === RecordType.Crc && head[2] === 0x10);
 }
 
 function tornFrame(file: FileWindow, frame: Frame, options: ScanOptions): boolean {

@@ -13,14 +13,8 @@ export interface SegmentInfo extends SegmentName {
   scan: SegmentScan;
 }
 
-export interface WalEntry extends EntryRef {
-  /** Position in the raw record stream (0-based, over all segments). */
-  seq: number;
-  /** True when a later entry at the same or an earlier index replaced this one. */
-  overwritten: boolean;
-  /** True when the entry is in the effective log but above the hard state's commit index. */
-  uncommitted: boolean;
-}
+/** An entry of the log: where it is, its plaintext header and its place in the raw and effective logs. */
+export type WalEntry = EntryRef;
 
 export interface WalLog {
   dir: string;
@@ -66,7 +60,10 @@ export function readWalDirectory(dir: string): WalLog {
     log.snapshots.push(...scan.snapshots);
     if (scan.hardStates.length) log.hardState = scan.hardStates[scan.hardStates.length - 1];
     log.metadata ??= scan.metadata;
-    for (const e of scan.entries) log.raw.push({ ...e, seq: log.raw.length, overwritten: false, uncommitted: false });
+    for (const e of scan.entries) {
+      e.seq = log.raw.length;
+      log.raw.push(e);
+    }
   });
   log.effective = effectiveLog(log.raw, log.faults);
   const commit = log.hardState?.commit;
