@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import { Messages, toU64 } from '../codec';
 import { crc32c } from '../crypto/crc32c';
 import type { Fault } from '../errors';
+import { CONTENT_HINT_BYTES, describeContent, NOT_SWARM } from '../io/foreign';
 
 export interface SnapshotFile {
   path: string;
@@ -64,6 +65,11 @@ export function readSnapshotFile(path: string): SnapshotFile {
   }
   file.size = bytes.length;
   if (bytes.length === 0) return fail(0, 'empty snapshot file (zero bytes); older snapshots are used instead');
+  const header = checkSnapHeader(bytes, bytes.length);
+  if (!header.ok) {
+    const why = header.foreign ? `${NOT_SWARM}: ${header.message}; ${describeContent(bytes.subarray(0, CONTENT_HINT_BYTES))}` : header.message;
+    return fail(header.offset, `${why}; older snapshots are used instead`);
+  }
   let outer: { crc?: number; data?: Uint8Array };
   try {
     outer = Messages.snapFile.decode(bytes) as never;
@@ -88,6 +94,44 @@ export function readSnapshotFile(path: string): SnapshotFile {
     return fail(0, `snapshot body is not a raftpb.Snapshot (${(e as Error).message})`);
   }
   return file;
+}
+
+export type SnapHeaderCheck = { ok: true } | { ok: false; foreign: boolean; offset: number; message: string };
+
+/** Bytes `checkSnapHeader` needs at most: two tags and two 10-byte varints. */
+export const SNAP_HEADER_BYTES = 22;
+
+/**
+ * Checks the start of a snappb.snapshot as etcd writes it (field 1 crc, then field 2 data with its length)
+ * against the file size, from the first bytes only. `foreign`: the file is not a snap file at all.
+ */
+export function checkSnapHeader(head: Uint8Array, fileSize: number): SnapHeaderCheck {
+  const bad = (foreign: boolean, offset: number, message: string): SnapHeaderCheck => ({ ok: false, foreign, offset, message });
+  if (head[0] !== 0x08) return bad(true, 0, 'an etcd snapshot file starts with its crc field (byte 0x08)');
+  const crc = readVarint(head, 1);
+  if (crc === 'long') return bad(true, 1, 'the crc field is not a valid varint');
+  if (crc === 'short') return bad(false, 1, `truncated: the file ends inside the crc field (${fileSize} bytes)`);
+  if (crc.end >= fileSize) return bad(false, crc.end, `truncated: the file ends after the crc field, before the snapshot data (${fileSize} bytes)`);
+  if (head[crc.end] !== 0x12) return bad(true, crc.end, 'the crc field is not followed by the data field (byte 0x12)');
+  const length = readVarint(head, crc.end + 1);
+  if (length === 'long') return bad(false, crc.end + 1, "corrupt: the data field's length is not a valid varint");
+  if (length === 'short') return bad(false, crc.end + 1, `truncated: the file ends inside the data field's length (${fileSize} bytes)`);
+  if (length.end + length.value > fileSize) {
+    return bad(false, crc.end, `truncated: the data field claims ${length.value} bytes, but only ${fileSize - length.end} follow`);
+  }
+  return { ok: true };
+}
+
+/** A protobuf varint at `at` as a (possibly rounded) number; 'short' when the bytes end first, 'long' past 10 bytes. */
+function readVarint(bytes: Uint8Array, at: number): { value: number; end: number } | 'short' | 'long' {
+  let value = 0;
+  for (let i = 0; i < 10; i++) {
+    if (at + i >= bytes.length) return 'short';
+    const b = bytes[at + i];
+    value += (b & 0x7f) * 2 ** (7 * i);
+    if (!(b & 0x80)) return { value, end: at + i + 1 };
+  }
+  return 'long';
 }
 
 interface RawSnapshot {
