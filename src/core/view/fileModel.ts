@@ -88,14 +88,14 @@ export class FileModel {
     return row === undefined ? undefined : this.summary(row);
   }
 
-  /** Decodes every entry in slices of `slice`, yielding between them; false when cancelled. */
-  async summarizeAll(isCancelled: () => boolean, onProgress?: (done: number, total: number) => void, slice = 500): Promise<boolean> {
-    for (let i = this.summarized; i < this.entries.length; i += slice) {
+  /** Decodes every entry in slices of about `sliceMs`, yielding between them; false when cancelled. */
+  async summarizeAll(isCancelled: () => boolean, onProgress?: (done: number, total: number) => void, sliceMs = 20): Promise<boolean> {
+    while (this.summarized < this.entries.length) {
       if (isCancelled()) return false;
-      const end = Math.min(this.entries.length, i + slice);
-      for (let r = i; r < end; r++) this.summary(r);
-      this.summarized = end;
-      onProgress?.(end, this.entries.length);
+      const started = Date.now();
+      do this.summary(this.summarized++);
+      while (this.summarized < this.entries.length && (this.summarized % 16 !== 0 || Date.now() - started < sliceMs));
+      onProgress?.(this.summarized, this.entries.length);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return true;

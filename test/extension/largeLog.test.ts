@@ -1,0 +1,77 @@
+// A log of 100,000 entries (made by scripts/genlog.ts, the writer, into a temp folder): the editor opens
+// at once, pages of rows come from anywhere in it, the background decoding finishes, no tree level holds
+// more than the bucket size, and the export streams every entry to a file.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { Explorer } from '../../src/extension/context';
+import type { ExportResult } from '../../src/extension/export/exportCommands';
+import type { Node } from '../../src/extension/tree/entryTreeProvider';
+import { api, closeAllEditors, hashTree, repoRoot, waitFor } from './raftFixtures';
+
+const ENTRIES = 100_000;
+
+describe('a log of 100,000 entries', function () {
+  this.timeout(300_000);
+  let explorer: Explorer;
+  let out: string;
+  let stateDir: string;
+
+  before(async () => {
+    explorer = (await api()).explorer;
+    out = mkdtempSync(join(tmpdir(), 'swarm-raft-large-'));
+    execFileSync(process.execPath, ['--import', 'tsx', join('scripts', 'genlog.ts'), '--out', join(out, 'gen'), '--only', 'tiny', '--tiny-entries', String(ENTRIES)], { cwd: repoRoot(), stdio: 'pipe' });
+    stateDir = join(out, 'gen', 'tiny');
+  });
+
+  after(async () => {
+    await closeAllEditors();
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  it('opens, pages, decodes in the background, groups in buckets and exports', async () => {
+    const hashes = hashTree(stateDir);
+    const file = join(stateDir, 'raft', 'wal-v3-encrypted', '0000000000000000-0000000000000000.wal');
+    const uri = vscode.Uri.file(file);
+    let started = Date.now();
+    await vscode.commands.executeCommand('vscode.openWith', uri, 'swarmRaft.raftFile', { preview: false });
+    const doc = await waitFor('document', () => explorer.documentFor(uri.toString())?.model && explorer.documentFor(uri.toString()), 60_000);
+    const openMs = Date.now() - started;
+    const model = doc.model!;
+    assert.ok(model.rowCount >= ENTRIES, `${model.rowCount} rows`);
+    const page = model.rows(model.rowCount - 200, 200);
+    assert.equal(page.length, 200);
+    assert.equal(page[199].index, String(model.entries[model.rowCount - 1].index));
+    started = Date.now();
+    await doc.whenSummarized();
+    const decodeMs = Date.now() - started;
+    assert.ok(model.fullySummarized);
+    const o = model.overview();
+    assert.equal(o.counting, undefined);
+    assert.equal(o.byAction.reduce((n, r) => n + r.count, 0) >= ENTRIES, true);
+
+    explorer.setActive(doc);
+    const bucket = explorer.config.bucketSize;
+    const walk = (node: Node | undefined, depth: number): number => {
+      const children = explorer.tree.getChildren(node);
+      assert.ok(children.length <= bucket + 3, `a tree level holds ${children.length} items`);
+      if (depth === 0) return children.length;
+      return children.filter((c) => c.t === 'group').slice(0, 2).reduce((n, c) => n + walk(c, depth - 1), 0);
+    };
+    walk(undefined, 3);
+
+    started = Date.now();
+    const target = join(out, 'dump.txt');
+    const result = await vscode.commands.executeCommand<ExportResult>('swarmRaft.exportText', doc.uri, { redact: true, destination: { file: target }, silent: true });
+    const exportMs = Date.now() - started;
+    assert.equal(result.cancelled, false);
+    const text = readFileSync(target, 'utf8');
+    assert.equal((text.match(/^Entry Index=/gm) ?? []).length, doc.shared!.state.entriesAfter().length);
+    console.log(`    ${model.rowCount} entries: editor model ${openMs} ms, background decode ${decodeMs} ms, export ${exportMs} ms (${(text.length / 1e6).toFixed(1)} MB)`);
+    await closeAllEditors();
+    assert.deepEqual(hashTree(stateDir), hashes);
+  });
+});
