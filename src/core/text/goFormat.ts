@@ -39,8 +39,12 @@ export function quoteBytes(bytes: Uint8Array): string {
   return out.toString('latin1', 0, o);
 }
 
+// Printable ASCII other than `"` and `\`: such strings (ids, names, most values) print as they are.
+const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** A string field: Go keeps strings as UTF-8 bytes and escapes them one by one. */
 export function quoteString(s: string): string {
+  if (PLAIN_ASCII.test(s)) return `"${s}"`;
   return quoteBytes(utf8.encode(s));
 }
 

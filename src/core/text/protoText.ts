@@ -36,29 +36,53 @@ export function formatMessage(message: Message | object, type?: Type, options: T
 }
 
 function writeFields(out: string[], indent: string, msg: Fields, type: Type, options: TextOptions, path: string): void {
-  if (options.unknownFields) options.unknownFields.push(...unknownFieldsOf(msg, path));
+  const tracking = options.unknownFields !== undefined;
+  if (tracking) options.unknownFields!.push(...unknownFieldsOf(msg, path));
   for (const field of type.fieldsArray) {
     field.resolve();
     const value = msg[field.name];
-    const fieldPath = `${path}.${field.name}`;
+    // Paths only name unknown fields in reports: build them only when someone asked for those.
+    const fieldPath = tracking ? `${path}.${field.name}` : '';
     if (field.map) {
       writeMap(out, indent, field as unknown as MapField, value as Fields | undefined, options, fieldPath);
     } else if (field.repeated) {
       const items = (value ?? []) as unknown[];
-      items.forEach((item, i) => writeValue(out, indent, field, item, options, `${fieldPath}[${i}]`));
+      items.forEach((item, i) => writeValue(out, indent, field, item, options, tracking ? `${fieldPath}[${i}]` : ''));
     } else if (isPrinted(msg, field, value)) {
       writeValue(out, indent, field, value ?? {}, options, fieldPath);
     }
   }
 }
 
+/** What printing needs to know of a field, computed once per field instead of once per value. */
+interface FieldTraits {
+  embeddedByValue: boolean;
+  isMessage: boolean;
+  stdDuration: boolean;
+}
+
+const traitsCache = new WeakMap<Field, FieldTraits>();
+
+function traitsOf(field: Field): FieldTraits {
+  let t = traitsCache.get(field);
+  if (!t) {
+    t = {
+      embeddedByValue: field.options?.['(gogoproto.nullable)'] === false,
+      isMessage: !!field.resolvedType && !(field.resolvedType instanceof Enum),
+      stdDuration: !!field.options?.['(gogoproto.stdduration)'],
+    };
+    traitsCache.set(field, t);
+  }
+  return t;
+}
+
 /** Whether a singular field appears in the text (Go's rules, see the header). */
 function isPrinted(msg: Fields, field: Field, value: unknown): boolean {
   if (field.partOf) return isSetOneofMember(msg, field, value);
-  const embeddedByValue = field.options?.['(gogoproto.nullable)'] === false;
-  if (field.resolvedType && !(field.resolvedType instanceof Enum)) {
+  const { embeddedByValue, isMessage, stdDuration } = traitsOf(field);
+  if (isMessage) {
     // A Go time.Duration/time.Time held by value is an integer/struct, not a message pointer.
-    if (field.options?.['(gogoproto.stdduration)'] && embeddedByValue) return value != null && !isZeroDuration(value as Fields);
+    if (stdDuration && embeddedByValue) return value != null && !isZeroDuration(value as Fields);
     return embeddedByValue || value != null;
   }
   if (field.hasPresence) {
@@ -77,11 +101,11 @@ function isSetOneofMember(msg: Fields, field: Field, value: unknown): boolean {
 }
 
 function writeValue(out: string[], indent: string, field: Field, value: unknown, options: TextOptions, path: string): void {
-  const type = field.resolvedType;
-  if (type && !(type instanceof Enum)) {
-    const inner = field.options?.['(gogoproto.stdduration)'] ? normalizedDuration(value as Fields) : (value as Fields);
+  const traits = traitsOf(field);
+  if (traits.isMessage) {
+    const inner = traits.stdDuration ? normalizedDuration(value as Fields) : (value as Fields);
     out.push(`${indent}${field.name}: <\n`);
-    writeFields(out, indent + '  ', inner ?? {}, type, options, path);
+    writeFields(out, indent + '  ', inner ?? {}, field.resolvedType as Type, options, path);
     out.push(`${indent}>\n`);
     return;
   }
