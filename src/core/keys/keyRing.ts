@@ -41,7 +41,13 @@ export function buildKeyRing(options: KeyRingOptions): KeyRing {
   try {
     ring.nodeKey = readNodeKeyFile(options.nodeKeyFile);
   } catch (e) {
-    ring.status = { state: 'no-key-file', message: `cannot read the node key ${options.nodeKeyFile}: ${(e as Error).message}` };
+    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+    ring.status = {
+      state: 'no-key-file',
+      message: missing
+        ? `no node key: ${options.nodeKeyFile} does not exist (a copy of the state directory without its certificates?); entries are listed, but decrypting them needs this manager's swarm-node.key`
+        : `cannot read the node key ${options.nodeKeyFile}: ${(e as Error).message}`,
+    };
     return withExtraKeys(ring, options.extraKeyFiles, kek);
   }
   try {

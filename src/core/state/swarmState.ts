@@ -51,6 +51,8 @@ export class SwarmState {
   readonly wal: WalLog;
   readonly snapshotFiles: SnapshotFile[];
   readonly faults: Fault[];
+  /** Set when the data keys open none of the newest records: another manager's node key (or an old copy). */
+  readonly keysOpenNothing: Fault | undefined;
   private readonly files = new Map<string, FileWindow>();
 
   private constructor(readonly layout: StateLayout, options: OpenOptions) {
@@ -60,8 +62,10 @@ export class SwarmState {
       : { keys: [], status: { state: 'not-encrypted' }, faults: [] };
     this.wal = readWalDirectory(layout.walDir);
     this.snapshotFiles = listSnapshotFiles(layout.snapDir);
+    this.keysOpenNothing = this.checkKeys();
     this.faults = [
       ...this.keyRing.faults,
+      ...(this.keysOpenNothing ? [this.keysOpenNothing] : []),
       ...this.wal.faults,
       ...this.snapshotFiles.flatMap((s) => (s.fault ? [s.fault] : [])),
     ];
@@ -126,16 +130,44 @@ export class SwarmState {
     | { ok: true; plain: Uint8Array; keyLabel?: string }
     | { ok: false; problem: PayloadProblem; message: string } {
     if (!this.layout.encrypted) return { ok: true, plain: data };
-    if (this.keyRing.keys.length === 0) {
-      return { ok: false, problem: 'locked', message: 'encrypted; the data keys are not available (locked swarm without its unlock key, or no node key)' };
-    }
+    if (this.keyRing.keys.length === 0) return { ok: false, problem: 'locked', message: `encrypted; ${NO_KEYS[this.keyRing.status.state] ?? NO_KEYS.locked}` };
     const result = openRecord(data, this.keyRing.keys.map((k) => k.key));
     if (result.ok) return { ok: true, plain: result.plain, keyLabel: result.keyIndex >= 0 ? this.keyRing.keys[result.keyIndex].label : undefined };
     if (result.reason !== 'no-key') return { ok: false, problem: 'corrupt', message: result.message };
+    // With keys that open nothing recent, "an earlier data key" would be a wrong guess.
+    if (this.keysOpenNothing) return { ok: false, problem: 'undecryptable', message: `${result.message}: the node key is probably another manager's` };
     const covered = index !== undefined && this.snapshotFiles.some((s) => s.snapshot && index <= s.snapshot.index);
     return covered
       ? { ok: false, problem: 'earlier-key', message: 'encrypted with an earlier data key (covered by a snapshot; add an older copy of swarm-node.key to read it)' }
       : { ok: false, problem: 'undecryptable', message: result.message };
+  }
+
+  /**
+   * The newest entries and the newest snapshot are sealed with the current raft-dek (or raft-dek-pending).
+   * When none of a few of them opens, the node key is not this manager's: each manager has its own data
+   * key, so every record would fail. One fault says so, instead of a puzzle per entry.
+   */
+  private checkKeys(): Fault | undefined {
+    if (!this.layout.encrypted || this.keyRing.keys.length === 0) return undefined;
+    const keys = this.keyRing.keys.map((k) => k.key);
+    let refused = 0;
+    const tryOpen = (read: () => Uint8Array): boolean => {
+      try {
+        const r = openRecord(read(), keys);
+        if (r.ok) return true;
+        if (r.reason === 'no-key') refused++;
+      } catch {
+        // A damaged record proves nothing either way.
+      }
+      return false;
+    };
+    const newest = this.wal.effective.filter((e) => e.crcOk).slice(-KEY_CHECK_ENTRIES).reverse();
+    for (const e of newest) if (tryOpen(() => readEntryData(this.file(e.file), e))) return undefined;
+    const snapshot = this.newestSnapshot?.snapshot;
+    if (snapshot && tryOpen(() => snapshot.data)) return undefined;
+    if (refused === 0) return undefined;
+    const keyFile = this.keyRing.nodeKey?.file ?? 'swarm-node.key';
+    return { file: keyFile, offset: 0, severity: 'error', message: `its data keys open none of the ${refused} newest record(s) of ${this.layout.stateDir}: ${OTHER_KEY}` };
   }
 
   private file(path: string): FileWindow {
@@ -152,6 +184,19 @@ export class SwarmState {
     this.files.clear();
   }
 }
+
+/** How many of the newest entries the key check tries before concluding that the keys are foreign. */
+const KEY_CHECK_ENTRIES = 3;
+
+const OTHER_KEY = "the node key is probably another manager's (each manager has its own data key) or an old copy; use the swarm-node.key of the manager that wrote this directory";
+
+/** Why no data key is available, by key-ring state. */
+const NO_KEYS: Partial<Record<KeyRing['status']['state'], string>> = {
+  locked: 'the swarm is autolocked and no unlock key was given',
+  'wrong-key': 'the unlock key given does not open the node key',
+  'invalid-key': 'the unlock key given is not a valid unlock key',
+  'no-key-file': 'no readable node key (certificates/swarm-node.key) to take the data keys from',
+};
 
 export function decodeRaftMember(bytes: Uint8Array): RaftMemberInfo {
   const m = Messages.raftMember.decode(bytes) as never as { raft_id?: never; node_id?: string; addr?: string };
