@@ -1,0 +1,45 @@
+// One measurement in a fresh process (so timings and peak RSS are not polluted by earlier runs).
+// Prints one JSON line. Bundled by bench/run.ts; usage: node probe.js <metric> <stateDir> [unlockKey]
+import { SwarmState } from '../src/core/state/swarmState';
+import { summarizeAction } from '../src/core/model/objects';
+import { dumpWalText } from '../src/core/report/dumpWal';
+
+const PAGE = 100;
+
+function main(): void {
+  const [metric, dir, unlockKey] = process.argv.slice(2);
+  const t0 = performance.now();
+  const state = SwarmState.open(dir, { unlockKey });
+  const indexMs = performance.now() - t0;
+  const result: Record<string, number> = { indexMs, entries: state.wal.raw.length, walBytes: walBytes(state) };
+  if (metric === 'firstPage') {
+    const t1 = performance.now();
+    for (const e of state.wal.effective.slice(0, PAGE)) {
+      const d = state.decodeEntry(e);
+      if (d.ok && d.kind === 'normal') for (const a of (d.request as unknown as { action?: never[] }).action ?? []) summarizeAction(a);
+    }
+    result.pageMs = performance.now() - t1;
+    result.firstPageMs = performance.now() - t0;
+  } else if (metric === 'decodeAll') {
+    const t1 = performance.now();
+    let failed = 0;
+    for (const e of state.wal.effective) if (!state.decodeEntry(e).ok) failed++;
+    result.decodeMs = performance.now() - t1;
+    result.failed = failed;
+  } else if (metric === 'textAll') {
+    const t1 = performance.now();
+    let chars = 0;
+    for (const chunk of dumpWalText(state, { all: true }, [])) chars += chunk.length;
+    result.textMs = performance.now() - t1;
+    result.chars = chars;
+  }
+  state.close();
+  result.maxRssMB = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+function walBytes(state: SwarmState): number {
+  return state.wal.segments.reduce((sum, s) => sum + s.scan.end, 0);
+}
+
+main();
