@@ -5,6 +5,8 @@ import { dumpSnapshotText } from '../core/report/dumpSnapshot';
 import { dumpWalText } from '../core/report/dumpWal';
 import { dumpWalJson } from '../core/report/dumpWalJson';
 import type { CommandContext } from './main';
+import { filteredWalDump, parseFilterOption, registerForensicsCommands } from './commands/forensics';
+import type { EntryFilter } from '../core/forensics';
 import { runDecrypt } from './commands/decrypt';
 
 type ContextFactory = (cmd: Command) => CommandContext;
@@ -18,11 +20,12 @@ export function registerCommands(program: Command, context: ContextFactory): voi
     .option('--redact', 'hide secret and config data, env variables, registry auth and key material')
     .option('--all', 'also print the entries at or below the snapshot (the reference skips them)')
     .option('--format <format>', 'text (the reference format) or json (one object per line)', parseFormat, 'text')
-    .action((opts: { start?: bigint; end?: bigint; redact?: boolean; all?: boolean; format: string }, cmd: Command) => {
+    .option('--filter <filter>', 'only entries matching the filter, e.g. "kind:secret action:create name:pass 100..200 words" (docs/forensics.md)', parseFilterOption)
+    .action((opts: { start?: bigint; end?: bigint; redact?: boolean; all?: boolean; format: string; filter?: EntryFilter }, cmd: Command) => {
       const ctx = context(cmd);
       const state = ctx.openState();
       try {
-        const dump = opts.format === 'json' ? dumpWalJson : dumpWalText;
+        const dump = opts.filter ? filteredWalDump(opts.filter, opts.format) : opts.format === 'json' ? dumpWalJson : dumpWalText;
         for (const chunk of dump(state, { start: opts.start, end: opts.end, redact: opts.redact, all: opts.all }, ctx.faults)) ctx.out.write(chunk);
       } finally {
         state.close();
@@ -84,6 +87,8 @@ export function registerCommands(program: Command, context: ContextFactory): voi
       }
       ctx.finish();
     });
+
+  registerForensicsCommands(program, context);
 }
 
 
