@@ -1,0 +1,98 @@
+// The overview above the entry table: file, cluster, key state, segments, snapshots, counts, faults.
+import type { OverviewModel, WebviewToHost } from '../../src/shared/protocol';
+import { button, el } from '../common/dom';
+import { formatBytes, formatCount } from '../common/format';
+import { barChart } from './barChart';
+
+const KEY_STATES: Record<OverviewModel['keyState'], { label: string; tone: 'ok' | 'warn' | 'error' }> = {
+  open: { label: 'Decrypted', tone: 'ok' },
+  'not-encrypted': { label: 'Not encrypted', tone: 'ok' },
+  locked: { label: 'Locked: autolock is on, an unlock key is needed', tone: 'warn' },
+  'wrong-key': { label: 'Wrong unlock key', tone: 'error' },
+  'invalid-key': { label: 'Invalid unlock key', tone: 'error' },
+  'no-key-file': { label: 'No key file found in the state directory', tone: 'warn' },
+};
+
+/** Key states for which asking the user for an unlock key can help. */
+export function canUnlock(state: OverviewModel['keyState']): boolean {
+  return state === 'locked' || state === 'wrong-key' || state === 'invalid-key';
+}
+
+export function renderOverview(model: OverviewModel, post: (m: WebviewToHost) => void): HTMLElement {
+  const key = KEY_STATES[model.keyState] ?? { label: model.keyState, tone: 'warn' as const };
+  const keyValue = el('dd', {}, [
+    el('span', { className: `tone-${key.tone}`, text: key.label }),
+    model.keyMessage ? el('div', { className: 'muted', text: model.keyMessage }) : null,
+    canUnlock(model.keyState) ? button('Unlock…', () => post({ type: 'command', command: 'unlock' }), { appearance: 'primary', className: 'unlock-button' }) : null,
+  ]);
+
+  const fileCard = card('File', definitions([
+    ['Name', model.fileName],
+    ['Kind', model.fileKind === 'wal' ? 'Write-ahead log (.wal)' : 'Snapshot (.snap)'],
+    ['Size', `${formatBytes(model.fileSize)} (${formatCount(model.fileSize)} bytes)`],
+    ['Path', model.filePath],
+    ['State directory', model.stateDir],
+  ], [['Key', keyValue]]));
+
+  const clusterRows: [string, string | undefined][] = [
+    ['Cluster ID', model.clusterId],
+    ['Node ID', model.nodeId],
+  ];
+  if (model.member) {
+    clusterRows.push(['Raft ID (this member)', model.member.raftId], ['Member node', model.member.nodeId], ['Member address', model.member.addr]);
+  }
+  if (model.hardState) {
+    clusterRows.push(['Hard state term', model.hardState.term], ['Vote', model.hardState.vote], ['Commit', model.hardState.commit]);
+  }
+  clusterRows.push(['Entries', formatCount(model.entryCount)]);
+  const clusterCard = card('Cluster', definitions(clusterRows));
+
+  const segments = card(`Segments (${model.segments.length})`, table(
+    ['Name', 'Size', 'Entries', 'End'],
+    model.segments.map((s) => [s.name, formatBytes(s.size), formatCount(s.entries), formatCount(s.end)]),
+    [false, true, true, true],
+  ));
+  const snapshots = card(`Snapshots (${model.snapshots.length})`, table(
+    ['Name', 'Index', 'Term', 'Size', 'Valid'],
+    model.snapshots.map((s) => [s.name, s.index, s.term, formatBytes(s.size), s.valid ? 'yes' : 'NO']),
+    [false, true, true, true, false],
+  ));
+
+  const faults = card(`Faults (${model.faults.length})`, model.faults.length === 0
+    ? el('p', { className: 'muted', text: 'No faults found.' })
+    : el('ul', { className: 'fault-list' }, model.faults.map((f) => el('li', { className: `fault fault-${f.severity}` }, [
+      el('span', { className: 'fault-severity', text: f.severity }),
+      el('span', { className: 'fault-where mono', text: `${f.file}:${f.offset}` }),
+      el('span', { className: 'fault-message', text: f.message }),
+    ]))));
+  if (model.faults.some((f) => f.severity === 'error')) faults.classList.add('has-errors');
+
+  return el('div', { className: 'overview-grid' }, [
+    fileCard, clusterCard,
+    barChart('Entries by action', model.byAction),
+    barChart('Entries by object kind', model.byKind),
+    segments, snapshots, faults,
+  ]);
+}
+
+function card(title: string, body: Node): HTMLElement {
+  return el('section', { className: 'card', attrs: { 'aria-label': title } }, [el('h3', { text: title }), body]);
+}
+
+function definitions(rows: [string, string | undefined][], extra: [string, HTMLElement][] = []): HTMLElement {
+  const list = el('dl', { className: 'definitions' });
+  for (const [term, value] of rows) {
+    if (value === undefined || value === '') continue;
+    list.append(el('dt', { text: term }), el('dd', { text: value, className: 'selectable' }));
+  }
+  for (const [term, value] of extra) list.append(el('dt', { text: term }), value);
+  return list;
+}
+
+function table(headers: string[], rows: string[][], numeric: boolean[]): HTMLElement {
+  if (rows.length === 0) return el('p', { className: 'muted', text: 'None' });
+  return el('table', { className: 'small-table' }, [
+    el('thead', {}, [el('tr', {}, headers.map((h, i) => el('th', { text: h, className: numeric[i] ? 'num' : '', attrs: { scope: 'col' } })))]),
+    el('tbody', {}, rows.map((cells) => el('tr', {}, cells.map((c, i) => el('td', { text: c, className: numeric[i] ? 'num' : 'mono' }))))),
+  ]);
+}
