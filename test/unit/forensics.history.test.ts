@@ -53,7 +53,7 @@ describe('history on two managers (m1)', () => {
     assert.equal(h.versions[0].action, 'CREATE');
     assert.ok(h.versions.slice(1).every((v) => v.action === 'UPDATE'));
     const created = formatMessage(h.versions[0].object);
-    assert.match(created, /^    replicas: 4$/m);
+    assert.match(created, /^ {4}replicas: 4$/m);
     assert.doesNotMatch(created, /STAGE=2/);
     const seen = h.versions.find((v) => metaIndex(v.object) === spread.Version.Index);
     assert.ok(seen, `a version at meta index ${spread.Version.Index}`);
@@ -63,8 +63,8 @@ describe('history on two managers (m1)', () => {
     assert.equal(diff.left.label, `service spread @ ${h.versions[0].index} (CREATE)`);
     const unified = unifiedDiff(diff.left, diff.right);
     assert.match(unified, /^--- service spread @ \d+ \(CREATE\)\n\+\+\+ service spread @ \d+ \(UPDATE\)\n@@ -1,/);
-    assert.match(unified, /^\+      env: "STAGE=2"$/m);
-    assert.match(unified, /^-    replicas: 4\n\+    replicas: 2$/m);
+    assert.match(unified, /^\+ {6}env: "STAGE=2"$/m);
+    assert.match(unified, /^- {4}replicas: 4\n\+ {4}replicas: 2$/m);
     // The last version is the service as the replayed store holds it.
     assert.equal(formatMessage(h.versions.at(-1)!.object), formatMessage(replayStore(state).get('service', spread.ID)!));
   });

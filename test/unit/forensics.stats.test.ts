@@ -147,7 +147,7 @@ describe('stats of two managers (m1): task churn and growth per term', () => {
     for (const heading of ['By object kind:', 'By action:', 'Largest entries:', 'Task churn by service:', 'Growth by term:', 'State at index 77:', 'Largest objects:', 'Files:']) {
       assert.ok(text.stdout.includes(`\n${heading}\n`), heading);
     }
-    assert.match(text.stdout, /^  spread +\d+ +\d+ +\d+ +\d+ +[\d.]+ (B|KiB)$/m);
+    assert.match(text.stdout, /^ {2}spread +\d+ +\d+ +\d+ +\d+ +[\d.]+ (B|KiB)$/m);
     assert.equal(runCli(['-d', join(dir, 'm1', 'swarm'), 'stats', '--top', 'x']).code, 2);
   });
 });
