@@ -133,6 +133,16 @@ describe('time travel over several snapshots', () => {
     assert.match(early.stderr, /after the requested index 520/);
   });
 
+  it('dump-wal --all also lists (decrypted) the entries below the newest snapshot; without it, those after', () => {
+    const index = (out: string) => [...out.matchAll(/^Entry Index=(\d+),/gm)].map((m) => BigInt(m[1]));
+    const all = runCli(['-d', stateDir, 'dump-wal', '--all']);
+    assert.equal(all.code, 0, all.stderr);
+    assert.deepEqual(index(all.stdout), state.wal.effective.map((e) => e.index));
+    assert.equal(index(all.stdout)[0], 1n);
+    assert.doesNotMatch(all.stdout, /earlier data key|\(encrypted/);
+    assert.equal(index(runCli(['-d', stateDir, 'dump-wal']).stdout)[0], 601n);
+  });
+
   it('objects in a snapshot keep no lastChangedAt until an entry changes them', () => {
     const store = replayStore(state, { at: 600n });
     assert.equal(store.base?.name, state.snapshotFiles[2].name);
