@@ -20,7 +20,7 @@ const CONF_SHORT = ['AddNode', 'RemoveNode', 'UpdateNode', 'AddLearnerNode'];
 function expectedLabel(state: SwarmState, e: SwarmState['wal']['raw'][number]): { label: string; actions: string[] } {
   const d = state.decodeEntry(e);
   if (!d.ok) {
-    const text = { locked: 'locked', 'earlier-key': 'encrypted with an earlier data key', undecryptable: 'no data key opens it', corrupt: 'corrupt' }[d.problem];
+    const text = { locked: 'locked: unlock key needed', 'earlier-key': 'encrypted with an earlier data key', undecryptable: 'no data key opens it', corrupt: 'corrupt' }[d.problem];
     return { label: `#${e.index}  ${text}`, actions: [] };
   }
   if (d.kind === 'confChange') {
@@ -139,7 +139,7 @@ describe('custom editor on every corpus file', function () {
     writeFileSync(file, '// Jest Snapshot v1\n\nexports[`renders 1`] = `<div />`;\n');
     await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), 'swarmRaft.raftFileAny');
     const doc = await waitFor('the Jest snapshot document', () => explorer.documentFor(vscode.Uri.file(file).toString()));
-    assert.match(doc.problem ?? '', /not Swarm Raft data/);
+    assert.match(doc.problem ?? '', /App\.test\.js\.snap:0: not Swarm Raft data: it is a Jest snapshot file/);
     explorer.setActive(doc);
     const items = explorer.tree.getChildren();
     assert.equal(items.length, 1);

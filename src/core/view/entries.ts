@@ -30,7 +30,7 @@ export function confChangeShortName(type: number): string {
 }
 
 export const PROBLEM_TEXT: Record<Exclude<EntryStatus, 'ok'>, string> = {
-  locked: 'locked: the unlock key is needed to decrypt it',
+  locked: 'locked: unlock key needed',
   'earlier-key': 'encrypted with an earlier data key',
   undecryptable: 'no data key opens it',
   corrupt: 'corrupt: the entry does not decode',

@@ -76,6 +76,7 @@ export class FileModel {
     let s = this.summaries[row];
     if (!s) {
       s = summarizeEntry(this.state.decodeEntry(this.entries[row]));
+      if (s.status === 'locked' && this.state.keyRing.status.state === 'no-key-file') s.summary = 'encrypted: no node key (swarm-node.key) to decrypt it';
       this.summaries[row] = s;
       this.summaryCount++;
       for (const a of s.actions) if (a.id && a.name) this.names.set(`${a.kind}/${a.id}`, a.name);

@@ -33,11 +33,11 @@ export class DetailPanel implements vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(DETAIL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => {
         const saved = this.explorer.workspaceState.get<{ uri: string; target: Target }>(RESTORE_KEY);
+        this.explorer.log.info(`restoring the detail view${saved ? ` of ${saved.uri}` : ' (nothing to show)'}`);
         this.adopt(panel);
         if (saved) {
           const doc = this.explorer.documentFor(saved.uri);
-          if (doc?.model) this.show(doc, saved.target, { preserveFocus: true });
-          else this.pendingRestore = saved;
+          if (!doc?.model || !this.show(doc, saved.target, { preserveFocus: true })) this.pendingRestore = saved;
         }
       },
     });
@@ -46,9 +46,9 @@ export class DetailPanel implements vscode.Disposable {
   /** Called when a document gets its model: finishes a restore that waited for it. */
   documentReady(doc: RaftDocument): void {
     const pending = this.pendingRestore;
-    if (pending && pending.uri === doc.uri.toString() && doc.model) {
+    // Until the keys are there (stored unlock key, prompt) the target may not decode yet: keep waiting.
+    if (pending && pending.uri === doc.uri.toString() && doc.model && this.show(doc, pending.target, { preserveFocus: true })) {
       this.pendingRestore = undefined;
-      this.show(doc, pending.target, { preserveFocus: true });
     }
   }
 
@@ -60,17 +60,18 @@ export class DetailPanel implements vscode.Disposable {
     return this.shown;
   }
 
-  show(doc: RaftDocument, target: Target, options: { preserveFocus?: boolean } = {}): void {
+  /** Shows `target` of `doc`; false when it cannot be shown (no such entry or object, or not readable yet). */
+  show(doc: RaftDocument, target: Target, options: { preserveFocus?: boolean } = {}): boolean {
     const model = doc.model;
-    if (!model) return;
+    if (!model) return false;
     let detail: EntryDetail | undefined;
     try {
       detail = target.kind === 'entry' ? model.detail(target.seq) : model.snapshotObjectDetail(target.snapshot, target.position);
     } catch (e) {
       this.explorer.log.error(`${doc.filePath}: detail failed: ${(e as Error).message}`);
-      return;
+      return false;
     }
-    if (!detail) return;
+    if (!detail) return false;
     if (!this.panel) {
       const panel = vscode.window.createWebviewPanel(DETAIL_VIEW_TYPE, 'Raft entry', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: options.preserveFocus ?? true }, { enableFindWidget: true });
       this.adopt(panel);
@@ -82,6 +83,7 @@ export class DetailPanel implements vscode.Disposable {
     this.panel!.title = titleOf(detail);
     void this.explorer.workspaceState.update(RESTORE_KEY, { uri: doc.uri.toString(), target });
     this.channel!.post({ type: 'detail', detail, ...(target.kind === 'entry' && target.action !== undefined ? { focusAction: target.action } : {}) });
+    return true;
   }
 
   /** Answers a reveal request from a webview with the hidden value (the user asked for it). */
@@ -136,7 +138,8 @@ export class DetailPanel implements vscode.Disposable {
         this.panel = undefined;
         this.channel = undefined;
         this.shown = undefined;
-        void this.explorer.workspaceState.update(RESTORE_KEY, undefined);
+        // The restore target is kept: a window reload disposes the panel too, and the serializer then
+        // needs it. It is only read when VS Code restores a detail panel, i.e. one was open at the reload.
       }),
     ];
   }

@@ -48,7 +48,8 @@ export class RaftEditorProvider implements vscode.CustomReadonlyEditorProvider<R
     const subscriptions: vscode.Disposable[] = [
       channel.onMessage((m) => this.onMessage(doc, binding, m), (why) => this.explorer.log.warn(`${doc.fileName}: ${why}`)),
       panel.onDidChangeViewState((e) => {
-        if (e.webviewPanel.active) this.explorer.setActive(doc);
+        // The tree follows the active Raft editor; with none active, a visible one.
+        if (e.webviewPanel.active || (e.webviewPanel.visible && !this.explorer.activeDocument)) this.explorer.setActive(doc);
       }),
       doc.onDidChangeModel(() => {
         this.filters.delete(doc);
@@ -60,7 +61,7 @@ export class RaftEditorProvider implements vscode.CustomReadonlyEditorProvider<R
       subscriptions.forEach((s) => s.dispose());
       if (this.editors.get(doc) === binding) this.editors.delete(doc);
     });
-    if (panel.active) this.explorer.setActive(doc);
+    if (panel.active || !this.explorer.activeDocument) this.explorer.setActive(doc);
     if (doc.problem) {
       void this.offerTextEditor(doc);
       return;
