@@ -5,6 +5,7 @@ import { realpathSync, statSync } from 'node:fs';
 import { basename, dirname, extname } from 'node:path';
 import * as vscode from 'vscode';
 import { findStateDir } from '../../core/state/layout';
+import { probeRaftFile } from '../../core/state/probe';
 import { FileModel, type FileKind } from '../../core/view/fileModel';
 import type { SharedState, StateRegistry } from '../state/stateRegistry';
 import type { Log } from '../log';
@@ -57,9 +58,15 @@ export class RaftDocument implements vscode.CustomDocument {
       this.problem = `${this.fileName} is not a .wal or .snap file.`;
       return;
     }
+    // What the file is, from its first bytes: another program's WAL or a Jest snapshot is told as such.
+    const probe = probeRaftFile(this.filePath);
+    if (probe.kind === 'unknown') {
+      this.problem = `${this.filePath}:${probe.offset ?? 0}: ${probe.reason ?? 'not Swarm Raft data'}`;
+      return;
+    }
     const layout = findStateDir(this.filePath);
     if (!layout) {
-      this.problem = `This is not Swarm Raft data: ${this.filePath} is not inside a swarm state directory (no raft/wal-v3-encrypted, raft/wal-v3 or raft/wal folder around it).`;
+      this.problem = `${this.fileName} looks like an etcd ${probe.kind === 'wal' ? 'WAL segment' : 'snapshot'}, but it is not inside a swarm state directory (no raft/wal-v3-encrypted, raft/wal-v3 or raft/wal folder around it): open it in a copy of the whole state directory (raft/ and certificates/).`;
       return;
     }
     const expectedDir = this.kind === 'wal' ? layout.walDir : layout.snapDir;
