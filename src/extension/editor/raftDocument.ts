@@ -101,7 +101,7 @@ export class RaftDocument implements vscode.CustomDocument {
   private rebuild(): void {
     if (!this.shared || !this.kind) return;
     const version = ++this.version;
-    let size = 0;
+    let size: number;
     try {
       size = statSync(this.filePath).size;
     } catch {
