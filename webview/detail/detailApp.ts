@@ -42,9 +42,14 @@ export function startDetail(root: HTMLElement, host: HostChannel<DetailState>): 
   let restoreScroll = true;
 
   let scrollTimer: ReturnType<typeof setTimeout> | undefined;
+  // Throttled (leading and trailing) so the position is saved even if the webview is disposed mid-scroll.
   window.addEventListener('scroll', () => {
-    clearTimeout(scrollTimer);
-    scrollTimer = setTimeout(() => save({ scrollTop: window.scrollY }), 200);
+    if (scrollTimer) return;
+    save({ scrollTop: window.scrollY });
+    scrollTimer = setTimeout(() => {
+      scrollTimer = undefined;
+      save({ scrollTop: window.scrollY });
+    }, 200);
   }, { passive: true });
 
   function save(patch: Partial<DetailState>): void {

@@ -4,7 +4,7 @@ import type { HostChannel } from '../common/vscodeApi';
 import { button, clear, el } from '../common/dom';
 import { formatCount } from '../common/format';
 import { EntryTable } from './entryTable';
-import { renderOverview } from './overview';
+import { keyNotice, renderOverview } from './overview';
 import { findPosition, RowCache } from './rowCache';
 
 export interface EditorState {
@@ -30,10 +30,15 @@ export function startEditor(root: HTMLElement, host: HostChannel<EditorState>): 
     },
     onViewChange: (view) => host.saveState(view),
   });
+  // Throttled, not debounced: a webview hidden mid-scroll is destroyed and must have saved already.
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
   table.onScroll(() => {
-    clearTimeout(saveTimer);
-    saveTimer = setTimeout(() => host.saveState({ scrollTop: table.scrollTop }), SAVE_DELAY_MS);
+    if (saveTimer) return;
+    host.saveState({ scrollTop: table.scrollTop });
+    saveTimer = setTimeout(() => {
+      saveTimer = undefined;
+      host.saveState({ scrollTop: table.scrollTop });
+    }, SAVE_DELAY_MS);
   });
 
   const title = el('h2', { className: 'file-title', text: 'Raft log' });
@@ -65,6 +70,7 @@ export function startEditor(root: HTMLElement, host: HostChannel<EditorState>): 
     button('Open as text', () => host.post({ type: 'command', command: 'openAsText' }), { title: 'Open the text dump in an editor' }),
   ]);
 
+  const keySlot = el('div', { className: 'key-slot' });
   const banner = el('div', { className: 'banner', attrs: { role: 'alert' } });
   banner.hidden = true;
   const overviewBody = el('div', { className: 'overview-body', attrs: { id: 'overview-body' } }, [
@@ -84,6 +90,7 @@ export function startEditor(root: HTMLElement, host: HostChannel<EditorState>): 
 
   root.append(
     el('header', { className: 'editor-header' }, [title, disclosure]),
+    keySlot,
     banner,
     el('section', { className: 'overview', attrs: { 'aria-label': 'Overview' } }, [overviewBody]),
     el('section', { className: 'entries', attrs: { 'aria-label': 'Entries' } }, [toolbar, table.element]),
@@ -148,6 +155,9 @@ export function startEditor(root: HTMLElement, host: HostChannel<EditorState>): 
     title.title = model.filePath;
     clear(overviewBody);
     overviewBody.appendChild(renderOverview(model, host.post));
+    clear(keySlot);
+    const notice = keyNotice(model, host.post);
+    if (notice) keySlot.appendChild(notice);
     // A later overview means the host re-read the file (after an unlock, say): rows may have changed.
     if (overviewSeen) {
       cache.reset();

@@ -91,6 +91,7 @@ export class EntryTable {
     if (position !== undefined && position >= 0) {
       this.cursor = position;
       this.reveal(position);
+      this.events.onViewChange({ scrollTop: this.scroller.scrollTop, cursor: this.cursor });
     }
     this.schedule();
   }

@@ -23,7 +23,6 @@ export function renderOverview(model: OverviewModel, post: (m: WebviewToHost) =>
   const keyValue = el('dd', {}, [
     el('span', { className: `tone-${key.tone}`, text: key.label }),
     model.keyMessage ? el('div', { className: 'muted', text: model.keyMessage }) : null,
-    canUnlock(model.keyState) ? button('Unlock…', () => post({ type: 'command', command: 'unlock' }), { appearance: 'primary', className: 'unlock-button' }) : null,
   ]);
 
   const fileCard = card('File', definitions([
@@ -67,11 +66,23 @@ export function renderOverview(model: OverviewModel, post: (m: WebviewToHost) =>
     ]))));
   if (model.faults.some((f) => f.severity === 'error')) faults.classList.add('has-errors');
 
+  // Faults come right after the file facts when there are any: they explain missing or odd entries.
+  const hasFaults = model.faults.length > 0;
   return el('div', { className: 'overview-grid' }, [
-    fileCard, clusterCard,
+    fileCard, clusterCard, hasFaults ? faults : null,
     barChart('Entries by action', model.byAction),
     barChart('Entries by object kind', model.byKind),
-    segments, snapshots, faults,
+    segments, snapshots, hasFaults ? null : faults,
+  ]);
+}
+
+/** A strip above the overview while the key is locked or wrong, with the Unlock… button; else null. */
+export function keyNotice(model: OverviewModel, post: (m: WebviewToHost) => void): HTMLElement | null {
+  if (!canUnlock(model.keyState)) return null;
+  const key = KEY_STATES[model.keyState];
+  return el('div', { className: `key-notice tone-border-${key.tone}`, attrs: { role: 'status' } }, [
+    el('span', { className: 'key-notice-text', text: `${key.label}. Entries stay encrypted until the swarm's unlock key is given.` }),
+    button('Unlock…', () => post({ type: 'command', command: 'unlock' }), { appearance: 'primary', className: 'unlock-button' }),
   ]);
 }
 
