@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { withFile } from '../../src/core/io/fileWindow';
 import { decodeLengthWord, encodeLengthWord, readFrame } from '../../src/core/wal/framing';
-import { decodeWalRecord } from '../../src/core/wal/records';
+import { decodeWalRecord, readEntryHeader, viewWalRecord } from '../../src/core/wal/records';
+import { Messages, toU64 } from '../../src/core/codec';
 import { scanSegment } from '../../src/core/wal/segment';
 import { readWalDirectory } from '../../src/core/wal/walLog';
 import { corpusCase, repoRoot } from '../support/fixtures';
@@ -152,9 +153,7 @@ describe('damaged segments', () => {
 });
 
 describe('record views', () => {
-  it('the copy-free record and entry header readers agree with the schema decoders on every record of a real log', async () => {
-    const { viewWalRecord, readEntryHeader, decodeWalRecord } = await import('../../src/core/wal/records');
-    const { Messages, toU64 } = await import('../../src/core/codec');
+  it('the copy-free record and entry header readers agree with the schema decoders on every record of a real log', () => {
     let compared = 0;
     for (const seg of [SEG0, SEG1]) {
       withFile(join(corpusCase('synth-nosnap'), 'swarm', WAL_DIR, seg), (f) => {
@@ -179,8 +178,7 @@ describe('record views', () => {
     }
     assert.equal(compared, 23, "every record of both segments");
   });
-  it('rejects a data length running past the record', async () => {
-    const { viewWalRecord } = await import('../../src/core/wal/records');
+  it('rejects a data length running past the record', () => {
     assert.throws(() => viewWalRecord(Uint8Array.from([0x08, 0x02, 0x1a, 0x05, 0x01])), RangeError);
   });
 });
