@@ -154,7 +154,7 @@ export function startEditor(root: HTMLElement, host: HostChannel<EditorState>): 
     title.textContent = model.fileName;
     title.title = model.filePath;
     clear(overviewBody);
-    overviewBody.appendChild(renderOverview(model, host.post));
+    overviewBody.appendChild(renderOverview(model));
     clear(keySlot);
     const notice = keyNotice(model, host.post);
     if (notice) keySlot.appendChild(notice);

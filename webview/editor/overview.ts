@@ -18,7 +18,7 @@ export function canUnlock(state: OverviewModel['keyState']): boolean {
   return state === 'locked' || state === 'wrong-key' || state === 'invalid-key';
 }
 
-export function renderOverview(model: OverviewModel, post: (m: WebviewToHost) => void): HTMLElement {
+export function renderOverview(model: OverviewModel): HTMLElement {
   const key = KEY_STATES[model.keyState] ?? { label: model.keyState, tone: 'warn' as const };
   const keyValue = el('dd', {}, [
     el('span', { className: `tone-${key.tone}`, text: key.label }),

@@ -90,8 +90,9 @@ export function makeNonce(): string {
   return randomBytes(16).toString('base64url');
 }
 
+/** Escapes text for element content and double-quoted attributes (every attribute here is double-quoted). */
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  return value.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
 }
 
 /** Uri.joinPath without a runtime import of 'vscode'. */
