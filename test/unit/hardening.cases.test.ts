@@ -1,7 +1,8 @@
 // Issue #7, named cases not covered by wal.test.ts / beyondReference.test.ts: damaged and foreign files
 // each give one clear fault with file and offset, and everything else is still read.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { formatFault } from '../../src/core/errors';
@@ -206,6 +207,38 @@ describe('a Jest .snap file', () => {
       state.close();
     }
   });
+});
+
+describe('things that are not regular files, named like ours', () => {
+  const kinds: [string, (path: string) => void, RegExp][] = [
+    ['a directory', (p) => mkdirSync(p), /not a regular file \(a directory\)/],
+    ['a FIFO (opening it must not wait for a writer)', (p) => execFileSync('mkfifo', [p]), /not a regular file \(a FIFO\)/],
+    ['a dangling symlink', (p) => symlinkSync('nowhere', p), /ENOENT|does not exist/],
+    ['a symlink to a device', (p) => symlinkSync('/dev/zero', p), /not a regular file \(a device\)/],
+  ];
+  for (const [what, make, message] of kinds) {
+    it(`${what} as a segment, a snapshot and the node key: one fault or key message each, the rest read`, () => {
+      const swarm = scratchCopy(join(corpusCase('synth-snap'), 'swarm'), 'special');
+      const seg = join(swarm, WAL_DIR, '0000000000000002-000000000000000b.wal');
+      const snap = join(swarm, SNAP_DIR, 'ffffffffffffffff-ffffffffffffffff.snap');
+      const key = join(swarm, 'certificates', 'swarm-node.key');
+      rmSync(key);
+      for (const p of [seg, snap, key]) make(p);
+      const state = SwarmState.open(swarm, { unlockKey: manifestUnlockKey(manifestOf(corpusCase('synth-snap'))) });
+      try {
+        assert.deepEqual(state.faults.map((f) => [f.file, f.offset, f.severity]), [[seg, 0, 'error'], [snap, 0, 'error']]);
+        assert.match(state.faults[0].message, /^cannot read this segment: /);
+        assert.match(state.faults[1].message, /^cannot read snapshot: /);
+        for (const f of state.faults) assert.match(f.message, message);
+        assert.equal(state.keyRing.status.state, 'no-key-file');
+        assert.match((state.keyRing.status as { message: string }).message, message);
+        assert.equal(state.wal.effective.length, 10);
+        assert.equal(state.snapshotFiles.filter((f) => f.snapshot).length, 1);
+      } finally {
+        state.close();
+      }
+    });
+  }
 });
 
 describe('every prefix of the last segment', () => {

@@ -1,6 +1,7 @@
 // Positional, read-only access to a file through one cached window, so scanning a 64 MB segment costs
 // a few large reads instead of two syscalls per record, and memory stays bounded by the window.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { RaftReadError } from '../errors';
 
 const WINDOW_BYTES = 4 * 1024 * 1024;
 
@@ -11,8 +12,9 @@ export class FileWindow {
   private window: Buffer = Buffer.alloc(0);
 
   constructor(readonly path: string) {
-    this.fd = openSync(path, 'r'); // read-only: never lock, create or modify what we read
-    this.size = fstatSync(this.fd).size;
+    const opened = openRegularFile(path);
+    this.fd = opened.fd;
+    this.size = opened.size;
   }
 
   /**
@@ -55,4 +57,45 @@ export function withFile<T>(path: string, use: (file: FileWindow) => T): T {
   } finally {
     file.close();
   }
+}
+
+// Without O_NONBLOCK, opening a FIFO named like a segment would wait forever for a writer (0 on Windows).
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+/**
+ * Opens a file read-only (never locking, creating or modifying it) and refuses anything that is not a
+ * regular file: a directory, FIFO or device named like a segment, snapshot or key.
+ */
+export function openRegularFile(path: string): { fd: number; size: number } {
+  const fd = openSync(path, OPEN_FLAGS);
+  let st: Stats;
+  try {
+    st = fstatSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+  if (!st.isFile()) {
+    closeSync(fd);
+    throw new RaftReadError(`not a regular file (${fileKind(st)})`, path, 0);
+  }
+  return { fd, size: st.size };
+}
+
+/** The whole of a regular file (see openRegularFile); for the small files: snapshots, keys, certificates. */
+export function readRegularFile(path: string): Buffer {
+  const file = new FileWindow(path);
+  try {
+    return file.read(0, file.size); // a buffer of its own: the window dies with `file`
+  } finally {
+    file.close();
+  }
+}
+
+function fileKind(st: Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a file';
 }

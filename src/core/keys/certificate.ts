@@ -1,7 +1,7 @@
 // The node certificate's subject names the cluster (O=), the role (OU=) and the node (CN=): the cluster id
 // is the SecretStorage key for an unlock key, the node id tells which manager a directory belongs to.
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from '../io/fileWindow';
 
 export interface NodeIdentity {
   clusterId?: string;
@@ -10,7 +10,7 @@ export interface NodeIdentity {
 }
 
 export function readNodeIdentity(certFile: string): NodeIdentity {
-  const cert = new X509Certificate(readFileSync(certFile, { flag: 'r' }));
+  const cert = new X509Certificate(readRegularFile(certFile));
   const fields = new Map<string, string>();
   for (const line of cert.subject.split('\n')) {
     const eq = line.indexOf('=');

@@ -1,9 +1,9 @@
 // The node key file (certificates/swarm-node.key) carries the raft data keys (DEKs) in PEM headers:
 // raft-dek, optionally raft-dek-pending (mid-rotation). Each header is base64 of a MaybeEncryptedRecord:
 // NONE with the DEK in clear when the swarm is not autolocked, else sealed with the unlock key (KEK).
-import { readFileSync } from 'node:fs';
 import { Algorithm, decodeEncryptedRecord, openWithKey, type EncryptedRecord } from '../crypto/maybeEncrypted';
 import { LockedError, RaftReadError, WrongUnlockKeyError } from '../errors';
+import { readRegularFile } from '../io/fileWindow';
 import { parsePem } from './pem';
 
 export const DEK_HEADERS = ['raft-dek', 'raft-dek-pending'] as const;
@@ -27,7 +27,7 @@ export interface NodeKeyInfo {
 }
 
 export function readNodeKeyFile(file: string): NodeKeyInfo {
-  return parseNodeKey(readFileSync(file, { encoding: 'latin1', flag: 'r' }), file);
+  return parseNodeKey(readRegularFile(file).toString('latin1'), file);
 }
 
 export function parseNodeKey(text: string, file: string): NodeKeyInfo {

@@ -1,10 +1,11 @@
 // etcd snap files: %016x-%016x.snap = <term>-<index>, content snappb.snapshot {crc, data} with
 // crc = crc32c(0, data); data = raftpb.Snapshot whose own `data` SwarmKit encrypts.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Messages, toU64 } from '../codec';
 import { crc32c } from '../crypto/crc32c';
-import type { Fault } from '../errors';
+import { RaftReadError, type Fault } from '../errors';
+import { readRegularFile } from '../io/fileWindow';
 import { CONTENT_HINT_BYTES, describeContent, NOT_SWARM } from '../io/foreign';
 
 export interface SnapshotFile {
@@ -59,9 +60,9 @@ export function readSnapshotFile(path: string): SnapshotFile {
   };
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path, { flag: 'r' });
+    bytes = readRegularFile(path);
   } catch (e) {
-    return fail(0, `cannot read snapshot: ${(e as Error).message}`);
+    return fail(0, `cannot read snapshot: ${reason(e, path)}`);
   }
   file.size = bytes.length;
   if (bytes.length === 0) return fail(0, 'empty snapshot file (zero bytes); older snapshots are used instead');
@@ -132,6 +133,12 @@ function readVarint(bytes: Uint8Array, at: number): { value: number; end: number
     if (!(b & 0x80)) return { value, end: at + i + 1 };
   }
   return 'long';
+}
+
+/** An error's message without the "file:offset: " a RaftReadError starts with (the fault carries the place). */
+function reason(e: unknown, path: string): string {
+  const message = (e as Error).message;
+  return e instanceof RaftReadError && message.startsWith(`${path}:0: `) ? message.slice(path.length + 4) : message;
 }
 
 interface RawSnapshot {

@@ -2,7 +2,7 @@
 // entry at an existing index replaces it and drops everything after it) and the commit point.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Fault } from '../errors';
+import { RaftReadError, type Fault } from '../errors';
 import { withFile } from '../io/fileWindow';
 import { parseSegmentName, type SegmentName } from './segmentName';
 import { scanSegment, type EntryRef, type HardState, type SegmentScan, type WalSnapshotMark } from './segment';
@@ -35,7 +35,13 @@ export interface WalLog {
 export function listSegments(dir: string): { segments: { path: string; name: string; parsed: SegmentName }[]; ignored: WalLog['ignored'] } {
   const segments: { path: string; name: string; parsed: SegmentName }[] = [];
   const ignored: WalLog['ignored'] = [];
-  for (const name of readdirSync(dir).sort()) {
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch (e) {
+    throw new RaftReadError(`cannot list the WAL directory: ${(e as Error).message}`, dir, 0);
+  }
+  for (const name of names) {
     const parsed = parseSegmentName(name);
     if (parsed) segments.push({ path: join(dir, name), name, parsed });
     else if (name.endsWith('.tmp')) ignored.push({ name, reason: 'preallocated future segment' });
@@ -54,7 +60,13 @@ export function readWalDirectory(dir: string): WalLog {
       log.faults.push({ file: seg.path, offset: 0, severity: 'error',
         message: `segment sequence gap: ${previous.name} is followed by ${seg.name} (a segment is missing; entries between may be lost)` });
     }
-    const scan = withFile(seg.path, (f) => scanSegment(f, seg.path, { isLast: i === found.length - 1 }));
+    let scan: SegmentScan;
+    try {
+      scan = withFile(seg.path, (f) => scanSegment(f, seg.path, { isLast: i === found.length - 1 }));
+    } catch (e) {
+      // A directory, FIFO or dangling link named like a segment: say so, and read the others.
+      scan = unreadableSegment(seg.path, e);
+    }
     log.segments.push({ ...seg.parsed, path: seg.path, name: seg.name, scan });
     log.faults.push(...scan.faults);
     log.snapshots.push(...scan.snapshots);
@@ -69,6 +81,14 @@ export function readWalDirectory(dir: string): WalLog {
   const commit = log.hardState?.commit;
   if (commit !== undefined) for (const e of log.effective) e.uncommitted = e.index > commit;
   return log;
+}
+
+function unreadableSegment(path: string, e: unknown): SegmentScan {
+  const message = (e as Error).message.replace(`${path}:0: `, '');
+  return {
+    file: path, size: 0, end: 0, stop: 'fault', endCrc: 0, records: 0, entries: [], hardStates: [], snapshots: [],
+    faults: [{ file: path, offset: 0, severity: 'error', message: `cannot read this segment: ${message}` }],
+  };
 }
 
 /** Applies raft's overwrite rule; marks replaced entries in `raw`. */
