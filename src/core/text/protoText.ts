@@ -233,7 +233,7 @@ function toBigInt(value: unknown, signed: boolean): bigint {
 /** protobufjs bytes: a Uint8Array/Buffer, or (its JSON convention) base64 text. */
 function toBytes(value: unknown): Uint8Array {
   if (value instanceof Uint8Array) return value;
-  if (typeof value === 'string') return Uint8Array.from(atob(value), (c) => c.charCodeAt(0));
+  if (typeof value === 'string') return Buffer.from(value, 'base64'); // never throws, unlike atob
   if (Array.isArray(value)) return Uint8Array.from(value as number[]);
   return new Uint8Array();
 }

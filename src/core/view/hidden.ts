@@ -60,7 +60,8 @@ function replaceAt(value: unknown, path: readonly string[], replace: (v: unknown
   const fields = value as Fields;
   const child = fields[head];
   if (child === undefined || child === null) return value;
-  if (rest.length === 0 && (child instanceof Uint8Array ? child.length === 0 : child === '')) return value;
+  // Absent bytes read as protobufjs' shared default, an empty array: nothing to hide there either.
+  if (rest.length === 0 && (child instanceof Uint8Array || Array.isArray(child) ? child.length === 0 : child === '')) return value;
   const replaced = rest.length === 0 ? replace(child) : replaceAt(child, rest, replace, plain);
   const copy = plain ? { ...fields } : (Object.assign(Object.create(Object.getPrototypeOf(fields)) as Fields, fields) as Fields);
   copy[head] = replaced;
