@@ -138,6 +138,19 @@ describe('webview app in Chromium', { skip }, () => {
     await assertClean(v);
   });
 
+  test('editor: rows asked before the file is decoded come once the overview arrives, at the saved scroll', async () => {
+    const v = await open('editor', { rows: 5000, theme: 'dark', modelDelay: 400 });
+    const { page } = v;
+    await waitRows(page);
+    await page.locator('.entry-scroller').evaluate((s) => { s.scrollTop = 22 * 1000; });
+    await page.locator('#entry-1000:not(.placeholder)').waitFor();
+    await page.waitForTimeout(300); // the trailing state save
+    await page.reload();
+    await page.locator('#entry-1000:not(.placeholder)').waitFor();
+    assert.equal(await page.locator('.entry-count').textContent(), '5,000 entries');
+    await assertClean(v);
+  });
+
   test('editor: locked key shows Unlock…, which posts the command and reloads rows', async () => {
     const v = await open('editor', { rows: 300, theme: 'dark', locked: '1' });
     const { page } = v;

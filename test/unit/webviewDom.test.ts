@@ -157,6 +157,20 @@ describe('editor pieces', () => {
     assert.deepEqual(faults, ['0000000000000001-00000000000036b1.wal:20000123', '0000000000000000-0000000000000001.wal:4096']);
     assert.equal(view.querySelectorAll('img, script').length, 0);
   });
+
+  test('overview of a snapshot file: snapshot card, counting note', () => {
+    const model = {
+      ...sampleOverview(10, false), fileKind: 'snap' as const, segments: [], counting: true,
+      snapshot: { index: '14000', term: '2', confState: ['1a', '2b'], members: [{ raftId: '1a', nodeId: XSS, addr: '10.0.0.1:2377' }], removed: ['3c'], problem: 'locked' },
+    };
+    const view = renderOverview(model);
+    const titles = Array.from(view.querySelectorAll('h3')).map((h) => h.textContent);
+    assert.ok(titles.includes('Snapshot (1 members)'), titles.join('|'));
+    assert.ok(titles.includes('Objects by action (counting…)'));
+    assert.ok(!titles.some((t) => t?.startsWith('Segments')));
+    assert.ok(view.textContent?.includes(XSS));
+    assert.equal(view.querySelectorAll('img, script').length, 0);
+  });
 });
 
 describe('format', () => {

@@ -117,6 +117,33 @@ describe('RowCache', () => {
     assert.equal(sent.length, 2);
   });
 
+  test('refresh fetches every page again but keeps showing the old rows meanwhile', () => {
+    const { cache, sent } = harness([], { auto: false });
+    cache.ensureRange(0, 15);
+    cache.accept(sent[0].requestId, 20, Array.from({ length: 10 }, (_, i) => row(i)));
+    cache.accept(sent[1].requestId, 20, Array.from({ length: 10 }, (_, i) => row(10 + i)));
+    cache.refresh();
+    assert.equal(cache.total, 20);
+    const old = cache.slot(3);
+    assert.equal(old.state === 'ready' && old.row.summary, 's3');
+    cache.ensureRange(0, 15);
+    assert.equal(sent.length, 4, 'both pages asked again');
+    cache.accept(sent[2].requestId, 5, Array.from({ length: 5 }, (_, i) => ({ ...row(i), summary: 'new' })));
+    const fresh = cache.slot(3);
+    assert.equal(fresh.state === 'ready' && fresh.row.summary, 'new');
+    assert.equal(cache.slot(12).state, 'loading', 'old rows past the new total are dropped');
+    assert.equal(cache.accept(sent[0].requestId, 20, []), false, 'pre-refresh replies are ignored');
+  });
+
+  test('refresh after an empty reply (the host had no model yet) forgets the zero count', () => {
+    const { cache, sent } = harness([], { auto: false });
+    cache.ensureRange(0, 0);
+    cache.accept(sent[0].requestId, 0, []);
+    assert.equal(cache.total, 0);
+    cache.refresh();
+    assert.equal(cache.total, undefined);
+  });
+
   test('keeps at most maxPages pages, dropping the least recently used', async () => {
     const { cache } = harness(Array.from({ length: 1000 }, (_, i) => i), { maxPages: 3 });
     for (const page of [0, 1, 2]) await cache.loadPage(page);

@@ -61,6 +61,7 @@ export function startDetail(root: HTMLElement, host: HostChannel<DetailState>): 
     switch (message.type) {
       case 'detail':
         show(message.detail);
+        if (message.focusAction !== undefined) focusAction(message.focusAction);
         break;
       case 'revealed': {
         pendingReveals.delete(message.requestId);
@@ -101,6 +102,14 @@ export function startDetail(root: HTMLElement, host: HostChannel<DetailState>): 
       window.scrollTo(0, state.scrollTop);
       restoreScroll = false;
     } else window.scrollTo(0, 0);
+  }
+
+  /** Scrolls to the action the user picked (in the tree of objects, say) and puts focus in its fields. */
+  function focusAction(index: number): void {
+    const section = content.querySelector<HTMLElement>(`[data-action="${index}"]`);
+    if (!section) return;
+    section.scrollIntoView({ block: 'start' });
+    section.querySelector<HTMLElement>('[role="treeitem"]')?.focus({ preventScroll: true });
   }
 
   function unreadable(detail: EntryDetail): HTMLElement {
@@ -164,7 +173,7 @@ export function startDetail(root: HTMLElement, host: HostChannel<DetailState>): 
       if (tab) save({ tabs: { ...state.tabs, [key]: tab.id } });
     });
 
-    return el('section', { className: 'action', attrs: { 'aria-label': `${action.action} ${action.kind}` } }, [
+    return el('section', { className: 'action', attrs: { 'aria-label': `${action.action} ${action.kind}`, 'data-action': key } }, [
       heading, el('div', { className: 'action-facts' }, [facts, copyId]), links, panels,
     ]);
   }

@@ -2,7 +2,8 @@
 // defines acquireVsCodeApi, answers the protocol with sample data after a small delay, keeps the webview
 // state in sessionStorage (so a reload restores it, as VS Code does), and records every message posted.
 // Query parameters: rows (entry count), seq (entry shown by the detail view), locked=1, latency (ms),
-// theme (light|dark|hc).
+// theme (light|dark|hc), modelDelay (ms before the file is "decoded": until then, like the real host,
+// getRows is answered with no rows and the overview comes afterwards).
 import type { HostToWebview, WebviewToHost } from '../../src/shared/protocol';
 import { applyTheme, type ThemeName } from './themes';
 import { sampleDetail, sampleOverview, sampleRows, SECRET_SEQ, SECRET_TEXT } from './sampleData';
@@ -21,6 +22,8 @@ const latency = Number(params.get('latency') ?? 20);
 let locked = params.get('locked') === '1';
 const theme = (params.get('theme') ?? 'dark') as ThemeName;
 const stateKey = `webview-state:${location.pathname}`;
+const modelDelay = Number(params.get('modelDelay') ?? 0);
+let modelReady = modelDelay === 0;
 
 w.__posted = [];
 w.__cspViolations = [];
@@ -38,10 +41,18 @@ function onMessage(message: WebviewToHost): void {
   w.__posted.push(message);
   switch (message.type) {
     case 'ready':
-      if (document.body.dataset.view === 'editor') send({ type: 'overview', overview: sampleOverview(total, locked) });
-      else send({ type: 'detail', detail: sampleDetail(Number(params.get('seq') ?? SECRET_SEQ)) });
+      if (document.body.dataset.view !== 'editor') send({ type: 'detail', detail: sampleDetail(Number(params.get('seq') ?? SECRET_SEQ)) });
+      else if (modelReady) send({ type: 'overview', overview: sampleOverview(total, locked) });
+      else setTimeout(() => {
+        modelReady = true;
+        send({ type: 'overview', overview: sampleOverview(total, locked) });
+      }, modelDelay);
       break;
     case 'getRows': {
+      if (!modelReady) {
+        send({ type: 'rows', requestId: message.requestId, start: message.start, total: 0, rows: [] });
+        break;
+      }
       const page = sampleRows(total, message.filter)(message.start, message.count);
       send({ type: 'rows', requestId: message.requestId, start: message.start, total: page.total, rows: page.rows });
       break;

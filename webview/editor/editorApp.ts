@@ -143,6 +143,11 @@ export function startEditor(root: HTMLElement, host: HostChannel<EditorState>): 
         break;
       case 'error':
         if (message.requestId !== undefined && cache.fail(message.requestId, message.message)) table.schedule();
+        if (!overviewSeen && message.requestId === undefined) {
+          // Nothing to show for this file (not Swarm Raft data, unreadable): say why where the overview goes.
+          clear(overviewBody);
+          overviewBody.appendChild(el('p', { className: 'tone-error', text: message.message }));
+        }
         showBanner(message.message);
         break;
       default:
@@ -158,12 +163,10 @@ export function startEditor(root: HTMLElement, host: HostChannel<EditorState>): 
     clear(keySlot);
     const notice = keyNotice(model, host.post);
     if (notice) keySlot.appendChild(notice);
-    // A later overview means the host re-read the file (after an unlock, say): rows may have changed.
-    if (overviewSeen) {
-      cache.reset();
-      table.invalidate(false);
-      updateCount();
-    }
+    // Each overview may follow a change of the data (keys arrived, file re-read): fetch the rows again,
+    // showing the old ones meanwhile. Rows asked before the first overview may have been an empty stub.
+    cache.refresh();
+    table.invalidate(false);
     overviewSeen = true;
   }
 

@@ -114,7 +114,8 @@ export class EntryTable {
     const total = this.cache.total ?? 0;
     const viewport = this.viewport();
     this.sizer.style.height = `${scrollHeight(viewport)}px`;
-    if (this.pendingScrollTop !== undefined && this.cache.total !== undefined) {
+    // A saved position is applied once there are rows to scroll (an early empty reply does not count).
+    if (this.pendingScrollTop !== undefined && (this.cache.total ?? 0) > 0) {
       this.scroller.scrollTop = this.pendingScrollTop;
       this.pendingScrollTop = undefined;
     }

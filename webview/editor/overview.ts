@@ -68,12 +68,30 @@ export function renderOverview(model: OverviewModel): HTMLElement {
 
   // Faults come right after the file facts when there are any: they explain missing or odd entries.
   const hasFaults = model.faults.length > 0;
+  const counting = model.counting ? ' (counting…)' : '';
+  const noun = model.fileKind === 'snap' ? 'Objects' : 'Entries';
   return el('div', { className: 'overview-grid' }, [
-    fileCard, clusterCard, hasFaults ? faults : null,
-    barChart('Entries by action', model.byAction),
-    barChart('Entries by object kind', model.byKind),
-    segments, snapshots, hasFaults ? null : faults,
+    fileCard, clusterCard, model.snapshot ? snapshotCard(model.snapshot) : null, hasFaults ? faults : null,
+    barChart(`${noun} by action${counting}`, model.byAction),
+    barChart(`${noun} by object kind${counting}`, model.byKind),
+    model.segments.length > 0 || model.fileKind === 'wal' ? segments : null,
+    snapshots, hasFaults ? null : faults,
   ]);
+}
+
+function snapshotCard(snap: NonNullable<OverviewModel['snapshot']>): HTMLElement {
+  const body = el('div', {}, [
+    snap.problem ? el('p', { className: 'tone-warn', text: snap.problem }) : null,
+    definitions([
+      ['Index', snap.index],
+      ['Term', snap.term],
+      ['Voters', snap.confState.join(', ')],
+      ['Removed', snap.removed.join(', ')],
+      ['Data key', snap.dataKey],
+    ]),
+    table(['Raft ID', 'Node ID', 'Address'], snap.members.map((m) => [m.raftId, m.nodeId, m.addr]), [false, false, false]),
+  ]);
+  return card(`Snapshot (${snap.members.length} members)`, body);
 }
 
 /** A strip above the overview while the key is locked or wrong, with the Unlock… button; else null. */

@@ -18,6 +18,8 @@ interface Waiter {
 
 export class RowCache {
   private pages = new Map<number, Page>();
+  /** Rows from before a refresh: still shown until their page is fetched again, so nothing flickers. */
+  private stale = new Map<number, EntryRow[]>();
   private byRequest = new Map<number, number>();
   private waiters = new Map<number, Waiter[]>();
   private nextRequestId = 1;
@@ -38,6 +40,7 @@ export class RowCache {
   /** Forget every page (new filter, or the host's data changed after an unlock). */
   reset(filter = this.currentFilter): void {
     this.currentFilter = filter;
+    this.stale.clear();
     this.pages.clear();
     this.byRequest.clear();
     this.total = undefined;
@@ -46,11 +49,28 @@ export class RowCache {
     for (const waiter of stale) waiter.reject(new Error('stale'));
   }
 
+  /**
+   * The host's data may have changed (a new overview): every page is fetched again, but the rows and
+   * total known so far stay visible meanwhile.
+   */
+  refresh(): void {
+    for (const [index, page] of this.pages) if (page.state === 'ready') this.stale.set(index, page.rows);
+    this.pages.clear();
+    // With no rows there is no visible page to re-fetch: forget the count so the first page is asked.
+    if (this.total === 0) this.total = undefined;
+    this.byRequest.clear();
+    const pending = [...this.waiters.values()].flat();
+    this.waiters.clear();
+    for (const waiter of pending) waiter.reject(new Error('stale'));
+  }
+
   slot(position: number): RowSlot {
     const pageIndex = Math.floor(position / this.pageSize);
     const page = this.pages.get(pageIndex);
-    if (!page) return { state: 'loading' };
-    if (page.state === 'loading') return page;
+    if (!page || page.state === 'loading') {
+      const row = this.stale.get(pageIndex)?.[position - pageIndex * this.pageSize];
+      return row ? { state: 'ready', row } : { state: 'loading' };
+    }
     if (page.state === 'failed') return page;
     this.touch(pageIndex, page);
     const row = page.rows[position - pageIndex * this.pageSize];
@@ -85,6 +105,9 @@ export class RowCache {
     this.total = total;
     const page: Page = { state: 'ready', rows };
     this.pages.set(pageIndex, page);
+    this.stale.delete(pageIndex);
+    // A new total can make old rows past the end meaningless.
+    if (this.stale.size > 0) for (const index of this.stale.keys()) if (index * this.pageSize >= total) this.stale.delete(index);
     this.evict();
     for (const waiter of this.takeWaiters(pageIndex)) waiter.resolve(rows);
     return true;
