@@ -121,6 +121,17 @@ describe('webview app in Chromium', { skip }, () => {
     await assertClean(v);
   });
 
+  test('editor: a narrow editor keeps the summary column readable', async () => {
+    const v = await open('editor', { rows: 500, theme: 'light' }, { width: 520, height: 700 });
+    const { page } = v;
+    await waitRows(page);
+    await shot(page, 'editor-narrow');
+    const summary = await page.locator('#entry-2 .col-summary').boundingBox();
+    assert.ok(summary && summary.width > 150, `summary width ${summary?.width}`);
+    assert.equal(await page.locator('#entry-2 .col-term').isVisible(), false);
+    await assertClean(v);
+  });
+
   test('editor: filter asks the host with the filter and shows the matches', async () => {
     const v = await open('editor', { rows: 5000, theme: 'light' });
     const { page } = v;

@@ -191,7 +191,8 @@ function entryHeader(detail: EntryDetail): HTMLElement {
       ['Status', detail.status],
       ['Request ID', detail.requestId],
       ['Key', detail.keyLabel],
-      ['Record', `#${detail.seq}`],
+      // Snapshot objects have no position in the record stream (the host gives them negative seqs).
+      ['Record', detail.seq >= 0 ? `#${detail.seq}` : undefined],
     ], 'inline'),
   ]);
 }
