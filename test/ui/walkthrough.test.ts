@@ -27,8 +27,11 @@ test('walk-through: unlock, find the passwd secret, reveal it, export', async (t
   const input = quickInput(page);
   await input.waitFor();
   assert.equal(await input.getAttribute('type'), 'password');
+  // Behind the prompt, the editor shows the locked view (index, term and type need no key).
+  await webviewFrame(page, 0).locator('text=Locked').first().waitFor();
   await input.fill('SWMKEY-1-tooshort');
   await page.locator('.quick-input-message', { hasText: 'expected 43 characters' }).waitFor();
+  await page.waitForTimeout(300);
   await session.shot('01-unlock-prompt-validation');
   await input.fill(unlockKeyOf(manifest));
   await session.shot('02-unlock-key-entered');
@@ -69,11 +72,12 @@ test('walk-through: unlock, find the passwd secret, reveal it, export', async (t
 
   // A window reload: the editor and the detail view come back, the stored unlock key opens the swarm
   // without a prompt, and the secret is hidden again.
+  // The browser workbench saves its layout (open editors) to IndexedDB shortly after changes: let it.
+  await page.waitForTimeout(3000);
   await page.reload();
   await waitForWorkbench(page);
   await page.locator('.tabs-container .tab', { hasText: 'secret passwd' }).first().click();
-  const restoredDetail = await webviewWith(page, '.detail');
-  await restoredDetail.locator('text=passwd').first().waitFor();
+  const restoredDetail = await webviewWith(page, '.detail >> text=passwd');
   await restoredDetail.locator('.reveal-button').first().waitFor();
   assert.equal(await quickInput(page).isVisible(), false, 'the stored unlock key opens the swarm after a reload');
   assert.equal(await restoredDetail.locator('text=A2e5bc21').count(), 0, 'revealed values do not survive a reload');
@@ -106,6 +110,8 @@ test('walk-through: a wrong unlock key is refused and asked again; Escape keeps 
   await input.fill('SWMKEY-1-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget', { hasText: 'does not open this swarm' }).waitFor();
+  await webviewFrame(page, 0).locator('text=Locked').first().waitFor();
+  await page.waitForTimeout(300);
   await session.shot('01-wrong-key-asked-again');
   await page.keyboard.press('Escape');
   const editor = webviewFrame(page, 0);
