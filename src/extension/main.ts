@@ -2,16 +2,20 @@
 import type * as vscode from 'vscode';
 import { Explorer } from './context';
 import { registerCommands } from './commands';
+import { registerForensics, type ForensicsApi } from './forensics/register';
 
 export interface SwarmRaftApi {
   /** For the extension-host tests: the live context (documents, tree, key store). */
   explorer: Explorer;
+  /** The forensics views and commands (issue #8). */
+  forensics: ForensicsApi;
 }
 
 export function activate(context: vscode.ExtensionContext): SwarmRaftApi {
   const explorer = new Explorer(context);
-  context.subscriptions.push(explorer, ...registerCommands(explorer));
-  return { explorer };
+  const forensics = registerForensics(explorer);
+  context.subscriptions.push(explorer, ...registerCommands(explorer), forensics);
+  return { explorer, forensics };
 }
 
 export function deactivate(): void {

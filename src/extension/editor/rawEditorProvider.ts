@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { renderWebviewHtml } from '../webview/html';
 import { WebviewChannel } from '../webview/channel';
-import type { HostToWebview, WebviewToHost } from '../../shared/protocol';
+import type { EntryRow, HostToWebview, WebviewToHost } from '../../shared/protocol';
 import { RaftDocument } from './raftDocument';
 import type { Explorer } from '../context';
 
@@ -21,6 +21,8 @@ export class RaftEditorProvider implements vscode.CustomReadonlyEditorProvider<R
   private readonly editors = new Map<RaftDocument, EditorBinding>();
   /** Filtered row positions per document and filter text, so paging through a filter is cheap. */
   private readonly filters = new WeakMap<RaftDocument, { filter: string; rows: number[] }>();
+  /** The entry filter of src/extension/forensics, applied with the table's own; refreshRows() after changing it. */
+  rowFilter?: { key: string; matches: (row: EntryRow) => boolean };
 
   constructor(private readonly explorer: Explorer) {}
 
@@ -74,6 +76,14 @@ export class RaftEditorProvider implements vscode.CustomReadonlyEditorProvider<R
     this.editors.get(doc)?.channel.post(message);
   }
 
+  /** The filter changed: every editor asks for its rows again (a new overview makes the table refetch). */
+  refreshRows(): void {
+    for (const [doc, binding] of this.editors) {
+      this.filters.delete(doc);
+      this.postOverview(doc, binding);
+    }
+  }
+
   hasEditor(doc: RaftDocument): boolean {
     return this.editors.has(doc);
   }
@@ -124,15 +134,18 @@ export class RaftEditorProvider implements vscode.CustomReadonlyEditorProvider<R
         binding.channel.post({ type: 'rows', requestId, start, total: 0, rows: [] });
         return;
       }
-      if (!filter || !filter.trim()) {
+      const hostFilter = this.rowFilter;
+      if ((!filter || !filter.trim()) && !hostFilter) {
         binding.channel.post({ type: 'rows', requestId, start, total: model.rowCount, rows: model.rows(start, count) });
         return;
       }
       model = await doc.whenSummarized();
       if (!model) return;
       let cached = this.filters.get(doc);
-      if (!cached || cached.filter !== filter) {
-        cached = { filter, rows: model.filterRows(filter) };
+      const key = `${hostFilter?.key ?? ''}\0${filter ?? ''}`;
+      if (!cached || cached.filter !== key) {
+        const own = filter?.trim() ? model.filterRows(filter) : [...Array(model.rowCount).keys()];
+        cached = { filter: key, rows: hostFilter ? own.filter((r) => hostFilter.matches(model.row(r))) : own };
         this.filters.set(doc, cached);
       }
       const rows = cached.rows.slice(start, start + count).map((r) => model.row(r));

@@ -9,6 +9,7 @@ import { formatFault } from '../../core/errors';
 import { hexId } from '../../core/report/names';
 import { decodeRaftMember } from '../../core/state/swarmState';
 import type { FileModel } from '../../core/view/fileModel';
+import type { EntryRow } from '../../shared/protocol';
 import type { RaftDocument } from '../editor/raftDocument';
 import type { Explorer, Target } from '../context';
 import { ACTION_ICONS, entryIcon, kindIcon } from './icons';
@@ -39,6 +40,8 @@ export class EntryTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
   private layout?: Layout;
   private doc?: RaftDocument;
   private docSubscriptions: vscode.Disposable[] = [];
+  /** Hides the entries it rejects (the entry filter of src/extension/forensics); refresh() after changing it. */
+  rowFilter?: (row: EntryRow) => boolean;
 
   constructor(private readonly explorer: Explorer) {}
 
@@ -69,7 +72,7 @@ export class EntryTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
     if (!doc || !model) return undefined;
     const groupBy = this.explorer.config.groupBy;
     if (this.layout && this.layout.model === model && this.layout.groupBy === groupBy) return this.layout;
-    this.layout = buildLayout(doc, model, groupBy, this.explorer.config.bucketSize);
+    this.layout = buildLayout(doc, model, groupBy, this.explorer.config.bucketSize, this.rowFilter);
     return this.layout;
   }
 
@@ -197,7 +200,7 @@ function showCommand(doc: RaftDocument, target: Target): vscode.Command {
   return { command: 'swarmRaft.showEntry', title: 'Show in Detail', arguments: [doc.uri.toString(), target] };
 }
 
-function buildLayout(doc: RaftDocument, model: FileModel, groupBy: GroupBy, bucketSize: number): Layout {
+function buildLayout(doc: RaftDocument, model: FileModel, groupBy: GroupBy, bucketSize: number, rowFilter?: (row: EntryRow) => boolean): Layout {
   const key = doc.uri.toString();
   const layout: Layout = { doc, model, groupBy, roots: [], parentOf: new Map(), entryNodes: new Map(), children: new Map() };
   layout.roots.push(summaryNode(key, model));
@@ -212,13 +215,14 @@ function buildLayout(doc: RaftDocument, model: FileModel, groupBy: GroupBy, buck
     (holder as { children: Node[] }).children = snaps.map((f) => ({ t: 'snapFile' as const, id: `${key}|snap|${f.name}`, snapshot: f.name, parent: holder }));
     layout.roots.push(holder);
   }
-  const needsCounts = groupBy === 'action' || groupBy === 'kind';
+  const needsCounts = groupBy === 'action' || groupBy === 'kind' || !!rowFilter;
   if (needsCounts && !model.fullySummarized) {
     layout.roots.push({ t: 'info', id: `${key}|pending`, label: 'Decoding entries…', description: `${model.rowCount} entries`, icon: new vscode.ThemeIcon('loading~spin') });
     return layout;
   }
   const byIndex = (seq: number) => model.entryBySeq(seq)!.index;
-  let groups = groupEntries(model.groupItems(), groupBy, bucketSize, byIndex);
+  const items = rowFilter ? model.groupItems().filter((_, r) => rowFilter(model.row(r))) : model.groupItems();
+  let groups = groupEntries(items, groupBy, bucketSize, byIndex);
   const prefix = `${key}|${groupBy}`;
   // Flat by index with a single bucket: the entries themselves.
   if (groupBy === 'index' && groups.length === 1 && !groups[0].buckets) {

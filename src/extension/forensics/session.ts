@@ -1,0 +1,70 @@
+// Forensics state of one shared state directory: the State tree's timeline (chosen snapshot and index)
+// and the object catalog, both rebuilt when the directory is reopened (unlocked, reloaded, keys added).
+import * as vscode from 'vscode';
+import { objectCatalog, StateTimeline, timeTravelRange, type CatalogObject, type TimeTravelRange } from '../../core/forensics';
+import type { ReplayedStore } from '../../core/store/replay';
+import type { SwarmState } from '../../core/state/swarmState';
+import type { SharedState } from '../state/stateRegistry';
+
+/** Where replays start: the newest snapshot at or below the index (default), none, or a named snapshot file. */
+export type SnapshotChoice = undefined | false | string;
+
+export class ForensicsSession implements vscode.Disposable {
+  private timeline?: StateTimeline;
+  private catalogCache?: CatalogObject[];
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** The state was reopened, or the index or snapshot changed. */
+  readonly onDidChange = this.changed.event;
+  /** The index the State tree shows; undefined: the end of the log. */
+  index?: bigint;
+  snapshot: SnapshotChoice;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(readonly shared: SharedState) {
+    this.subscription = shared.onDidChange(() => {
+      this.timeline = undefined;
+      this.catalogCache = undefined;
+      this.changed.fire();
+    });
+  }
+
+  get state(): SwarmState {
+    return this.shared.state;
+  }
+
+  range(): TimeTravelRange {
+    return timeTravelRange(this.state);
+  }
+
+  /** The store at the chosen index (shared: it changes on the next call). Throws when it cannot be rebuilt. */
+  store(): ReplayedStore {
+    this.timeline ??= new StateTimeline(this.state, { snapshot: this.snapshot });
+    return this.timeline.at(this.index);
+  }
+
+  /** A store of its own at `index`, for diff documents (not moved by the State tree). */
+  storeAt(index: bigint | undefined, snapshot: SnapshotChoice = this.snapshot): ReplayedStore {
+    return new StateTimeline(this.state, { snapshot }).at(index);
+  }
+
+  catalog(): CatalogObject[] {
+    this.catalogCache ??= objectCatalog(this.state);
+    return this.catalogCache;
+  }
+
+  goTo(index: bigint | undefined): void {
+    this.index = index;
+    this.changed.fire();
+  }
+
+  chooseSnapshot(snapshot: SnapshotChoice): void {
+    this.snapshot = snapshot;
+    this.timeline = undefined;
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}
