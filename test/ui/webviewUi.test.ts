@@ -146,6 +146,8 @@ describe('webview app in Chromium', { skip }, () => {
     await page.reload();
     await page.locator('.entry-count', { hasText: 'matching' }).waitFor();
     assert.equal(await page.locator('.filter-field').evaluate((f) => (f as HTMLInputElement).value), 'secret');
+    await page.locator('.filter-field input').press('Escape');
+    await page.locator('.entry-count', { hasText: '5,000 entries' }).waitFor();
     await assertClean(v);
   });
 

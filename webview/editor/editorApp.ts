@@ -58,6 +58,10 @@ export function startEditor(root: HTMLElement, host: HostChannel<EditorState>): 
       applyFilter(fieldValue(filterField));
     } else if ((event as KeyboardEvent).key === 'ArrowDown') {
       table.focus();
+    } else if ((event as KeyboardEvent).key === 'Escape' && fieldValue(filterField) !== '') {
+      (filterField as HTMLElement & { value: string }).value = '';
+      clearTimeout(filterTimer);
+      applyFilter('');
     }
   });
 
