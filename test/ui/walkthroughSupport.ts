@@ -62,9 +62,10 @@ export async function openFromExplorer(page: Page, path: string[]): Promise<void
   await file.dblclick();
 }
 
-/** A row of the Swarm Raft tree, by the start of its label. */
+/** A row of the Raft Log tree (not of other views of the container), by the start of its label. */
 export function raftTreeItem(page: Page, label: string): Locator {
-  return page.locator(`.pane-body .monaco-list-row[aria-label^="${label.replace(/"/g, '\\"')}"]`);
+  const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*Raft Log/ }) });
+  return pane.locator(`.pane-body .monaco-list-row[aria-label^="${label.replace(/"/g, '\\"')}"]`);
 }
 
 export async function expandTreeItem(page: Page, label: string): Promise<void> {
