@@ -209,6 +209,28 @@ describe('a Jest .snap file', () => {
   });
 });
 
+describe('a zeroed length word in the middle of a segment', () => {
+  it('ends the segment as etcd does, with a warning that data follows (offset of the word)', () => {
+    const swarm = scratchCopy(join(corpusCase('synth-nosnap'), 'swarm'), 'zeroword');
+    const seg = join(swarm, WAL_DIR, '0000000000000000-0000000000000000.wal');
+    const bytes = readFileSync(seg);
+    const frames = withFile(seg, (f) => {
+      const out: number[] = [];
+      for (let offset = 0, r = readFrame(f, 0); r.kind === 'frame'; offset = r.frame.end, r = readFrame(f, offset)) out.push(offset);
+      return out;
+    });
+    const at = frames[Math.floor(frames.length / 2)];
+    bytes.fill(0, at, at + 8);
+    writeFileSync(seg, bytes);
+    const log = readWalDirectory(join(swarm, WAL_DIR));
+    assert.deepEqual([log.faults[0].file, log.faults[0].offset, log.faults[0].severity], [seg, at, 'warning']);
+    assert.match(log.faults[0].message, new RegExp(`non-zero data follows at offset ${at + 8}`));
+    // The entries it hid leave an index gap before the next segment.
+    assert.deepEqual(log.faults.slice(1).map((f) => [f.severity, /^index gap/.test(f.message)]), [['warning', true]]);
+    assert.ok(log.raw.every((e) => !e.file.endsWith('0000.wal') || e.offset < at));
+  });
+});
+
 describe('things that are not regular files, named like ours', () => {
   const kinds: [string, (path: string) => void, RegExp][] = [
     ['a directory', (p) => mkdirSync(p), /not a regular file \(a directory\)/],

@@ -94,6 +94,7 @@ export function scanSegment(file: FileWindow, displayName: string, options: Scan
     const result = readFrame(file, offset);
     if (result.kind === 'end') {
       scan.stop = result.reason;
+      if (result.reason === 'zero-length') checkAfterZeroWord(file, offset, fault);
       break;
     }
     if (result.kind === 'bad' && offset === 0 && !crcRecordFollows(file)) {
@@ -211,6 +212,22 @@ export function readEntryData(file: FileWindow, ref: Pick<EntryRef, 'offset' | '
   const record = decodeWalRecord(file.read(ref.offset + 8, ref.recordLength));
   const e = Messages.raftEntry.decode(record.data) as unknown as RawEntry;
   return e.Data ? Uint8Array.from(e.Data) : new Uint8Array(0);
+}
+
+/** How far past a zero length word to look for data that would be silently skipped. */
+const AFTER_ZERO_WORD_BYTES = 64 * 1024;
+
+/**
+ * A zero length word ends a segment (etcd's preallocated area), and etcd reads nothing after it. Data
+ * right behind one means a zeroed word (or a torn page) hides records: worth a warning. Only the next
+ * 64 KiB are looked at, so a 64 MB preallocated tail is not read.
+ */
+function checkAfterZeroWord(file: FileWindow, offset: number, fault: (offset: number, message: string, severity: Fault['severity']) => void): void {
+  const after = file.read(offset + 8, AFTER_ZERO_WORD_BYTES);
+  let first = 0;
+  while (first < after.length && after[first] === 0) first++;
+  if (first === after.length) return;
+  fault(offset, `the records end with a zero length word, but non-zero data follows at offset ${offset + 8 + first}: records after it (if any) are not read, as etcd would not`, 'warning');
 }
 
 /**
