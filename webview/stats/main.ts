@@ -29,8 +29,8 @@ function render(m: StatsModel): void {
       ...(t.overwrittenEntries ? [total('overwritten', count(t.overwrittenEntries), `${bytes(t.overwrittenBytes)} still on disk`)] : []),
     ]),
     el('div', { className: 'grid' }, [
-      barChart('By object kind', [STORED, DECRYPTED], sorted(m.byKind).map((r) => ({ label: `${r.key} (${count(r.actions)})`, values: [r.encryptedBytes, r.decryptedBytes] }))),
-      barChart('By action', [STORED, DECRYPTED], sorted(m.byAction).map((r) => ({ label: `${r.key} (${count(r.actions)})`, values: [r.encryptedBytes, r.decryptedBytes] }))),
+      barChart('By object kind', [STORED, DECRYPTED], sorted(m.byKind).map((r) => ({ label: `${r.key} (${count(r.actions || r.entries)})`, values: [r.encryptedBytes, r.decryptedBytes] }))),
+      barChart('By action', [STORED, DECRYPTED], sorted(m.byAction).map((r) => ({ label: `${r.key} (${count(r.actions || r.entries)})`, values: [r.encryptedBytes, r.decryptedBytes] }))),
       barChart('Largest entries', [STORED], m.largestEntries.map((e) => ({ label: `#${e.index} ${e.summary}`, values: [e.encryptedBytes], onClick: () => api.postMessage({ type: 'showEntry', index: e.index }) })), 'Click one to show it.'),
       m.state
         ? barChart(`Largest objects at #${m.state.index}`, [{ name: 'encoded', className: 's-object', format: bytes }], m.state.largestObjects.map((o) => ({ label: `${o.kind} ${o.name || o.id}`, values: [o.bytes] })))
