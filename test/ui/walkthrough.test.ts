@@ -74,10 +74,16 @@ test('walk-through: unlock, find the passwd secret, reveal it, export', async (t
   // without a prompt, and the secret is hidden again.
   // The browser workbench saves its layout (open editors) to IndexedDB shortly after changes: let it.
   await page.waitForTimeout(3000);
-  await page.reload();
-  await waitForWorkbench(page);
-  await page.locator('.tabs-container .tab', { hasText: 'secret passwd' }).first().click();
-  const restoredDetail = await webviewWith(page, '.detail >> text=passwd');
+  const reloadAndFindDetail = async (timeoutMs: number) => {
+    await page.reload();
+    await waitForWorkbench(page);
+    await page.locator('.tabs-container .tab', { hasText: 'secret passwd' }).first().click();
+    return webviewWith(page, '.detail >> text=passwd', timeoutMs);
+  };
+  // code-server quirk, offline: after a reload the webview service worker sometimes fails to serve a
+  // restored webview's resources (net::ERR_NAME_NOT_RESOLVED in the console) and the page stays blank;
+  // a second reload registers it again. Not seen in desktop VS Code.
+  const restoredDetail = await reloadAndFindDetail(20_000).catch(() => reloadAndFindDetail(30_000));
   await restoredDetail.locator('.reveal-button').first().waitFor();
   assert.equal(await quickInput(page).isVisible(), false, 'the stored unlock key opens the swarm after a reload');
   assert.equal(await restoredDetail.locator('text=A2e5bc21').count(), 0, 'revealed values do not survive a reload');
