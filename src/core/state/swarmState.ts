@@ -1,16 +1,19 @@
 // One opened state directory: layout, identity, keys, the WAL index and the snapshot files. Entry and
 // snapshot payloads are decrypted and decoded on demand, so opening is cheap and bounded by the index.
 import type { Message } from 'protobufjs';
-import { Messages, toU64 } from '../codec';
+import { Messages } from '../codec';
 import { openRecord } from '../crypto/maybeEncrypted';
 import { RaftReadError, type Fault } from '../errors';
 import { FileWindow } from '../io/fileWindow';
 import { readNodeIdentity, type NodeIdentity } from '../keys/certificate';
 import { buildKeyRing, type KeyRing } from '../keys/keyRing';
 import { listSnapshotFiles, newestValidSnapshot, type SnapshotFile } from '../snap/snapshotFile';
-import { EntryType, readEntryData } from '../wal/segment';
+import { readEntryData } from '../wal/segment';
 import { readWalDirectory, type WalEntry, type WalLog } from '../wal/walLog';
+import { decodeEntryPayload, unsealPayload, type PayloadContext, type Unsealed } from './entryPayload';
 import { fileExists, layoutOf, type StateLayout } from './layout';
+
+export { decodeRaftMember } from './entryPayload';
 
 export interface OpenOptions {
   unlockKey?: string;
@@ -54,6 +57,7 @@ export class SwarmState {
   /** Set when the data keys open none of the newest records: another manager's node key (or an old copy). */
   readonly keysOpenNothing: Fault | undefined;
   private readonly files = new Map<string, FileWindow>();
+  private context: PayloadContext | undefined;
 
   private constructor(readonly layout: StateLayout, options: OpenOptions) {
     this.identity = fileExists(layout.nodeCertFile) ? safeIdentity(layout.nodeCertFile) : {};
@@ -101,17 +105,24 @@ export class SwarmState {
     } catch (e) {
       return { entry, ok: false, problem: 'corrupt', message: `${entry.file}:${entry.offset}: entry record does not decode (${(e as Error).message})` };
     }
-    const opened = this.unseal(data, entry.index);
-    if (!opened.ok) return { entry, ...opened, message: `${entry.file}:${entry.offset}: ${opened.message}` };
-    try {
-      if (entry.type === EntryType.ConfChange) {
-        return { entry, ok: true, keyLabel: opened.keyLabel, kind: 'confChange', confChange: decodeConfChange(opened.plain), plain: opened.plain };
-      }
-      const request = Messages.internalRaftRequest.decode(opened.plain);
-      return { entry, ok: true, keyLabel: opened.keyLabel, kind: 'normal', request, plain: opened.plain };
-    } catch (e) {
-      return { entry, ok: false, problem: 'corrupt', message: `${entry.file}:${entry.offset}: decrypted entry ${entry.index} does not decode (${(e as Error).message})` };
-    }
+    return decodeEntryPayload(this.payloadContext, entry, data);
+  }
+
+  /** Reads an entry's (still sealed) data: for callers that decode elsewhere, e.g. in worker threads. */
+  readEntryData(entry: WalEntry): Uint8Array {
+    return readEntryData(this.file(entry.file), entry);
+  }
+
+  /** What decoding needs, as plain values (keys included: never log or persist it). */
+  get payloadContext(): PayloadContext {
+    this.context ??= {
+      encrypted: this.layout.encrypted,
+      keys: this.keyRing.keys,
+      keyState: this.keyRing.status.state,
+      foreignKeys: this.keysOpenNothing !== undefined,
+      snapshotIndexes: this.snapshotFiles.flatMap((s) => (s.snapshot ? [s.snapshot.index] : [])),
+    };
+    return this.context;
   }
 
   decodeSnapshot(file: SnapshotFile): DecodedSnapshot {
@@ -125,21 +136,8 @@ export class SwarmState {
     }
   }
 
-  /** Decrypts a MaybeEncryptedRecord (or passes plaintext through for unencrypted layouts). */
-  private unseal(data: Uint8Array, index: bigint | undefined):
-    | { ok: true; plain: Uint8Array; keyLabel?: string }
-    | { ok: false; problem: PayloadProblem; message: string } {
-    if (!this.layout.encrypted) return { ok: true, plain: data };
-    if (this.keyRing.keys.length === 0) return { ok: false, problem: 'locked', message: `encrypted; ${NO_KEYS[this.keyRing.status.state] ?? NO_KEYS.locked}` };
-    const result = openRecord(data, this.keyRing.keys.map((k) => k.key));
-    if (result.ok) return { ok: true, plain: result.plain, keyLabel: result.keyIndex >= 0 ? this.keyRing.keys[result.keyIndex].label : undefined };
-    if (result.reason !== 'no-key') return { ok: false, problem: 'corrupt', message: result.message };
-    // With keys that open nothing recent, "an earlier data key" would be a wrong guess.
-    if (this.keysOpenNothing) return { ok: false, problem: 'undecryptable', message: `${result.message}: the node key is probably another manager's` };
-    const covered = index !== undefined && this.snapshotFiles.some((s) => s.snapshot && index <= s.snapshot.index);
-    return covered
-      ? { ok: false, problem: 'earlier-key', message: 'encrypted with an earlier data key (covered by a snapshot; add an older copy of swarm-node.key to read it)' }
-      : { ok: false, problem: 'undecryptable', message: result.message };
+  private unseal(data: Uint8Array, index: bigint | undefined): Unsealed {
+    return unsealPayload(this.payloadContext, data, index);
   }
 
   /**
@@ -191,30 +189,6 @@ const KEY_CHECK_ENTRIES = 3;
 const OTHER_KEY = "the node key is probably another manager's (each manager has its own data key) or an old copy; use the swarm-node.key of the manager that wrote this directory";
 
 /** Why no data key is available, by key-ring state. */
-const NO_KEYS: Partial<Record<KeyRing['status']['state'], string>> = {
-  locked: 'the swarm is autolocked and no unlock key was given',
-  'wrong-key': 'the unlock key given does not open the node key',
-  'invalid-key': 'the unlock key given is not a valid unlock key',
-  'no-key-file': 'no readable node key (certificates/swarm-node.key) to take the data keys from',
-};
-
-export function decodeRaftMember(bytes: Uint8Array): RaftMemberInfo {
-  const m = Messages.raftMember.decode(bytes) as never as { raft_id?: never; node_id?: string; addr?: string };
-  return { raftId: toU64(m.raft_id), nodeId: m.node_id ?? '', addr: m.addr ?? '' };
-}
-
-function decodeConfChange(bytes: Uint8Array): ConfChangeInfo {
-  const c = Messages.raftConfChange.decode(bytes) as never as { ID?: never; Type?: number; NodeID?: never; Context?: Uint8Array };
-  const info: ConfChangeInfo = { id: toU64(c.ID), type: c.Type ?? 0, nodeId: toU64(c.NodeID) };
-  if (c.Context && c.Context.length) {
-    try {
-      info.member = decodeRaftMember(c.Context);
-    } catch {
-      // Context is optional and not always a RaftMember; the change itself is still shown.
-    }
-  }
-  return info;
-}
 
 function safeIdentity(certFile: string): NodeIdentity {
   try {
