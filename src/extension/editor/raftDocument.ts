@@ -107,10 +107,21 @@ export class RaftDocument implements vscode.CustomDocument {
     } catch {
       size = 0;
     }
-    const model = new FileModel(this.shared.state, this.filePath, this.kind, size);
+    let model: FileModel;
+    try {
+      model = new FileModel(this.shared.state, this.filePath, this.kind, size);
+      if (model.kind === 'wal' && model.rowCount <= SYNC_SUMMARY_LIMIT) for (let r = 0; r < model.rowCount; r++) model.summary(r);
+    } catch (e) {
+      // The reader reports problems as faults; anything thrown is a bug, shown rather than crashing the editor.
+      this.problem = `${this.filePath}: cannot be shown: ${(e as Error).message}`;
+      this.log.error(this.problem);
+      this.model = undefined;
+      if (version > 1) this.changed.fire();
+      return;
+    }
+    this.problem = undefined;
     this.model = model;
-    if (model.kind === 'wal' && model.rowCount <= SYNC_SUMMARY_LIMIT) {
-      for (let r = 0; r < model.rowCount; r++) model.summary(r);
+    if (model.fullySummarized) {
       this.summarizing = Promise.resolve(true);
     } else {
       const started = Date.now();
