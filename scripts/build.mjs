@@ -19,6 +19,8 @@ const common = {
 const targets = [
   // CLI: `node dist/cli.js ...` and the package's `swarm-raft` bin.
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', target: 'node20', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
+  // Worker threads of the CLI's parallel text export (and the extension's exports).
+  { entryPoints: ['src/core/parallel/textWorker.ts'], outfile: 'dist/textWorker.js', platform: 'node', target: 'node20', format: 'cjs' },
   // Extension host.
   { entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'] },
   // Worker thread used by the extension host for decoding off the main thread.

@@ -2,7 +2,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { dumpObjectText } from '../core/report/dumpObject';
 import { dumpSnapshotText } from '../core/report/dumpSnapshot';
-import { dumpWalText } from '../core/report/dumpWal';
+import { dumpWalText, selectEntries } from '../core/report/dumpWal';
+import { dumpWalTextParallel, parallelDumpWorthwhile } from '../core/parallel/parallelDump';
+import { join } from 'node:path';
 import { dumpWalJson } from '../core/report/dumpWalJson';
 import type { CommandContext } from './main';
 import { filteredWalDump, parseFilterOption, registerForensicsCommands } from './commands/forensics';
@@ -21,12 +23,19 @@ export function registerCommands(program: Command, context: ContextFactory): voi
     .option('--all', 'also print the entries at or below the snapshot (the reference skips them)')
     .option('--format <format>', 'text (the reference format) or json (one object per line)', parseFormat, 'text')
     .option('--filter <filter>', 'only entries matching the filter, e.g. "kind:secret action:create name:pass 100..200 words" (docs/forensics.md)', parseFilterOption)
-    .action((opts: { start?: bigint; end?: bigint; redact?: boolean; all?: boolean; format: string; filter?: EntryFilter }, cmd: Command) => {
+    .option('--workers <n>', 'worker threads for the text of large logs (default: one per core; 1 = none)', parsePositive)
+    .action(async (opts: { start?: bigint; end?: bigint; redact?: boolean; all?: boolean; format: string; filter?: EntryFilter; workers?: number }, cmd: Command) => {
       const ctx = context(cmd);
       const state = ctx.openState();
       try {
-        const dump = opts.filter ? filteredWalDump(opts.filter, opts.format) : opts.format === 'json' ? dumpWalJson : dumpWalText;
-        for (const chunk of dump(state, { start: opts.start, end: opts.end, redact: opts.redact, all: opts.all }, ctx.faults)) ctx.out.write(chunk);
+        const options = { start: opts.start, end: opts.end, redact: opts.redact, all: opts.all };
+        const workerScript = join(__dirname, 'textWorker.js');
+        if (!opts.filter && opts.format === 'text' && opts.workers !== 1 && parallelDumpWorthwhile(selectEntries(state, options), workerScript)) {
+          for await (const chunk of dumpWalTextParallel(state, options, ctx.faults, { workerScript, workers: opts.workers })) ctx.out.write(chunk);
+        } else {
+          const dump = opts.filter ? filteredWalDump(opts.filter, opts.format) : opts.format === 'json' ? dumpWalJson : dumpWalText;
+          for (const chunk of dump(state, options, ctx.faults)) ctx.out.write(chunk);
+        }
       } finally {
         state.close();
       }
@@ -91,6 +100,11 @@ export function registerCommands(program: Command, context: ContextFactory): voi
   registerForensicsCommands(program, context);
 }
 
+
+function parsePositive(value: string): number {
+  if (!/^[1-9]\d{0,2}$/.test(value)) throw new InvalidArgumentError('expected a whole number from 1 to 999');
+  return Number(value);
+}
 
 function parseIndex(value: string): bigint {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a non-negative whole number');

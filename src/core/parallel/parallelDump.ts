@@ -1,0 +1,88 @@
+// dump-wal's text over worker threads: the main thread reads entries in log order and hands batches to
+// a pool; results come back in any order and are yielded in order. Decryption and text formatting are
+// most of the work, so on N cores this approaches N times the serial speed; memory stays bounded by the
+// batches in flight.
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Fault } from '../errors';
+import { EntryProblems, selectEntries, type DumpOptions } from '../report/dumpWal';
+import type { SwarmState } from '../state/swarmState';
+import type { WalEntry } from '../wal/walLog';
+import type { TextJob, TextJobResult, ToWorker } from './textJob';
+
+const BATCH_BYTES = 1 << 20;
+const BATCH_ENTRIES = 1000;
+
+export interface PoolOptions {
+  /** Path of the bundled worker (dist/textWorker.js). */
+  workerScript: string;
+  workers?: number;
+  /** Sealed bytes per batch (default 1 MiB). */
+  batchBytes?: number;
+}
+
+/** Whether a parallel dump can run here and is worth its start-up cost (~50 ms a worker). */
+export function parallelDumpWorthwhile(entries: WalEntry[], workerScript: string): boolean {
+  if (!existsSync(workerScript) || availableParallelism() < 2) return false;
+  let bytes = 0;
+  for (const e of entries) bytes += e.dataLength;
+  return bytes > 8 * BATCH_BYTES;
+}
+
+export async function* dumpWalTextParallel(state: SwarmState, options: DumpOptions, faults: Fault[], pool: PoolOptions): AsyncGenerator<string> {
+  const entries = selectEntries(state, options);
+  const count = Math.max(1, Math.min(pool.workers ?? availableParallelism(), 8));
+  // A worker's heap is its batch and the text it makes: a cap keeps the garbage collector from idling.
+  const workers = Array.from({ length: count }, () => new Worker(pool.workerScript, { resourceLimits: { maxOldGenerationSizeMb: 128 } }));
+  const init: ToWorker = { type: 'init', context: state.payloadContext };
+  for (const w of workers) w.postMessage(init);
+  const problems = new EntryProblems(faults);
+  const pending = new Map<number, { entries: WalEntry[]; result?: TextJobResult; error?: Error; wake?: () => void }>();
+  let failure: Error | undefined;
+  for (const w of workers) {
+    w.on('message', (r: TextJobResult) => {
+      const p = pending.get(r.id)!;
+      p.result = r;
+      p.wake?.();
+    });
+    w.on('error', (e) => {
+      failure = e;
+      for (const p of pending.values()) p.wake?.();
+    });
+  }
+  try {
+    let next = 0;
+    let nextToYield = 0;
+    let position = 0;
+    const submit = () => {
+      const batch: WalEntry[] = [];
+      const data: Uint8Array[] = [];
+      let bytes = 0;
+      while (position < entries.length && batch.length < BATCH_ENTRIES && bytes < (pool.batchBytes ?? BATCH_BYTES)) {
+        const e = entries[position++];
+        const d = state.readEntryData(e);
+        batch.push(e);
+        data.push(d);
+        bytes += d.length;
+      }
+      const job: TextJob = { id: next, redact: options.redact ?? false, entries: batch, data };
+      pending.set(next, { entries: batch });
+      workers[next % count].postMessage({ type: 'job', job } satisfies ToWorker, data.map((d) => d.buffer as ArrayBuffer));
+      next++;
+    };
+    while (nextToYield < next || position < entries.length) {
+      while (position < entries.length && next - nextToYield < count * 2) submit();
+      const slot = pending.get(nextToYield)!;
+      if (!slot.result && !failure) await new Promise<void>((resolve) => (slot.wake = resolve));
+      if (failure) throw failure;
+      const result = slot.result!;
+      pending.delete(nextToYield++);
+      for (const p of result.problems) problems.add({ entry: slot.entries[p.at], ok: false, problem: p.problem, message: p.message });
+      yield result.text;
+    }
+    problems.flush();
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
