@@ -11,23 +11,24 @@ import { api, closeAllEditors, hashTree, waitFor } from './raftFixtures';
 import { copyTwoManagers, openWal, type TwoManagers } from './forensicsFixtures';
 
 /** The tree's kinds and objects, in the shape of stateObjects' non-empty groups. */
-function treeGroups(a: SwarmRaftApi): { kind: string; count: number; ids: string[] }[] {
+async function treeGroups(a: SwarmRaftApi): Promise<{ kind: string; count: number; ids: string[] }[]> {
   const tree = a.forensics.stateTree;
-  return tree.getChildren().filter((n) => n.t === 'kind').map((k) => ({
+  const kinds = (await tree.getChildren()).filter((n) => n.t === 'kind');
+  return Promise.all(kinds.map(async (k) => ({
     kind: (k as Extract<StateNode, { t: 'kind' }>).group.kind,
     count: Number(tree.getTreeItem(k).description),
-    ids: tree.getChildren(k).map((o) => (o as Extract<StateNode, { t: 'object' }>).row.id),
-  }));
+    ids: (await tree.getChildren(k)).map((o) => (o as Extract<StateNode, { t: 'object' }>).row.id),
+  })));
 }
 
 function coreGroups(groups: StateKindGroup[]) {
   return groups.filter((g) => g.count > 0).map((g) => ({ kind: g.kind, count: g.count, ids: g.objects.map((o) => o.id) }));
 }
 
-function objectNode(a: SwarmRaftApi, kind: string, name: string): StateNode {
+async function objectNode(a: SwarmRaftApi, kind: string, name: string): Promise<StateNode> {
   const tree = a.forensics.stateTree;
-  const k = tree.getChildren().find((n) => n.t === 'kind' && n.group.kind === kind)!;
-  const node = tree.getChildren(k).find((n) => n.t === 'object' && n.row.name === name);
+  const k = (await tree.getChildren()).find((n) => n.t === 'kind' && n.group.kind === kind)!;
+  const node = (await tree.getChildren(k)).find((n) => n.t === 'object' && n.row.name === name);
   assert.ok(node, `${kind} ${name} in the State tree`);
   return node;
 }
@@ -62,7 +63,7 @@ describe('forensics: State tree, history and diffs', function () {
   it('shows the objects by kind at the latest index, as stateObjects does', async () => {
     assert.equal(a.forensics.stateTree.current?.shared, doc.shared);
     const expected = coreGroups(stateObjects(new StateTimeline(core).at()));
-    assert.deepEqual(treeGroups(a), expected);
+    assert.deepEqual(await treeGroups(a), expected);
     assert.ok(expected.some((g) => g.kind === 'secret'));
     await waitFor('the description', () => a.forensics.stateView.description === 'at #77 (latest)');
   });
@@ -75,24 +76,24 @@ describe('forensics: State tree, history and diffs', function () {
       return '40';
     };
     assert.equal(await vscode.commands.executeCommand('swarmRaft.goToIndex'), 40n);
-    assert.deepEqual(treeGroups(a), coreGroups(stateObjects(new StateTimeline(core).at(40n))));
+    assert.deepEqual(await treeGroups(a), coreGroups(stateObjects(new StateTimeline(core).at(40n))));
     assert.equal(a.forensics.stateView.description, 'at #40');
-    assert.ok(treeGroups(a).find((g) => g.kind === 'secret')!.count === 3, 'utf8-m2 exists at 40 (removed at 74)');
+    assert.ok((await treeGroups(a)).find((g) => g.kind === 'secret')!.count === 3, 'utf8-m2 exists at 40 (removed at 74)');
   });
 
   it("'Show State at This Entry' from the Raft Log tree", async () => {
     const model = doc.model!;
     const seq = model.entries.find((e) => e.index === 22n)!.seq;
     assert.equal(await vscode.commands.executeCommand('swarmRaft.showStateAtEntry', { t: 'entry', id: 'x', seq }), 22n);
-    assert.deepEqual(treeGroups(a), coreGroups(stateObjects(new StateTimeline(core).at(22n))));
+    assert.deepEqual(await treeGroups(a), coreGroups(stateObjects(new StateTimeline(core).at(22n))));
     assert.equal(await vscode.commands.executeCommand('swarmRaft.chooseSnapshot', 'none'), false);
-    assert.deepEqual(treeGroups(a), coreGroups(stateObjects(new StateTimeline(core, { snapshot: false }).at(22n))));
+    assert.deepEqual(await treeGroups(a), coreGroups(stateObjects(new StateTimeline(core, { snapshot: false }).at(22n))));
     await vscode.commands.executeCommand('swarmRaft.chooseSnapshot', 'newest');
     await vscode.commands.executeCommand('swarmRaft.goToIndex', 40);
   });
 
   it('an object opens as a read-only document: the store at the index, rendered as renderObject', async () => {
-    const node = objectNode(a, 'secret', 'utf8-m2');
+    const node = await objectNode(a, 'secret', 'utf8-m2');
     const uri = await vscode.commands.executeCommand<vscode.Uri>('swarmRaft.openStateObject', node);
     assert.equal(uri.scheme, 'swarm-raft-object');
     const text = (await vscode.workspace.openTextDocument(uri)).getText();
@@ -102,7 +103,7 @@ describe('forensics: State tree, history and diffs', function () {
   });
 
   it('Show History lists every version of the object, as objectVersions does', async () => {
-    const node = objectNode(a, 'secret', 'utf8-m2');
+    const node = await objectNode(a, 'secret', 'utf8-m2');
     const id = (node as Extract<StateNode, { t: 'object' }>).row.id;
     let title = '';
     a.forensics.history.prompts.pick = async (items, o) => {
@@ -120,7 +121,7 @@ describe('forensics: State tree, history and diffs', function () {
     await vscode.commands.executeCommand('swarmRaft.stateAtLatest');
     const svc = a.forensics.forensics.session()!.catalog().find((o) => o.kind === 'service' && o.present && o.actions >= 3)!;
     const versions = objectVersions(core, svc.id, { kind: 'service' }).versions;
-    const opened = await vscode.commands.executeCommand<{ left: vscode.Uri; right: vscode.Uri; title: string }>('swarmRaft.compareWithPrevious', objectNode(a, 'service', svc.name));
+    const opened = await vscode.commands.executeCommand<{ left: vscode.Uri; right: vscode.Uri; title: string }>('swarmRaft.compareWithPrevious', await objectNode(a, 'service', svc.name));
     const [prev, last] = versions.slice(-2);
     assert.equal((await vscode.workspace.openTextDocument(opened.left)).getText(), renderObject('service', prev.object, { redact: true }));
     assert.equal((await vscode.workspace.openTextDocument(opened.right)).getText(), renderObject('service', last.object, { redact: true }));
@@ -147,8 +148,8 @@ describe('forensics: State tree, history and diffs', function () {
   });
 
   it('Compare with… another version or another object', async () => {
-    const node = objectNode(a, 'secret', 'shared-secret');
-    const withVersion = await vscode.commands.executeCommand<{ title: string }>('swarmRaft.compareWith', node, { kind: 'secret', id: (objectNode(a, 'secret', 'from-m2') as Extract<StateNode, { t: 'object' }>).row.id });
+    const node = await objectNode(a, 'secret', 'shared-secret');
+    const withVersion = await vscode.commands.executeCommand<{ title: string }>('swarmRaft.compareWith', node, { kind: 'secret', id: (await objectNode(a, 'secret', 'from-m2') as Extract<StateNode, { t: 'object' }>).row.id });
     assert.match(withVersion.title, /^secret from-m2 ↔ secret shared-secret/);
   });
 });

@@ -28,8 +28,9 @@ export function registerForensics(explorer: Explorer): ForensicsApi {
   const describe = () => {
     // Building the roots replays the log: only for a visible view. The description follows the index.
     if (!stateView.visible) return;
-    stateTree.getChildren();
-    stateView.description = stateTree.describe();
+    void stateTree.getChildren().then(() => {
+      stateView.description = stateTree.describe();
+    });
   };
   const history = new HistoryCommands(forensics);
   const stateCommands = new StateCommands(forensics, async () => {

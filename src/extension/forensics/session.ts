@@ -6,6 +6,9 @@ import type { ReplayedStore } from '../../core/store/replay';
 import type { SwarmState } from '../../core/state/swarmState';
 import type { SharedState } from '../state/stateRegistry';
 
+/** Entries replayed between two yields to the event loop (a few tens of milliseconds of work). */
+const REPLAY_STEP = 2000n;
+
 /** Where replays start: the newest snapshot at or below the index (default), none, or a named snapshot file. */
 export type SnapshotChoice = undefined | false | string;
 
@@ -40,6 +43,24 @@ export class ForensicsSession implements vscode.Disposable {
   store(): ReplayedStore {
     this.timeline ??= new StateTimeline(this.state, { snapshot: this.snapshot });
     return this.timeline.at(this.index);
+  }
+
+  /**
+   * The same store, rebuilt in steps of REPLAY_STEP entries with a yield to the event loop between them:
+   * replaying a 100k-entry log takes seconds, and the extension host must keep serving the editor, the
+   * Raft Log tree and the webviews meanwhile.
+   */
+  async storeInSteps(token?: { cancelled: boolean }): Promise<ReplayedStore | undefined> {
+    this.timeline ??= new StateTimeline(this.state, { snapshot: this.snapshot });
+    const timeline = this.timeline;
+    const { min, max } = this.range();
+    const target = this.index ?? max;
+    for (let at = min + REPLAY_STEP; at < target; at += REPLAY_STEP) {
+      timeline.at(at);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (token?.cancelled || timeline !== this.timeline) return undefined;
+    }
+    return timeline.at(this.index);
   }
 
   /** A store of its own at `index`, for diff documents (not moved by the State tree). */

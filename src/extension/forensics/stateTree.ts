@@ -16,7 +16,7 @@ export type StateNode =
 export class StateTreeProvider implements vscode.TreeDataProvider<StateNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<StateNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private roots?: StateNode[];
+  private roots?: Promise<StateNode[]>;
   /** The index the roots were built at (the store's applied index). */
   shownIndex?: bigint;
   private session?: ForensicsSession;
@@ -53,13 +53,13 @@ export class StateTreeProvider implements vscode.TreeDataProvider<StateNode>, vs
     return `at #${this.shownIndex}${s.index === undefined ? ' (latest)' : ''}${from ? ` · from ${from}` : ''}`;
   }
 
-  getChildren(node?: StateNode): StateNode[] {
+  async getChildren(node?: StateNode): Promise<StateNode[]> {
     if (node) return node.t === 'kind' ? node.group.objects.map((row) => ({ t: 'object' as const, row, parent: node })) : [];
     this.roots ??= this.build();
     return this.roots;
   }
 
-  private build(): StateNode[] {
+  private async build(): Promise<StateNode[]> {
     this.shownIndex = undefined;
     const s = this.session;
     if (!s) return [];
@@ -67,7 +67,8 @@ export class StateTreeProvider implements vscode.TreeDataProvider<StateNode>, vs
       return [{ t: 'message', label: 'Locked: unlock to rebuild the state', icon: 'lock', command: { command: 'swarmRaft.unlock', title: 'Unlock' } }];
     }
     try {
-      const store = s.store();
+      const store = await s.storeInSteps();
+      if (!store || s !== this.session) return [];
       this.shownIndex = store.appliedIndex;
       const groups = stateObjects(store).filter((g) => g.count > 0);
       const nodes: StateNode[] = groups.map((group) => ({ t: 'kind', group }));
