@@ -81,7 +81,17 @@ function* decryptedEntries(state: SwarmState, entries: WalEntry[], options: Decr
     for (const entry of entries) {
       let file = files.get(entry.file);
       if (!file) files.set(entry.file, (file = new FileWindow(entry.file)));
-      const stored = readStoredEntryData(file, entry);
+      let stored: Uint8Array | undefined;
+      try {
+        stored = readStoredEntryData(file, entry);
+      } catch (e) {
+        // The index scan reads only the entry header; the full record may still fail to decode.
+        if (options.skipUndecryptable) {
+          result.skipped.push(entry.index);
+          continue;
+        }
+        throw new RaftReadError(`cannot decrypt entry ${entry.index}: its record does not decode (${(e as Error).message}) (use --skip-undecryptable to leave such entries out)`, entry.file, entry.offset);
+      }
       let data: Uint8Array | undefined;
       if (stored !== undefined) {
         const opened = openStoredPayload(state, stored);
