@@ -101,14 +101,16 @@ export function exercise(stateDir: string, options: OpenOptions, scratch = tmpdi
     const last = s.wal.effective.at(-1);
     if (last) stage('time-travel', () => void replayStore(s, { lenient: true, at: last.index / 2n }));
     stage('history', () => void objectHistory(s, 'x'));
-    stage('decrypt', () => {
-      const dir = mkdtempSync(join(scratch, 'decrypt-'));
-      try {
-        runDecrypt(s, join(dir, 'out'), { skipUndecryptable: true, preallocate: false });
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    });
+    for (const skipUndecryptable of [false, true]) {
+      stage(skipUndecryptable ? 'decrypt-skip' : 'decrypt', () => {
+        const dir = mkdtempSync(join(scratch, 'decrypt-'));
+        try {
+          runDecrypt(s, join(dir, 'out'), { skipUndecryptable, preallocate: false });
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      });
+    }
     stage('view', () => exerciseViews(s));
   } finally {
     s.close();

@@ -158,7 +158,7 @@ async function fuzz(): Promise<number> {
   const deadline = Date.now() + seconds * 1000;
   const started = Date.now();
   let next = 0;
-  let worst = { ms: 0, index: -1, rssGrowth: 0, allocRatio: 0, entries: 0 };
+  let worst = { ms: 0, index: -1, rssGrowth: 0, maxAlloc: 0, boundUse: 0, entries: 0 };
   let idCounter = 0;
   const workers = Array.from({ length: jobs }, () => new Worker(heapMb));
   let lastReport = Date.now();
@@ -176,8 +176,10 @@ async function fuzz(): Promise<number> {
         else if (outcome.faults) s.faulted++;
         else s.clean++;
         if (outcome.ms > worst.ms) worst = { ...worst, ms: outcome.ms, index };
+        const bound = memFactor * inputBytes(input) + memConstant;
         worst.rssGrowth = Math.max(worst.rssGrowth, outcome.rssGrowth);
-        worst.allocRatio = Math.max(worst.allocRatio, outcome.maxAlloc / Math.max(1, inputBytes(input)));
+        worst.maxAlloc = Math.max(worst.maxAlloc, outcome.maxAlloc);
+        worst.boundUse = Math.max(worst.boundUse, outcome.rssGrowth / bound, outcome.maxAlloc / bound);
         worst.entries = Math.max(worst.entries, outcome.entries);
       }
       for (const p of problems) {
@@ -201,7 +203,8 @@ async function fuzz(): Promise<number> {
   console.log(`\nfuzz: ${total} inputs in ${elapsed.toFixed(0)} s (${(total / elapsed).toFixed(1)}/s), seed ${seed}`);
   console.log('layer      tried  clean  faults  refused  FAILED');
   for (const [l, s] of stats) console.log(`${l.padEnd(10)} ${String(s.tried).padStart(5)} ${String(s.clean).padStart(6)} ${String(s.faulted).padStart(7)} ${String(s.refused).padStart(8)} ${String(s.failed).padStart(7)}`);
-  console.log(`slowest input ${worst.index} (${worst.ms.toFixed(0)} ms); largest peak RSS growth ${(worst.rssGrowth / 2 ** 20).toFixed(1)} MiB; largest single allocation ${worst.allocRatio.toFixed(2)} x the input; most entries ${worst.entries}`);
+  const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
+  console.log(`slowest input ${worst.index} (${worst.ms.toFixed(0)} ms); most entries ${worst.entries}; largest peak RSS growth ${mib(worst.rssGrowth)}, largest Buffer allocation ${mib(worst.maxAlloc)} (at most ${(worst.boundUse * 100).toFixed(0)}% of an input's bound)`);
 
   for (const f of failures.values()) {
     console.log(`\nFAILURE x${f.count}: ${f.problem.stage}: ${f.problem.message.slice(0, 500)}\n  first: input ${f.index} [${f.input.layer} on ${f.input.base}]\n  ${f.input.notes.join('\n  ')}`);

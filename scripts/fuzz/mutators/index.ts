@@ -13,6 +13,7 @@ import { CRC, ENTRY, LENGTH, RECORD } from './wal';
 export const LAYERS: readonly Layer[] = [LENGTH, RECORD, ENTRY, CRC, SEALED, PAYLOAD, PEM, UNLOCK, SNAPSHOT, NAMES, FOREIGN];
 export const HAVOC = 'havoc';
 export const LAYER_NAMES = [...LAYERS.map((l) => l.name), HAVOC];
+const MANY = new Set(['payload', 'sealed', 'entry']);
 
 function applyLayer(ctx: MutationContext, layer: Layer): boolean {
   for (let attempt = 0; attempt < 12; attempt++) {
@@ -39,7 +40,8 @@ export function makeInput(seed: number, index: number, layers: readonly string[]
     for (let n = rng.range(2, 5); n > 0; n--) applyLayer(ctx, rng.pick(LAYERS));
   } else {
     const l = LAYERS.find((x) => x.name === layer)!;
-    const times = rng.chance(0.8) ? 1 : rng.range(2, 3);
+    // Entry-level layers touch one record per mutation: several per input reach more of the decoders per run.
+    const times = MANY.has(layer) ? rng.range(1, 8) : rng.chance(0.8) ? 1 : rng.range(2, 3);
     for (let n = 0; n < times; n++) applyLayer(ctx, l);
   }
   return input;
