@@ -42,6 +42,23 @@ export function inputBytes(input: FuzzInput): number {
   return n;
 }
 
+/**
+ * Drops entries that cannot exist: under a path that is a file, FIFO or symlink (stacked mutations can
+ * turn a directory into a file and then add something inside it).
+ */
+export function dropUnreachable(input: FuzzInput): void {
+  for (const rel of [...input.files.keys()]) {
+    const parts = rel.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const parent = input.files.get(parts.slice(0, i).join('/'));
+      if (parent !== undefined && (isBuffer(parent) || parent.special !== 'dir')) {
+        input.files.delete(rel);
+        break;
+      }
+    }
+  }
+}
+
 /** Writes the input under `root` (which must not exist yet). Directories first, then files. */
 export function materialize(input: FuzzInput, root: string): void {
   mkdirSync(root, { recursive: true });

@@ -163,11 +163,22 @@ async function fuzz(): Promise<number> {
   const workers = Array.from({ length: jobs }, () => new Worker(heapMb));
   let lastReport = Date.now();
 
-  await Promise.all(workers.map(async (worker) => {
+  let fuzzerErrors = 0;
+  const loop = async (worker: Worker) => {
     while (next < iterations && Date.now() < deadline) {
       const index = next++;
-      const input = makeInput(seed, index, layers, bases);
-      const { outcome, problems } = await runInput(worker, idCounter++, input);
+      let input: FuzzInput;
+      let ran: Awaited<ReturnType<typeof runInput>>;
+      try {
+        input = makeInput(seed, index, layers, bases);
+        ran = await runInput(worker, idCounter++, input);
+      } catch (e) {
+        // A bug of the fuzzer itself (a mutation that cannot be written, ...): reported, not fatal.
+        fuzzerErrors++;
+        console.log(`  fuzzer error on input ${index}: ${(e as Error).stack?.split('\n').slice(0, 3).join(' | ')}`);
+        continue;
+      }
+      const { outcome, problems } = ran;
       const s = stats.get(input.layer)!;
       s.tried++;
       if (problems.length) s.failed++;
@@ -196,11 +207,17 @@ async function fuzz(): Promise<number> {
         console.log(`  [${Math.round((Date.now() - started) / 1000)} s] ${done} inputs (${(done / ((Date.now() - started) / 1000)).toFixed(1)}/s), ${failures.size} distinct failure(s)`);
       }
     }
-  }));
+  };
+  try {
+    await Promise.all(workers.map(loop));
+  } catch (e) {
+    for (const w of workers) w.close();
+    throw e;
+  }
 
   const total = [...stats.values()].reduce((n, x) => n + x.tried, 0);
   const elapsed = (Date.now() - started) / 1000;
-  console.log(`\nfuzz: ${total} inputs in ${elapsed.toFixed(0)} s (${(total / elapsed).toFixed(1)}/s), seed ${seed}`);
+  console.log(`\nfuzz: ${total} inputs in ${elapsed.toFixed(0)} s (${(total / elapsed).toFixed(1)}/s), seed ${seed}${fuzzerErrors ? `; ${fuzzerErrors} input(s) not run (fuzzer errors above)` : ''}`);
   console.log('layer      tried  clean  faults  refused  FAILED');
   for (const [l, s] of stats) console.log(`${l.padEnd(10)} ${String(s.tried).padStart(5)} ${String(s.clean).padStart(6)} ${String(s.faulted).padStart(7)} ${String(s.refused).padStart(8)} ${String(s.failed).padStart(7)}`);
   const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
@@ -215,7 +232,7 @@ async function fuzz(): Promise<number> {
   }
   for (const w of workers) w.close();
   removeTree(scratchRoot);
-  return failures.size ? 1 : 0;
+  return failures.size || fuzzerErrors ? 1 : 0;
 }
 
 /** Runs one input in this process, printing every problem with its stack. */

@@ -2,7 +2,7 @@
 // that layer's mutations (havoc stacks several layers). Only the seed and the number are needed to
 // make the same input again.
 import type { Base } from '../bases';
-import type { FuzzInput } from '../input';
+import { dropUnreachable, type FuzzInput } from '../input';
 import { Rng } from '../prng';
 import type { Layer, MutationContext } from './context';
 import { PAYLOAD, SEALED } from './crypto';
@@ -44,5 +44,6 @@ export function makeInput(seed: number, index: number, layers: readonly string[]
     const times = MANY.has(layer) ? rng.range(1, 8) : rng.chance(0.8) ? 1 : rng.range(2, 3);
     for (let n = 0; n < times; n++) applyLayer(ctx, l);
   }
+  dropUnreachable(input);
   return input;
 }
