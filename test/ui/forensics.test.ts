@@ -53,6 +53,9 @@ test('forensics: State tree at an index, a diff of two versions, size statistics
   await input.fill('40');
   await page.keyboard.press('Enter');
   await page.locator('.pane-header', { hasText: 'at #40' }).first().waitFor();
+  // The State view opens collapsed under the Raft Log: fold the Raft Log so the State rows have room.
+  const raftLogHeader = page.locator('.pane-header', { hasText: /^\s*Raft Log/ }).first();
+  if ((await raftLogHeader.getAttribute('aria-expanded')) === 'true') await raftLogHeader.click();
   await expandState(page, 'secret');
   await stateItem(page, 'secret utf8-m2').waitFor();
   await expandState(page, 'service');

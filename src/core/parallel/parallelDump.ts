@@ -27,7 +27,7 @@ export function parallelDumpWorthwhile(entries: WalEntry[], workerScript: string
   if (!existsSync(workerScript) || availableParallelism() < 2) return false;
   let bytes = 0;
   for (const e of entries) bytes += e.dataLength;
-  return bytes > 8 * BATCH_BYTES;
+  return bytes > 32 * BATCH_BYTES;
 }
 
 export async function* dumpWalTextParallel(state: SwarmState, options: DumpOptions, faults: Fault[], pool: PoolOptions): AsyncGenerator<string> {
