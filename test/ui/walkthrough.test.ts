@@ -77,6 +77,10 @@ test('walk-through: unlock, find the passwd secret, reveal it, export', async (t
   const reloadAndFindDetail = async (timeoutMs: number) => {
     await page.reload();
     await waitForWorkbench(page);
+    // VS Code resolves a custom editor only when its tab is shown, and the restored detail view waits for
+    // its Raft document: show the .wal tab (the export is the active one), then the detail.
+    await page.locator('.tabs-container .tab', { hasText: '0000000000000000-0000000000000000.wal' }).first().click();
+    await webviewWith(page, '.entry-table', timeoutMs);
     await page.locator('.tabs-container .tab', { hasText: 'secret passwd' }).first().click();
     return webviewWith(page, '.detail >> text=passwd', timeoutMs);
   };
