@@ -7,11 +7,10 @@ import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { startSession } from '../harness/session';
 import { quickInput, runCommand } from '../harness/workbench';
 import { generatedCase } from '../support/fixtures';
 import type { Locator, Page } from 'playwright-core';
-import { activityIcon, hashTree, openFromExplorer, raftTreeItem, waitForSwarmRaft, webviewWith } from './walkthroughSupport';
+import { activityIcon, hashTree, raftTreeItem, webviewWith, openWalSession } from './walkthroughSupport';
 
 /** A row of the State tree, by the start of its label. */
 function stateItem(page: Page, label: string): Locator {
@@ -25,21 +24,13 @@ async function expandState(page: Page, label: string): Promise<void> {
   if ((await item.getAttribute('aria-expanded')) !== 'true') await item.click();
 }
 
-const WAL = ['raft', 'wal-v3-encrypted', '0000000000000000-0000000000000000.wal'];
 
 test('forensics: State tree at an index, a diff of two versions, size statistics', async (t) => {
   const dir = join(mkdtempSync(join(tmpdir(), 'swarm-raft-ui-forensics-')), 'swarm');
   cpSync(join(generatedCase('two-managers'), 'm1', 'swarm'), dir, { recursive: true, preserveTimestamps: true });
   const before = hashTree(dir);
-  const session = await startSession({ test: 'forensics', folder: dir });
-  t.after(async () => {
-    await session.shot('zz-end').catch(() => undefined);
-    await session.close();
-  });
+  const session = await openWalSession(t, 'forensics', dir);
   const { page } = session;
-
-  await waitForSwarmRaft(page);
-  await openFromExplorer(page, WAL);
   await webviewWith(page, '.entries');
   await activityIcon(page).first().click();
   await raftTreeItem(page, '0000000000000000-0000000000000000.wal').first().waitFor();
@@ -66,9 +57,16 @@ test('forensics: State tree at an index, a diff of two versions, size statistics
   await page.locator('.pane-header', { hasText: 'at #77 (latest)' }).first().waitFor();
   const spread = stateItem(page, 'service spread');
   await spread.waitFor();
-  await spread.click({ button: 'right' });
+  // The State tree rebuilds asynchronously after "Show Latest State": a context menu opened while a row
+  // is replaced closes again, so open it until it stays.
   const item = page.getByRole('menuitem', { name: /^Compare with Previous$/ }).first();
-  await item.waitFor();
+  for (let attempt = 1; ; attempt++) {
+    await spread.click({ button: 'right' });
+    const shown = await item.waitFor({ timeout: 5000 }).then(() => true, () => false);
+    if (shown) break;
+    if (attempt === 4) throw new Error('the State tree context menu never showed Compare with Previous');
+    await page.keyboard.press('Escape');
+  }
   await item.hover();
   await item.click();
   await page.locator('.monaco-diff-editor').first().waitFor();

@@ -5,24 +5,15 @@
 // screenshot in test-results/screenshots/<test>/, and the copied state directory is unchanged at the end.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { startSession } from '../harness/session';
 import { notifications, quickInput, runCommand, waitForWorkbench, webviewFrame } from '../harness/workbench';
-import { activityIcon, copySwarm, expandTreeItem, hashTree, openFromExplorer, raftTreeItem, unlockKeyOf, waitForSwarmRaft, webviewWith } from './walkthroughSupport';
+import { activityIcon, copySwarm, expandTreeItem, hashTree, raftTreeItem, unlockKeyOf, webviewWith, openWalSession } from './walkthroughSupport';
 
-const WAL = ['raft', 'wal-v3-encrypted', '0000000000000000-0000000000000000.wal'];
 
 test('walk-through: unlock, find the passwd secret, reveal it, export', async (t) => {
   const { dir, manifest } = copySwarm('seed-sample');
   const before = hashTree(dir);
-  const session = await startSession({ test: 'walkthrough', folder: dir });
-  t.after(async () => {
-    await session.shot('zz-end').catch(() => undefined);
-    await session.close();
-  });
+  const session = await openWalSession(t, 'walkthrough', dir);
   const { page } = session;
-
-  await waitForSwarmRaft(page);
-  await openFromExplorer(page, WAL);
   // The editor opens with the locked view and the unlock prompt on top of it.
   const input = quickInput(page);
   await input.waitFor();
@@ -106,15 +97,8 @@ test('walk-through: unlock, find the passwd secret, reveal it, export', async (t
 test('walk-through: a wrong unlock key is refused and asked again; Escape keeps the locked view', async (t) => {
   const { dir } = copySwarm('seed-sample');
   const before = hashTree(dir);
-  const session = await startSession({ test: 'walkthrough-wrong-key', folder: dir });
-  t.after(async () => {
-    await session.shot('zz-end').catch(() => undefined);
-    await session.close();
-  });
+  const session = await openWalSession(t, 'walkthrough-wrong-key', dir);
   const { page } = session;
-
-  await waitForSwarmRaft(page);
-  await openFromExplorer(page, WAL);
   const input = quickInput(page);
   await input.waitFor();
   await input.fill('SWMKEY-1-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
@@ -139,15 +123,8 @@ test('walk-through: a wrong unlock key is refused and asked again; Escape keeps 
 test('walk-through: an unlocked swarm opens without any prompt', async (t) => {
   const { dir } = copySwarm('synth-unlocked');
   const before = hashTree(dir);
-  const session = await startSession({ test: 'walkthrough-unlocked', folder: dir });
-  t.after(async () => {
-    await session.shot('zz-end').catch(() => undefined);
-    await session.close();
-  });
+  const session = await openWalSession(t, 'walkthrough-unlocked', dir);
   const { page } = session;
-
-  await waitForSwarmRaft(page);
-  await openFromExplorer(page, WAL);
   const editor = webviewFrame(page, 0);
   await editor.locator('text=Decrypted').first().waitFor();
   assert.equal(await quickInput(page).isVisible(), false, 'no unlock prompt for a swarm that is not autolocked');

@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { corpusCase } from '../support/fixtures';
 import { explorerItem, waitForExtension, webviewFrame } from '../harness/workbench';
+import { startSession, type Session } from '../harness/session';
 
 /** Copies `<case>/swarm` to a fresh temp folder named `swarm`; returns its path and the case manifest. */
 export function copySwarm(name: string): { dir: string; manifest: Record<string, unknown> } {
@@ -86,4 +87,19 @@ export async function webviewWith(page: Page, selector: string, timeoutMs = 30_0
     if (Date.now() > deadline) throw new Error(`no webview shows ${selector}`);
     await page.waitForTimeout(200);
   }
+}
+
+/**
+ * A session on `dir` with the first WAL segment opened from the explorer: the start every walk-through
+ * shares. The session closes (after an end screenshot) when the test does.
+ */
+export async function openWalSession(t: { after(fn: () => Promise<void>): void }, test: string, dir: string): Promise<Session> {
+  const session = await startSession({ test, folder: dir });
+  t.after(async () => {
+    await session.shot('zz-end').catch(() => undefined);
+    await session.close();
+  });
+  await waitForSwarmRaft(session.page);
+  await openFromExplorer(session.page, ['raft', 'wal-v3-encrypted', '0000000000000000-0000000000000000.wal']);
+  return session;
 }
