@@ -65,6 +65,7 @@ phase extension npm run test:extension
 phase ui npm run test:ui
 # The read-only guarantee over every phase: unpacked fixtures still match their archives.
 phase fixtures node scripts/check-fixtures-untouched.mjs
+phase package npm run package
 phase launch bash scripts/launch.sh --check
 phase leftovers leftovers
 
