@@ -14,7 +14,7 @@ source "$here/env.sh"
 
 log() { printf '[tools +%ds] %s\n' "$SECONDS" "$*"; } # seconds since the start of this script
 
-apt_packages=(chromium fonts-liberation libkrb5-dev ripgrep build-essential python3 pkg-config procps util-linux)
+apt_packages=(chromium fonts-liberation libkrb5-dev ripgrep build-essential python3 pkg-config procps util-linux unzip)
 
 install_apt() {
   local missing=()
