@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     const rssMB = Math.max(...cli.map((c) => c.rssKB)) / 1024;
     let refMs = NaN;
     if (reference) {
-      refMs = medianOf(runManyArr(() => {
+      refMs = medianOf(runMany(() => {
         const scratch = join(mkdtempSync(join(tmpdir(), 'swarm-raft-ref-')), 'swarm');
         cpSync(log.dir, scratch, { recursive: true });
         const r = timeCommand(reference, ['-d', scratch, 'dump-wal']);
@@ -78,7 +78,7 @@ function ensureLogs(): Log[] {
 type ProbeResult = Record<string, number>;
 
 function runProbe(metric: string, dir: string): ProbeResult[] {
-  return runManyArr(() => {
+  return runMany(() => {
     const r = spawnSync(process.execPath, [probe, metric, dir], { encoding: 'utf8', maxBuffer: 1 << 20 });
     if (r.status !== 0) throw new Error(`probe ${metric} failed: ${r.stderr}`);
     return JSON.parse(r.stdout) as ProbeResult;
@@ -119,10 +119,6 @@ function diskMB(dir: string): number {
 }
 
 function runMany<T>(f: () => T): T[] {
-  return runManyArr(f);
-}
-
-function runManyArr<T>(f: () => T): T[] {
   return Array.from({ length: RUNS }, f);
 }
 

@@ -30,8 +30,9 @@ export function registerCommands(program: Command, context: ContextFactory): voi
       try {
         const options = { start: opts.start, end: opts.end, redact: opts.redact, all: opts.all };
         const workerScript = join(__dirname, 'textWorker.js');
-        if (!opts.filter && opts.format === 'text' && opts.workers !== 1 && parallelDumpWorthwhile(selectEntries(state, options), workerScript)) {
-          for await (const chunk of dumpWalTextParallel(state, options, ctx.faults, { workerScript, workers: opts.workers })) ctx.out.write(chunk);
+        const entries = !opts.filter && opts.format === 'text' && opts.workers !== 1 ? selectEntries(state, options) : undefined;
+        if (entries && parallelDumpWorthwhile(entries, workerScript)) {
+          for await (const chunk of dumpWalTextParallel(state, options, ctx.faults, { workerScript, workers: opts.workers }, entries)) ctx.out.write(chunk);
         } else {
           const dump = opts.filter ? filteredWalDump(opts.filter, opts.format) : opts.format === 'json' ? dumpWalJson : dumpWalText;
           for (const chunk of dump(state, options, ctx.faults)) ctx.out.write(chunk);

@@ -1,7 +1,7 @@
 // Gathers every data key that may open a record: the node key's raft-dek and raft-dek-pending, then the
 // keys of older copies of the node key (backups, or key history), which open entries written before a
 // data-key rotation. Problems are reported, not thrown, so the log's plaintext headers are still shown.
-import { InvalidUnlockKeyError, LockedError, WrongUnlockKeyError, type Fault } from '../errors';
+import { LockedError, WrongUnlockKeyError, type Fault } from '../errors';
 import { openDataKeys, readNodeKeyFile, type DataKey, type NodeKeyInfo } from './nodeKey';
 import { parseUnlockKey } from './unlockKey';
 
@@ -82,4 +82,3 @@ function withExtraKeys(ring: KeyRing, files: string[] | undefined, kek: Uint8Arr
   return ring;
 }
 
-export { InvalidUnlockKeyError };

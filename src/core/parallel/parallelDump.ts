@@ -30,8 +30,10 @@ export function parallelDumpWorthwhile(entries: WalEntry[], workerScript: string
   return bytes > 32 * BATCH_BYTES;
 }
 
-export async function* dumpWalTextParallel(state: SwarmState, options: DumpOptions, faults: Fault[], pool: PoolOptions): AsyncGenerator<string> {
-  const entries = selectEntries(state, options);
+/** `entries` defaults to the selection `options` makes; callers that already selected them pass them. */
+export async function* dumpWalTextParallel(
+  state: SwarmState, options: DumpOptions, faults: Fault[], pool: PoolOptions, entries: WalEntry[] = selectEntries(state, options),
+): AsyncGenerator<string> {
   const count = Math.max(1, Math.min(pool.workers ?? availableParallelism(), 8));
   // A worker's heap is its batch and the text it makes: a cap keeps the garbage collector from idling.
   const workers = Array.from({ length: count }, () => new Worker(pool.workerScript, { resourceLimits: { maxOldGenerationSizeMb: 128 } }));
