@@ -32,10 +32,10 @@ export function registerCommands(program: Command, context: ContextFactory): voi
         const workerScript = join(__dirname, 'textWorker.js');
         const entries = !opts.filter && opts.format === 'text' && opts.workers !== 1 ? selectEntries(state, options) : undefined;
         if (entries && parallelDumpWorthwhile(entries, workerScript)) {
-          for await (const chunk of dumpWalTextParallel(state, options, ctx.faults, { workerScript, workers: opts.workers }, entries)) ctx.out.write(chunk);
+          await ctx.out.pipe(dumpWalTextParallel(state, options, ctx.faults, { workerScript, workers: opts.workers }, entries));
         } else {
           const dump = opts.filter ? filteredWalDump(opts.filter, opts.format) : opts.format === 'json' ? dumpWalJson : dumpWalText;
-          for (const chunk of dump(state, options, ctx.faults)) ctx.out.write(chunk);
+          await ctx.out.pipe(dump(state, options, ctx.faults));
         }
       } finally {
         state.close();

@@ -1,6 +1,8 @@
-// Buffered stdout/stderr for the CLI: output is written in ~64 KB batches (stdout to a file or pipe is
-// synchronous on Linux, so memory stays flat however large the log), and faults go to stderr as
-// "<file>:<offset>: <what is wrong>".
+// Buffered stdout for the CLI: output is written in ~64 KB batches, and faults go to stderr as
+// "<file>:<offset>: <what is wrong>". Long outputs go through pipe(), which waits whenever the reader is
+// behind: stdout to a pipe is asynchronous in Node, and a dump that never yields would otherwise queue
+// its whole text in memory (1.5 GB for a 195 MB log piped into `less`).
+import { once } from 'node:events';
 import { formatFault, type Fault } from '../core/errors';
 
 const BATCH_CHARS = 64 * 1024;
@@ -9,15 +11,25 @@ export class Output {
   private pending: string[] = [];
   private pendingChars = 0;
 
+  constructor(private readonly stream: NodeJS.WritableStream & { writableNeedDrain?: boolean } = process.stdout) {}
+
   write(text: string): void {
     this.pending.push(text);
     this.pendingChars += text.length;
     if (this.pendingChars >= BATCH_CHARS) this.flush();
   }
 
+  /** Writes every chunk, pausing while the stream's buffer is full. */
+  async pipe(chunks: Iterable<string> | AsyncIterable<string>): Promise<void> {
+    for await (const chunk of chunks) {
+      this.write(chunk);
+      if (this.stream.writableNeedDrain) await once(this.stream, 'drain');
+    }
+  }
+
   flush(): void {
     if (this.pending.length === 0) return;
-    process.stdout.write(this.pending.join(''));
+    this.stream.write(this.pending.join(''));
     this.pending = [];
     this.pendingChars = 0;
   }

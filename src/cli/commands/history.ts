@@ -26,14 +26,14 @@ export function registerHistoryCommand(program: Command, context: ContextFactory
     .option('--format <format>', 'text (index, term, action, then the object in text format) or json (one version per line)', parseFormat, 'text')
     .option('--redact', 'hide secret and config data, env variables, registry auth and key material')
     .option('--diff', 'text: after the first version, print a unified diff against the previous one')
-    .action((ref: string, opts: HistoryOptions, cmd: Command) => {
+    .action(async (ref: string, opts: HistoryOptions, cmd: Command) => {
       const ctx = context(cmd);
       const state = ctx.openState();
       try {
         const history = findHistory(state, ref, opts.kind);
         reportUnreadable(state, history.faults, ctx.faults);
         const chunks = opts.format === 'json' ? historyJson(history, opts) : historyText(history, opts);
-        for (const chunk of chunks) ctx.out.write(chunk);
+        await ctx.out.pipe(chunks);
       } finally {
         state.close();
       }
