@@ -1,12 +1,14 @@
 // One measurement in a fresh process (so timings and peak RSS are not polluted by earlier runs).
 // Prints one JSON line. Bundled by bench/run.ts; usage: node probe.js <metric> <stateDir> [unlockKey]
+import { loadFastSecretbox } from '../src/core/crypto/secretbox';
 import { SwarmState } from '../src/core/state/swarmState';
 import { summarizeAction } from '../src/core/model/objects';
 import { dumpWalText } from '../src/core/report/dumpWal';
 
 const PAGE = 100;
 
-function main(): void {
+async function main(): Promise<void> {
+  await loadFastSecretbox();
   const [metric, dir, unlockKey] = process.argv.slice(2);
   const t0 = performance.now();
   const state = SwarmState.open(dir, { unlockKey });
@@ -42,4 +44,4 @@ function walBytes(state: SwarmState): number {
   return state.wal.segments.reduce((sum, s) => sum + s.scan.end, 0);
 }
 
-main();
+void main();

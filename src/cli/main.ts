@@ -4,6 +4,7 @@
 //   2 usage error, 3 output printed but some data was unreadable (each fault on stderr with file:offset).
 import { Command, CommanderError, Option } from 'commander';
 import { RaftReadError, type Fault } from '../core/errors';
+import { loadFastSecretbox } from '../core/crypto/secretbox';
 import { SwarmState } from '../core/state/swarmState';
 import { Output, reportFaults } from './output';
 import { resolveUnlockKey } from './unlockKeySource';
@@ -83,6 +84,7 @@ export async function main(argv: string[]): Promise<number> {
   const result = { code: EXIT.ok as number };
   const program = buildProgram(result);
   try {
+    await loadFastSecretbox();
     await program.parseAsync(argv, { from: 'user' });
     return result.code;
   } catch (e) {

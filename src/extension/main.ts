@@ -1,5 +1,6 @@
 // Extension entry: one Explorer owns everything; VS Code disposes it with the extension.
 import type * as vscode from 'vscode';
+import { loadFastSecretbox } from '../core/crypto/secretbox';
 import { Explorer } from './context';
 import { registerCommands } from './commands';
 import { registerForensics, type ForensicsApi } from './forensics/register';
@@ -12,6 +13,7 @@ export interface SwarmRaftApi {
 }
 
 export function activate(context: vscode.ExtensionContext): SwarmRaftApi {
+  void loadFastSecretbox(); // documents opened before it finishes use tweetnacl meanwhile
   const explorer = new Explorer(context);
   const forensics = registerForensics(explorer);
   context.subscriptions.push(explorer, ...registerCommands(explorer), forensics);

@@ -1,11 +1,11 @@
 // Byte-exact vectors for the primitives under the reader: CRC-32C (format notes), NaCl secretbox (the
 // NaCl distribution's crypto_secretbox vector), Fernet (the Fernet specification's vector).
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { crc32c } from '../../src/core/crypto/crc32c';
 import { fernetOpen, fernetSeal } from '../../src/core/crypto/fernet';
 import { Algorithm, encodeEncryptedRecord, openRecord } from '../../src/core/crypto/maybeEncrypted';
-import { secretboxOpen, secretboxSeal } from '../../src/core/crypto/secretbox';
+import { loadFastSecretbox, secretboxBackend, secretboxOpen, secretboxSeal } from '../../src/core/crypto/secretbox';
 
 const hex = (s: string) => Buffer.from(s, 'hex');
 
@@ -26,17 +26,32 @@ describe('secretbox', () => {
   const nonce = hex('69696ee955b62b73cd62bda875fc73d68219e0036b7a0b37');
   const message = hex('be075fc53c81f2d5cf141316ebeb0c7b5228c52a4c62cbd44b66849b64244ffce5ecbaaf33bd751a1ac728d45e6c61296cdc3c01233561f41db66cce314adb310e3be8250c46f06dceea3a7fa1348057e2f6556ad6b1318a024a838f21af1fde048977eb48f59ffd4924ca1c60902e52f0a089bc76897040e082f937763848645e0705');
   const box = hex('f3ffc7703f9400e52a7dfb4b3d3305d98e993b9f48681273c29650ba32fc76ce48332ea7164d96a4476fb8c531a1186ac0dfc17c98dce87b4da7f011ec48c97271d2c20f9b928fe2270d6fb863d51738b48eeee314a7cc8ab932164548e526ae90224368517acfeabd6bb3732bc0e9da99832b61ca01b6de56244a9e88d5f9b37973f622a43d14a6599b1f654cb45a74e355a5');
-  it('seals to the NaCl vector (tag first, then ciphertext)', () => {
-    assert.deepEqual(Buffer.from(secretboxSeal(message, nonce, key)), box);
-  });
-  it('opens the vector and rejects a flipped bit, a wrong key and a short nonce', () => {
-    assert.deepEqual(Buffer.from(secretboxOpen(box, nonce, key)!), message);
-    const tampered = Buffer.from(box);
-    tampered[40] ^= 1;
-    assert.equal(secretboxOpen(tampered, nonce, key), undefined);
-    assert.equal(secretboxOpen(box, nonce, Buffer.alloc(32)), undefined);
-    assert.equal(secretboxOpen(box, nonce.subarray(0, 23), key), undefined);
-  });
+  // Each backend in turn: tweetnacl until libsodium has loaded, then libsodium (same results expected).
+  for (const backend of ['tweetnacl', 'libsodium'] as const) {
+    describe(backend, () => {
+      before(async () => {
+        if (backend === 'libsodium') await loadFastSecretbox();
+        assert.equal(secretboxBackend(), backend);
+      });
+      it('seals to the NaCl vector (tag first, then ciphertext)', () => {
+        assert.deepEqual(Buffer.from(secretboxSeal(message, nonce, key)), box);
+      });
+      it('opens the vector and rejects a flipped bit, a wrong key, a short nonce and a short box', () => {
+        assert.deepEqual(Buffer.from(secretboxOpen(box, nonce, key)!), message);
+        const tampered = Buffer.from(box);
+        tampered[40] ^= 1;
+        assert.equal(secretboxOpen(tampered, nonce, key), undefined);
+        assert.equal(secretboxOpen(box, nonce, Buffer.alloc(32)), undefined);
+        assert.equal(secretboxOpen(box, nonce.subarray(0, 23), key), undefined);
+        assert.equal(secretboxOpen(box.subarray(0, 15), nonce, key), undefined);
+      });
+      it('round-trips an empty and a 1 MiB message', () => {
+        for (const plain of [new Uint8Array(0), new Uint8Array(1 << 20).fill(0xa5)]) {
+          assert.deepEqual(Buffer.from(secretboxOpen(secretboxSeal(plain, nonce, key), nonce, key)!), Buffer.from(plain));
+        }
+      });
+    });
+  }
 });
 
 describe('fernet', () => {

@@ -2,9 +2,11 @@
 // keys arrive in memory from the parent and never leave it.
 import { parentPort } from 'node:worker_threads';
 import type { PayloadContext } from '../state/entryPayload';
+import { loadFastSecretbox } from '../crypto/secretbox';
 import { runTextJob, type ToWorker } from './textJob';
 
 let context: PayloadContext | undefined;
+const cryptoLoaded = loadFastSecretbox();
 
 parentPort?.on('message', (message: ToWorker) => {
   if (message.type === 'init') {
@@ -12,5 +14,7 @@ parentPort?.on('message', (message: ToWorker) => {
     return;
   }
   if (!context) throw new Error('text worker: job before init');
-  parentPort!.postMessage(runTextJob(context, message.job));
+  const ready = context;
+  // Jobs queue behind the libsodium load in arrival order, so results come back in order.
+  void cryptoLoaded.then(() => parentPort!.postMessage(runTextJob(ready, message.job)));
 });

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { renderWebviewHtml } from '../webview/html';
 import { WebviewChannel } from '../webview/channel';
 import type { EntryRow, HostToWebview, WebviewToHost } from '../../shared/protocol';
+import { loadFastSecretbox } from '../../core/crypto/secretbox';
 import { RaftDocument } from './raftDocument';
 import type { Explorer } from '../context';
 
@@ -35,7 +36,8 @@ export class RaftEditorProvider implements vscode.CustomReadonlyEditorProvider<R
     ];
   }
 
-  openCustomDocument(uri: vscode.Uri): RaftDocument {
+  async openCustomDocument(uri: vscode.Uri): Promise<RaftDocument> {
+    await loadFastSecretbox(); // started at activation; resolves at once after the first time
     const doc = new RaftDocument(uri, this.explorer.registry, this.explorer.log);
     this.explorer.addDocument(doc);
     if (doc.problem) this.explorer.log.warn(doc.problem);
