@@ -30,114 +30,151 @@ const utf8 = new TextEncoder();
 export function formatMessage(message: Message | object, type?: Type, options: TextOptions = {}): string {
   const messageType = type ?? (message as { $type?: Type }).$type;
   if (!messageType) throw new TypeError('formatMessage: the message carries no type; pass it explicitly');
-  const out: string[] = [];
-  writeFields(out, '', message as Fields, messageType, options, messageType.name);
-  return out.join('');
+  const sink: Sink = { parts: [], options, tracking: options.unknownFields !== undefined };
+  writeFields(sink, '', message as Fields, planOf(messageType), messageType.name);
+  return sink.parts.join('');
 }
 
-function writeFields(out: string[], indent: string, msg: Fields, type: Type, options: TextOptions, path: string): void {
-  const tracking = options.unknownFields !== undefined;
-  if (tracking) options.unknownFields!.push(...unknownFieldsOf(msg, path));
-  for (const field of type.fieldsArray) {
-    field.resolve();
+/** The lines of the text, joined once at the end. */
+interface Sink {
+  parts: string[];
+  options: TextOptions;
+  /** Paths only name unknown fields in reports: built only when someone asked for those. */
+  tracking: boolean;
+}
+
+const enum FieldKind {
+  Scalar,
+  Message,
+  Map,
+}
+
+/** What printing needs to know of a field, worked out once per schema field instead of once per value. */
+interface FieldPlan {
+  name: string;
+  kind: FieldKind;
+  repeated: boolean;
+  /** The oneof the field belongs to, if any. */
+  oneof?: string;
+  embeddedByValue: boolean;
+  stdDuration: boolean;
+  hasPresence: boolean;
+  /** Messages and map values of message type: the fields of that type (resolved lazily: types recurse). */
+  type?: Type;
+  mapKeyType?: string;
+  /** Maps: whether the value is a message (else a scalar or enum, printed with `scalar`). */
+  mapValueIsMessage: boolean;
+  scalar: (value: unknown) => string;
+}
+
+const plans = new WeakMap<Type, FieldPlan[]>();
+
+function planOf(type: Type): FieldPlan[] {
+  let plan = plans.get(type);
+  if (!plan) {
+    plan = type.fieldsArray.map(planField);
+    plans.set(type, plan);
+  }
+  return plan;
+}
+
+function planField(field: Field): FieldPlan {
+  field.resolve();
+  const resolved = field.resolvedType;
+  const isEnum = resolved instanceof Enum;
+  const isMessage = !!resolved && !isEnum;
+  const map = field.map ? (field as unknown as MapField) : undefined;
+  return {
+    name: field.name,
+    kind: map ? FieldKind.Map : isMessage ? FieldKind.Message : FieldKind.Scalar,
+    repeated: field.repeated && !map,
+    oneof: field.partOf?.name,
+    embeddedByValue: field.options?.['(gogoproto.nullable)'] === false,
+    stdDuration: !!field.options?.['(gogoproto.stdduration)'],
+    hasPresence: field.hasPresence,
+    type: isMessage ? (resolved as Type) : undefined,
+    mapKeyType: map?.keyType,
+    mapValueIsMessage: !!map && isMessage,
+    scalar: scalarPrinter(field),
+  };
+}
+
+function writeFields(sink: Sink, indent: string, msg: Fields, plan: FieldPlan[], path: string): void {
+  if (sink.tracking) sink.options.unknownFields!.push(...unknownFieldsOf(msg, path));
+  for (const field of plan) {
     const value = msg[field.name];
-    // Paths only name unknown fields in reports: build them only when someone asked for those.
-    const fieldPath = tracking ? `${path}.${field.name}` : '';
-    if (field.map) {
-      writeMap(out, indent, field as unknown as MapField, value as Fields | undefined, options, fieldPath);
+    const fieldPath = sink.tracking ? `${path}.${field.name}` : '';
+    if (field.kind === FieldKind.Map) {
+      if (value) writeMap(sink, indent, field, value as Fields, fieldPath);
     } else if (field.repeated) {
-      const items = (value ?? []) as unknown[];
-      items.forEach((item, i) => writeValue(out, indent, field, item, options, tracking ? `${fieldPath}[${i}]` : ''));
+      const items = value as unknown[] | undefined;
+      if (!items) continue;
+      for (let i = 0; i < items.length; i++) writeValue(sink, indent, field, items[i], sink.tracking ? `${fieldPath}[${i}]` : '');
     } else if (isPrinted(msg, field, value)) {
-      writeValue(out, indent, field, value ?? {}, options, fieldPath);
+      writeValue(sink, indent, field, value ?? {}, fieldPath);
     }
   }
 }
 
-/** What printing needs to know of a field, computed once per field instead of once per value. */
-interface FieldTraits {
-  embeddedByValue: boolean;
-  isMessage: boolean;
-  stdDuration: boolean;
-}
-
-const traitsCache = new WeakMap<Field, FieldTraits>();
-
-function traitsOf(field: Field): FieldTraits {
-  let t = traitsCache.get(field);
-  if (!t) {
-    t = {
-      embeddedByValue: field.options?.['(gogoproto.nullable)'] === false,
-      isMessage: !!field.resolvedType && !(field.resolvedType instanceof Enum),
-      stdDuration: !!field.options?.['(gogoproto.stdduration)'],
-    };
-    traitsCache.set(field, t);
-  }
-  return t;
-}
-
 /** Whether a singular field appears in the text (Go's rules, see the header). */
-function isPrinted(msg: Fields, field: Field, value: unknown): boolean {
-  if (field.partOf) return isSetOneofMember(msg, field, value);
-  const { embeddedByValue, isMessage, stdDuration } = traitsOf(field);
-  if (isMessage) {
+function isPrinted(msg: Fields, field: FieldPlan, value: unknown): boolean {
+  if (field.oneof !== undefined) return isSetOneofMember(msg, field, value);
+  if (field.kind === FieldKind.Message) {
     // A Go time.Duration/time.Time held by value is an integer/struct, not a message pointer.
-    if (stdDuration && embeddedByValue) return value != null && !isZeroDuration(value as Fields);
-    return embeddedByValue || value != null;
+    if (field.stdDuration && field.embeddedByValue) return value != null && !isZeroDuration(value as Fields);
+    return field.embeddedByValue || value != null;
   }
   if (field.hasPresence) {
     // proto2: gogo embeds nullable=false scalars by value (always printed), others are pointers.
-    return embeddedByValue || (Object.prototype.hasOwnProperty.call(msg, field.name) && value != null);
+    return field.embeddedByValue || (Object.prototype.hasOwnProperty.call(msg, field.name) && value != null);
   }
   return !isZeroScalar(value);
 }
 
-function isSetOneofMember(msg: Fields, field: Field, value: unknown): boolean {
+function isSetOneofMember(msg: Fields, field: FieldPlan, value: unknown): boolean {
   if (value === undefined || value === null) return false;
   // protobufjs' virtual oneof property names the member set last on the wire.
-  const chosen = msg[field.partOf!.name];
+  const chosen = msg[field.oneof!];
   if (typeof chosen === 'string') return chosen === field.name;
   return Object.prototype.hasOwnProperty.call(msg, field.name);
 }
 
-function writeValue(out: string[], indent: string, field: Field, value: unknown, options: TextOptions, path: string): void {
-  const traits = traitsOf(field);
-  if (traits.isMessage) {
-    const inner = traits.stdDuration ? normalizedDuration(value as Fields) : (value as Fields);
-    out.push(`${indent}${field.name}: <\n`);
-    writeFields(out, indent + '  ', inner ?? {}, field.resolvedType as Type, options, path);
-    out.push(`${indent}>\n`);
+function writeValue(sink: Sink, indent: string, field: FieldPlan, value: unknown, path: string): void {
+  if (field.kind === FieldKind.Message) {
+    const inner = field.stdDuration ? normalizedDuration(value as Fields) : (value as Fields);
+    sink.parts.push(`${indent}${field.name}: <\n`);
+    writeFields(sink, indent + '  ', inner ?? {}, planOf(field.type!), path);
+    sink.parts.push(`${indent}>\n`);
     return;
   }
-  out.push(`${indent}${field.name}: ${scalarText(field, value)}\n`);
+  sink.parts.push(`${indent}${field.name}: ${field.scalar(value)}\n`);
 }
 
-function writeMap(out: string[], indent: string, field: MapField, map: Fields | undefined, options: TextOptions, path: string): void {
-  if (!map) return;
-  const keys = sortMapKeys(Object.keys(map), field.keyType);
-  const valueType = field.resolvedType;
-  for (const key of keys) {
+function writeMap(sink: Sink, indent: string, field: FieldPlan, map: Fields, path: string): void {
+  const keyType = field.mapKeyType!;
+  for (const key of sortMapKeys(Object.keys(map), keyType)) {
     const value = map[key];
-    out.push(`${indent}${field.name}: <\n`);
-    out.push(`${indent}  key: ${mapKeyText(key, field.keyType)}\n`);
-    if (valueType && !(valueType instanceof Enum)) {
+    sink.parts.push(`${indent}${field.name}: <\n${indent}  key: ${mapKeyText(key, keyType)}\n`);
+    if (field.mapValueIsMessage) {
       // Go prints no value line for a nil message value. (protobufjs turns a value missing from
       // the entry into an empty message, so only an explicit null gets here.)
       if (value != null) {
-        out.push(`${indent}  value: <\n`);
-        writeFields(out, indent + '    ', value as Fields, valueType, options, `${path}[${JSON.stringify(key)}]`);
-        out.push(`${indent}  >\n`);
+        sink.parts.push(`${indent}  value: <\n`);
+        writeFields(sink, indent + '    ', value as Fields, planOf(field.type!), `${path}[${JSON.stringify(key)}]`);
+        sink.parts.push(`${indent}  >\n`);
       }
     } else {
-      out.push(`${indent}  value: ${scalarText(field as unknown as Field, value)}\n`);
+      sink.parts.push(`${indent}  value: ${field.scalar(value)}\n`);
     }
-    out.push(`${indent}>\n`);
+    sink.parts.push(`${indent}>\n`);
   }
 }
 
 /** Go sorts map keys by value: strings bytewise, integers numerically, false before true. */
 function sortMapKeys(keys: string[], keyType: string): string[] {
   if (keyType === 'string') {
+    // Below the surrogates, UTF-16 code unit order is UTF-8 byte order: no need to encode.
+    if (!keys.some((k) => /[\ud800-\udfff]/.test(k))) return keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     return keys
       .map((k) => ({ k, b: utf8.encode(k) }))
       .sort((x, y) => compareBytes(x.b, y.b))
@@ -159,34 +196,38 @@ function mapKeyText(key: string, keyType: string): string {
   return keyType === 'string' ? quoteString(key) : key;
 }
 
-function scalarText(field: Field, value: unknown): string {
+/** The printer of one scalar field's values, chosen once per field. */
+function scalarPrinter(field: Field): (value: unknown) => string {
   const type = field.resolvedType;
   if (type instanceof Enum) {
-    const n = Number(value ?? 0);
-    return type.valuesById[n] ?? String(n);
+    const names = type.valuesById;
+    return (value) => {
+      const n = Number(value ?? 0);
+      return names[n] ?? String(n);
+    };
   }
   switch (field.type) {
     case 'string':
-      return quoteString(String(value ?? ''));
+      return (value) => quoteString(String(value ?? ''));
     case 'bytes':
-      return quoteBytes(toBytes(value));
+      return (value) => quoteBytes(toBytes(value));
     case 'bool':
-      return value ? 'true' : 'false';
+      return (value) => (value ? 'true' : 'false');
     case 'float':
-      return formatGoFloat(Number(value ?? 0), 32);
+      return (value) => formatGoFloat(Number(value ?? 0), 32);
     case 'double':
-      return formatGoFloat(Number(value ?? 0), 64);
+      return (value) => formatGoFloat(Number(value ?? 0), 64);
     case 'int64':
     case 'sint64':
     case 'sfixed64':
-      return toBigInt(value, true).toString();
+      return (value) => toBigInt(value, true).toString();
     case 'uint64':
     case 'fixed64':
-      return toBigInt(value, false).toString();
+      return (value) => toBigInt(value, false).toString();
     default:
       // 32-bit integers; os.FileMode is Go's custom type for file modes.
-      if (field.options?.['(gogoproto.customtype)'] === 'os.FileMode') return formatGoFileMode(Number(value ?? 0) >>> 0);
-      return String(Number(value ?? 0));
+      if (field.options?.['(gogoproto.customtype)'] === 'os.FileMode') return (value) => formatGoFileMode(Number(value ?? 0) >>> 0);
+      return (value) => String(Number(value ?? 0));
   }
 }
 

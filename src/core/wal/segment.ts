@@ -211,7 +211,8 @@ interface RawEntry {
 export function readEntryData(file: FileWindow, ref: Pick<EntryRef, 'offset' | 'recordLength'>): Uint8Array {
   const record = decodeWalRecord(file.read(ref.offset + 8, ref.recordLength));
   const e = Messages.raftEntry.decode(record.data) as unknown as RawEntry;
-  return e.Data ? Uint8Array.from(e.Data) : new Uint8Array(0);
+  // An own copy (a memcpy; Buffer.slice would be a view), as it may be transferred to a worker.
+  return e.Data ? new Uint8Array(e.Data) : new Uint8Array(0);
 }
 
 /** How far past a zero length word to look for data that would be silently skipped. */
