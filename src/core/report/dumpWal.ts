@@ -3,7 +3,8 @@
 // instead of aborting the whole dump as the reference does.
 import type { Fault } from '../errors';
 import type { DecodedEntry, SwarmState } from '../state/swarmState';
-import { formatMessage } from '../text/protoText';
+import { writeMessage } from '../text/protoText';
+import { TextSink } from '../text/textSink';
 import { redactRequest } from '../text/redact';
 import type { WalEntry } from '../wal/walLog';
 import { confChangeTypeName, entryTypeName, hexId } from './names';
@@ -33,16 +34,25 @@ export function entryHeader(e: WalEntry): string {
 
 /** The text of one decoded entry, header included, as dump-wal prints it. */
 export function entryText(decoded: DecodedEntry, redact: boolean): string {
-  const header = entryHeader(decoded.entry);
+  scratch.reset();
+  writeEntryText(scratch, decoded, redact);
+  return scratch.toString();
+}
+
+const scratch = new TextSink(1 << 20);
+
+/** entryText, appended to `out`. */
+export function writeEntryText(out: TextSink, decoded: DecodedEntry, redact: boolean): void {
+  out.write(entryHeader(decoded.entry));
   if (!decoded.ok) {
-    const note = decoded.problem === 'earlier-key' ? '(encrypted with an earlier data key)' : `(${decoded.message})`;
-    return `${header}${note}\n\n`;
+    out.write(decoded.problem === 'earlier-key' ? '(encrypted with an earlier data key)' : `(${decoded.message})`);
+    out.write('\n\n');
+  } else if (decoded.kind === 'confChange') {
+    out.write(`Conf change type: ${confChangeTypeName(decoded.confChange.type)}\nNode ID: ${hexId(decoded.confChange.nodeId)}\n\n`);
+  } else {
+    writeMessage(out, redact ? redactRequest(decoded.request) : decoded.request);
+    out.write('\n');
   }
-  if (decoded.kind === 'confChange') {
-    return `${header}Conf change type: ${confChangeTypeName(decoded.confChange.type)}\nNode ID: ${hexId(decoded.confChange.nodeId)}\n\n`;
-  }
-  const request = redact ? redactRequest(decoded.request) : decoded.request;
-  return `${header}${formatMessage(request)}\n`;
 }
 
 /** Yields dump-wal's output entry by entry; problems go to `faults` (for stderr), not into the text. */

@@ -1,5 +1,6 @@
 // Go's spellings of the values the reference prints: quoted strings/bytes as golang/protobuf's text
 // writer escapes them, floats as fmt's %v, and os.FileMode's String().
+import { TextSink } from './textSink';
 
 // Per byte: its escaped spelling as ASCII bytes (1 byte when printable, 2 for \n-style, 4 for octal).
 const ESCAPES: readonly Uint8Array[] = Array.from({ length: 256 }, (_, b) => {
@@ -22,13 +23,12 @@ function ascii(s: string): Uint8Array {
 const utf8 = new TextEncoder();
 
 /**
- * `"..."` with the text format's escapes, over the raw bytes. Written into one byte buffer (at most 4
- * output bytes per input byte) and decoded once: secrets and configs can be hundreds of KB, and
- * string concatenation per byte would leave the garbage collector most of the work.
+ * `"..."` with the text format's escapes, over the raw bytes, written into the sink's buffer (at most 4
+ * output bytes per input byte): secrets and configs can be hundreds of KB.
  */
-export function quoteBytes(bytes: Uint8Array): string {
-  const out = Buffer.allocUnsafe(bytes.length * 4 + 2);
-  let o = 0;
+export function writeQuotedBytes(sink: TextSink, bytes: Uint8Array): void {
+  const out = sink.reserve(bytes.length * 4 + 2);
+  let o = sink.length;
   out[o++] = 0x22;
   for (let i = 0; i < bytes.length; i++) {
     const escaped = ESCAPES[bytes[i]];
@@ -36,16 +36,33 @@ export function quoteBytes(bytes: Uint8Array): string {
     else for (let j = 0; j < escaped.length; j++) out[o++] = escaped[j];
   }
   out[o++] = 0x22;
-  return out.toString('latin1', 0, o);
+  sink.commit(o);
 }
 
 // Printable ASCII other than `"` and `\`: such strings (ids, names, most values) print as they are.
 const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
 /** A string field: Go keeps strings as UTF-8 bytes and escapes them one by one. */
+export function writeQuotedString(sink: TextSink, s: string): void {
+  if (PLAIN_ASCII.test(s)) {
+    sink.byte(0x22);
+    sink.write(s);
+    sink.byte(0x22);
+  } else {
+    writeQuotedBytes(sink, utf8.encode(s));
+  }
+}
+
+export function quoteBytes(bytes: Uint8Array): string {
+  const sink = new TextSink(bytes.length * 4 + 2);
+  writeQuotedBytes(sink, bytes);
+  return sink.toString();
+}
+
 export function quoteString(s: string): string {
-  if (PLAIN_ASCII.test(s)) return `"${s}"`;
-  return quoteBytes(utf8.encode(s));
+  const sink = new TextSink(s.length + 2);
+  writeQuotedString(sink, s);
+  return sink.toString();
 }
 
 /**

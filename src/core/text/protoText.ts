@@ -11,7 +11,8 @@
 // - fields unknown to the schema are not printed (as in the reference), only reported.
 import type Long from 'long';
 import { Enum, type Field, type MapField, type Message, type Type } from 'protobufjs/light';
-import { formatGoFileMode, formatGoFloat, quoteBytes, quoteString } from './goFormat';
+import { formatGoFileMode, formatGoFloat, writeQuotedBytes, writeQuotedString } from './goFormat';
+import { TextSink } from './textSink';
 import { unknownFieldsOf, type UnknownField } from './unknownFields';
 
 export interface TextOptions {
@@ -28,20 +29,30 @@ const utf8 = new TextEncoder();
  * with "\n" and an empty message gives "". `type` defaults to the message's own ($type).
  */
 export function formatMessage(message: Message | object, type?: Type, options: TextOptions = {}): string {
-  const messageType = type ?? (message as { $type?: Type }).$type;
-  if (!messageType) throw new TypeError('formatMessage: the message carries no type; pass it explicitly');
-  const sink: Sink = { parts: [], options, tracking: options.unknownFields !== undefined };
-  writeFields(sink, '', message as Fields, planOf(messageType), messageType.name);
-  return sink.parts.join('');
+  // One scratch buffer serves every call: printing is synchronous and never re-enters itself.
+  scratch.reset();
+  writeMessage(scratch, message, type, options);
+  return scratch.toString();
 }
 
-/** The lines of the text, joined once at the end. */
+const scratch = new TextSink(1 << 20);
+
+/** formatMessage's text, appended to `out` (large exports keep the bytes as they are). */
+export function writeMessage(out: TextSink, message: Message | object, type?: Type, options: TextOptions = {}): void {
+  const messageType = type ?? (message as { $type?: Type }).$type;
+  if (!messageType) throw new TypeError('formatMessage: the message carries no type; pass it explicitly');
+  const sink: Sink = { out, options, tracking: options.unknownFields !== undefined };
+  writeFields(sink, '', message as Fields, planOf(messageType), messageType.name);
+}
+
 interface Sink {
-  parts: string[];
+  out: TextSink;
   options: TextOptions;
   /** Paths only name unknown fields in reports: built only when someone asked for those. */
   tracking: boolean;
 }
+
+const NEWLINE = 0x0a;
 
 const enum FieldKind {
   Scalar,
@@ -52,6 +63,9 @@ const enum FieldKind {
 /** What printing needs to know of a field, worked out once per schema field instead of once per value. */
 interface FieldPlan {
   name: string;
+  /** `name: ` and `name: <\n`, the starts of its lines. */
+  label: string;
+  opening: string;
   kind: FieldKind;
   repeated: boolean;
   /** The oneof the field belongs to, if any. */
@@ -64,7 +78,7 @@ interface FieldPlan {
   mapKeyType?: string;
   /** Maps: whether the value is a message (else a scalar or enum, printed with `scalar`). */
   mapValueIsMessage: boolean;
-  scalar: (value: unknown) => string;
+  scalar: (out: TextSink, value: unknown) => void;
 }
 
 const plans = new WeakMap<Type, FieldPlan[]>();
@@ -86,6 +100,8 @@ function planField(field: Field): FieldPlan {
   const map = field.map ? (field as unknown as MapField) : undefined;
   return {
     name: field.name,
+    label: `${field.name}: `,
+    opening: `${field.name}: <\n`,
     kind: map ? FieldKind.Map : isMessage ? FieldKind.Message : FieldKind.Scalar,
     repeated: field.repeated && !map,
     oneof: field.partOf?.name,
@@ -140,33 +156,51 @@ function isSetOneofMember(msg: Fields, field: FieldPlan, value: unknown): boolea
 }
 
 function writeValue(sink: Sink, indent: string, field: FieldPlan, value: unknown, path: string): void {
+  const out = sink.out;
+  out.write(indent);
   if (field.kind === FieldKind.Message) {
     const inner = field.stdDuration ? normalizedDuration(value as Fields) : (value as Fields);
-    sink.parts.push(`${indent}${field.name}: <\n`);
+    out.write(field.opening);
     writeFields(sink, indent + '  ', inner ?? {}, planOf(field.type!), path);
-    sink.parts.push(`${indent}>\n`);
+    out.write(indent);
+    out.write('>\n');
     return;
   }
-  sink.parts.push(`${indent}${field.name}: ${field.scalar(value)}\n`);
+  out.write(field.label);
+  field.scalar(out, value);
+  out.byte(NEWLINE);
 }
 
 function writeMap(sink: Sink, indent: string, field: FieldPlan, map: Fields, path: string): void {
+  const out = sink.out;
   const keyType = field.mapKeyType!;
   for (const key of sortMapKeys(Object.keys(map), keyType)) {
     const value = map[key];
-    sink.parts.push(`${indent}${field.name}: <\n${indent}  key: ${mapKeyText(key, keyType)}\n`);
+    out.write(indent);
+    out.write(field.opening);
+    out.write(indent);
+    out.write('  key: ');
+    if (keyType === 'string') writeQuotedString(out, key);
+    else out.write(key);
+    out.byte(NEWLINE);
     if (field.mapValueIsMessage) {
       // Go prints no value line for a nil message value. (protobufjs turns a value missing from
       // the entry into an empty message, so only an explicit null gets here.)
       if (value != null) {
-        sink.parts.push(`${indent}  value: <\n`);
+        out.write(indent);
+        out.write('  value: <\n');
         writeFields(sink, indent + '    ', value as Fields, planOf(field.type!), `${path}[${JSON.stringify(key)}]`);
-        sink.parts.push(`${indent}  >\n`);
+        out.write(indent);
+        out.write('  >\n');
       }
     } else {
-      sink.parts.push(`${indent}  value: ${field.scalar(value)}\n`);
+      out.write(indent);
+      out.write('  value: ');
+      field.scalar(out, value);
+      out.byte(NEWLINE);
     }
-    sink.parts.push(`${indent}>\n`);
+    out.write(indent);
+    out.write('>\n');
   }
 }
 
@@ -192,42 +226,38 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
-function mapKeyText(key: string, keyType: string): string {
-  return keyType === 'string' ? quoteString(key) : key;
-}
-
 /** The printer of one scalar field's values, chosen once per field. */
-function scalarPrinter(field: Field): (value: unknown) => string {
+function scalarPrinter(field: Field): (out: TextSink, value: unknown) => void {
   const type = field.resolvedType;
   if (type instanceof Enum) {
     const names = type.valuesById;
-    return (value) => {
+    return (out, value) => {
       const n = Number(value ?? 0);
-      return names[n] ?? String(n);
+      out.write(names[n] ?? String(n));
     };
   }
   switch (field.type) {
     case 'string':
-      return (value) => quoteString(String(value ?? ''));
+      return (out, value) => writeQuotedString(out, String(value ?? ''));
     case 'bytes':
-      return (value) => quoteBytes(toBytes(value));
+      return (out, value) => writeQuotedBytes(out, toBytes(value));
     case 'bool':
-      return (value) => (value ? 'true' : 'false');
+      return (out, value) => out.write(value ? 'true' : 'false');
     case 'float':
-      return (value) => formatGoFloat(Number(value ?? 0), 32);
+      return (out, value) => out.write(formatGoFloat(Number(value ?? 0), 32));
     case 'double':
-      return (value) => formatGoFloat(Number(value ?? 0), 64);
+      return (out, value) => out.write(formatGoFloat(Number(value ?? 0), 64));
     case 'int64':
     case 'sint64':
     case 'sfixed64':
-      return (value) => toBigInt(value, true).toString();
+      return (out, value) => out.write(int64Text(value, true));
     case 'uint64':
     case 'fixed64':
-      return (value) => toBigInt(value, false).toString();
+      return (out, value) => out.write(int64Text(value, false));
     default:
       // 32-bit integers; os.FileMode is Go's custom type for file modes.
-      if (field.options?.['(gogoproto.customtype)'] === 'os.FileMode') return (value) => formatGoFileMode(Number(value ?? 0) >>> 0);
-      return (value) => String(Number(value ?? 0));
+      if (field.options?.['(gogoproto.customtype)'] === 'os.FileMode') return (out, value) => out.write(formatGoFileMode(Number(value ?? 0) >>> 0));
+      return (out, value) => out.write(String(Number(value ?? 0)));
   }
 }
 
@@ -260,6 +290,12 @@ function normalizedDuration(d: Fields | undefined): Fields | undefined {
 
 function isLong(v: unknown): v is Long {
   return typeof v === 'object' && v !== null && 'low' in v && 'high' in v;
+}
+
+/** A 64-bit integer's decimal digits; most (versions, seconds) fit in 32 bits and skip BigInt. */
+function int64Text(value: unknown, signed: boolean): string {
+  if (isLong(value) && value.high === 0 && value.low >= 0) return String(value.low);
+  return toBigInt(value, signed).toString();
 }
 
 function toBigInt(value: unknown, signed: boolean): bigint {

@@ -1,0 +1,90 @@
+// Where the text printer writes: straight into a growing byte buffer. The reference's text is ASCII
+// (strings and bytes are octal-escaped byte by byte), so characters are stored as bytes as they come,
+// with no list of parts to join and no UTF-8 encoding afterwards; large exports hand the bytes to the
+// output (or from a worker thread to the main thread) as they are. Non-ASCII text (a file name in a
+// problem note) is stored as UTF-8.
+
+const encoder = new TextEncoder();
+const NON_ASCII = /[\u0080-\uffff]/;
+
+export class TextSink {
+  private buf: Buffer;
+  private used = 0;
+
+  constructor(initialBytes = 64 * 1024) {
+    this.buf = Buffer.allocUnsafe(Math.max(16, initialBytes));
+  }
+
+  get length(): number {
+    return this.used;
+  }
+
+  /** Appends `text` (UTF-8). Short strings are copied by a loop, long ones natively. */
+  write(text: string): void {
+    const n = text.length;
+    if (this.used + n > this.buf.length) this.grow(n);
+    if (n > 48) {
+      if (NON_ASCII.test(text)) this.writeUtf8(text);
+      else this.used += this.buf.write(text, this.used, 'latin1');
+      return;
+    }
+    const buf = this.buf;
+    let at = this.used;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c > 0x7f) {
+        this.used = at;
+        this.writeUtf8(text.slice(i));
+        return;
+      }
+      buf[at++] = c;
+    }
+    this.used = at;
+  }
+
+  /** Appends one ASCII byte (a newline, a quote). */
+  byte(c: number): void {
+    if (this.used === this.buf.length) this.grow(1);
+    this.buf[this.used++] = c;
+  }
+
+  /** Room for `n` more bytes, for writers that fill the buffer themselves (see reserve/commit). */
+  reserve(n: number): Buffer {
+    if (this.used + n > this.buf.length) this.grow(n);
+    return this.buf;
+  }
+
+  /** After filling the buffer from `length` up to `end` (taken from reserve()). */
+  commit(end: number): void {
+    this.used = end;
+  }
+
+  toString(): string {
+    return this.buf.toString('utf8', 0, this.used);
+  }
+
+  /** The bytes written, as an own copy (e.g. to transfer to another thread); the sink starts over. */
+  take(): Uint8Array {
+    const out = new Uint8Array(this.buf.subarray(0, this.used));
+    this.used = 0;
+    return out;
+  }
+
+  /** Forgets the text; a buffer grown past `keepBytes` is given back to the garbage collector. */
+  reset(keepBytes = 4 << 20): void {
+    this.used = 0;
+    if (this.buf.length > keepBytes) this.buf = Buffer.allocUnsafe(keepBytes);
+  }
+
+  private writeUtf8(text: string): void {
+    const most = text.length * 3;
+    if (this.used + most > this.buf.length) this.grow(most);
+    this.used += encoder.encodeInto(text, this.buf.subarray(this.used)).written;
+  }
+
+  private grow(more: number): void {
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.used + more));
+    this.buf.copy(next, 0, 0, this.used);
+    this.buf = next;
+  }
+}
