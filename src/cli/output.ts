@@ -13,14 +13,20 @@ export class Output {
 
   constructor(private readonly stream: NodeJS.WritableStream & { writableNeedDrain?: boolean } = process.stdout) {}
 
-  write(text: string): void {
+  /** Text is batched; bytes (already a batch, e.g. from the worker threads) go out as they are. */
+  write(text: string | Uint8Array): void {
+    if (typeof text !== 'string') {
+      this.flush();
+      this.stream.write(text);
+      return;
+    }
     this.pending.push(text);
     this.pendingChars += text.length;
     if (this.pendingChars >= BATCH_CHARS) this.flush();
   }
 
   /** Writes every chunk, pausing while the stream's buffer is full. */
-  async pipe(chunks: Iterable<string> | AsyncIterable<string>): Promise<void> {
+  async pipe(chunks: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>): Promise<void> {
     for await (const chunk of chunks) {
       this.write(chunk);
       if (this.stream.writableNeedDrain) await once(this.stream, 'drain');

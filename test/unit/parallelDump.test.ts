@@ -13,10 +13,11 @@ import { corpusCase, repoRoot } from '../support/fixtures';
 
 const workerScript = join(repoRoot, 'dist', 'textWorker.js');
 
-async function collect(gen: AsyncGenerator<string>): Promise<string> {
-  let out = '';
-  for await (const chunk of gen) out += chunk;
-  return out;
+/** The workers' text arrives as UTF-8 bytes, batch by batch. */
+async function collect(gen: AsyncGenerator<Uint8Array>): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of gen) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 describe('parallel dump-wal', () => {

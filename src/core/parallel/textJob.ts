@@ -1,8 +1,9 @@
 // A batch of entries for a worker thread: their headers and still-sealed data in, their dump-wal text
-// out. Problems come back per entry so the main thread reports them in log order, as a serial dump would.
-import { entryText } from '../report/dumpWal';
+// out, as bytes. Problems come back per entry so the main thread reports them in log order, as a serial dump would.
+import { writeEntryText } from '../report/dumpWal';
 import { decodeEntryPayload, type PayloadContext } from '../state/entryPayload';
 import type { PayloadProblem } from '../state/swarmState';
+import { TextSink } from '../text/textSink';
 import type { WalEntry } from '../wal/walLog';
 
 export interface TextJob {
@@ -14,19 +15,20 @@ export interface TextJob {
 
 export interface TextJobResult {
   id: number;
-  text: string;
+  /** The text as UTF-8 (transferred, not copied, to the main thread). */
+  text: Uint8Array;
   problems: { at: number; problem: PayloadProblem; message: string }[];
 }
 
 export type ToWorker = { type: 'init'; context: PayloadContext } | { type: 'job'; job: TextJob };
 
 export function runTextJob(context: PayloadContext, job: TextJob): TextJobResult {
-  const parts: string[] = [];
+  const out = new TextSink(job.data.reduce((n, d) => n + d.length, 0) * 3);
   const problems: TextJobResult['problems'] = [];
   job.entries.forEach((entry, at) => {
     const decoded = decodeEntryPayload(context, entry, job.data[at]);
     if (!decoded.ok) problems.push({ at, problem: decoded.problem, message: decoded.message });
-    parts.push(entryText(decoded, job.redact));
+    writeEntryText(out, decoded, job.redact);
   });
-  return { id: job.id, text: parts.join(''), problems };
+  return { id: job.id, text: out.take(), problems };
 }

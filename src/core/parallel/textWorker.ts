@@ -16,5 +16,8 @@ parentPort?.on('message', (message: ToWorker) => {
   if (!context) throw new Error('text worker: job before init');
   const ready = context;
   // Jobs queue behind the libsodium load in arrival order, so results come back in order.
-  void cryptoLoaded.then(() => parentPort!.postMessage(runTextJob(ready, message.job)));
+  void cryptoLoaded.then(() => {
+    const result = runTextJob(ready, message.job);
+    parentPort!.postMessage(result, [result.text.buffer as ArrayBuffer]);
+  });
 });
