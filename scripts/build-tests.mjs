@@ -1,5 +1,6 @@
 // Compiles what runs outside tsx: the extension-host test suite (test/extension/** -> dist/test/extension,
-// loaded by VS Code's extension host) and the code-server shim used as runTests' vscodeExecutablePath.
+// loaded by VS Code's extension host), the extension-host benchmarks (bench/extension -> dist/bench/extension)
+// and the code-server shim used as runTests' vscodeExecutablePath.
 // Dependencies stay external: they resolve from the repo's node_modules at run time.
 import { build } from 'esbuild';
 import { readdirSync } from 'node:fs';
@@ -25,4 +26,11 @@ await build({
   outbase: 'test/extension',
 });
 await build({ ...common, entryPoints: ['test/harness/codeServerShim.ts'], outdir: 'dist/test/harness', outbase: 'test/harness' });
-console.log(`built extension tests and shim into ${relative(process.cwd(), join(root, 'dist/test')) || 'dist/test'}`);
+// The extension-host benchmarks (bench/extension, run by npm run bench:extension) load the same way.
+await build({
+  ...common,
+  entryPoints: tsFiles('bench/extension', (n) => n === 'index.ts' || n.endsWith('.bench.ts')),
+  outdir: 'dist/bench/extension',
+  outbase: 'bench/extension',
+});
+console.log(`built extension tests and shim into ${relative(process.cwd(), join(root, 'dist/test')) || 'dist/test'}, extension benchmarks into dist/bench/extension`);
