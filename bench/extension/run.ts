@@ -213,7 +213,10 @@ function timelineLine(r: LogResult): string {
   ];
   const at = steps.map(([k, label]) => [label, median(r.runs.map((x) => x.timeline[k]))] as const).sort((a, b) => a[1] - b[1]);
   const calls = new Map<string, number[]>();
-  for (const c of r.runs.flatMap((x) => x.slowCalls)) calls.set(c.what, [...(calls.get(c.what) ?? []), c.ms]);
+  for (const c of r.runs.flatMap((x) => x.slowCalls)) {
+    const what = c.what.startsWith('getRows') ? 'getRows of a page' : c.what; // the stall lines say which page
+    calls.set(what, [...(calls.get(what) ?? []), c.ms]);
+  }
   const gc = r.runs.map((x) => x.gcMs);
   return `${r.log.name} timeline (median ms from Open With): ${at.map(([l, v]) => `${l} ${Number.isFinite(v) ? v.toFixed(0) : 'n/a'}`).join(', ')}\n`
     + `${r.log.name} calls over 20 ms (all runs): ${[...calls].map(([w, xs]) => `${w} x${xs.length} (med ${ms(median(xs))}, max ${ms(Math.max(...xs))})`).join(', ') || 'none'}; `
