@@ -1,7 +1,7 @@
 // A batch of entries for a worker thread: their headers and still-sealed data in, their dump-wal text
 // out, as bytes. Problems come back per entry so the main thread reports them in log order, as a serial dump would.
-import { writeEntryText } from '../report/dumpWal';
-import { decodeEntryPayload, type PayloadContext } from '../state/entryPayload';
+import { writeSealedEntryText } from '../report/dumpWal';
+import type { PayloadContext } from '../state/entryPayload';
 import type { PayloadProblem } from '../state/swarmState';
 import { TextSink } from '../text/textSink';
 import type { WalEntry } from '../wal/walLog';
@@ -26,9 +26,8 @@ export function runTextJob(context: PayloadContext, job: TextJob): TextJobResult
   const out = new TextSink(job.data.reduce((n, d) => n + d.length, 0) * 3);
   const problems: TextJobResult['problems'] = [];
   job.entries.forEach((entry, at) => {
-    const decoded = decodeEntryPayload(context, entry, job.data[at]);
-    if (!decoded.ok) problems.push({ at, problem: decoded.problem, message: decoded.message });
-    writeEntryText(out, decoded, job.redact);
+    const decoded = writeSealedEntryText(out, context, entry, job.data[at], job.redact);
+    if (decoded && !decoded.ok) problems.push({ at, problem: decoded.problem, message: decoded.message });
   });
   return { id: job.id, text: out.take(), problems };
 }

@@ -1,11 +1,15 @@
 // The reference's dump-wal text, produced as a stream of chunks (one per entry) so large logs export
 // without building one huge string. Entries that cannot be decrypted print their header and the reason,
 // instead of aborting the whole dump as the reference does.
+import { Messages } from '../codec';
 import type { Fault } from '../errors';
+import { decodeEntryPayload, unsealPayload, type PayloadContext } from '../state/entryPayload';
 import type { DecodedEntry, SwarmState } from '../state/swarmState';
 import { writeMessage } from '../text/protoText';
 import { TextSink } from '../text/textSink';
 import { redactRequest } from '../text/redact';
+import { WireTextError, writeWireText } from '../text/wireText';
+import { EntryType } from '../wal/segment';
 import type { WalEntry } from '../wal/walLog';
 import { confChangeTypeName, entryTypeName, hexId } from './names';
 
@@ -55,13 +59,50 @@ export function writeEntryText(out: TextSink, decoded: DecodedEntry, redact: boo
   }
 }
 
+/**
+ * Appends one entry's text from its sealed data. A full (unredacted) request is printed straight from
+ * its bytes (src/core/text/wireText.ts, the same text several times faster); everything else, and bytes
+ * that printer declines, are decoded and printed as entryText does. Returns the decoded entry when it went
+ * that way (for EntryProblems), undefined when it was printed from the bytes.
+ */
+export function writeSealedEntryText(out: TextSink, ctx: PayloadContext, entry: WalEntry, data: Uint8Array, redact: boolean): DecodedEntry | undefined {
+  if (!redact && entry.type !== EntryType.ConfChange) {
+    const opened = unsealPayload(ctx, data, entry.index);
+    if (opened.ok) {
+      const mark = out.length;
+      try {
+        out.write(entryHeader(entry));
+        writeWireText(out, opened.plain, Messages.internalRaftRequest);
+        out.write('\n');
+        return undefined;
+      } catch (e) {
+        if (!(e instanceof WireTextError)) throw e;
+        out.rewind(mark); // protobufjs decides what these bytes are (and reports the problem)
+      }
+    }
+  }
+  const decoded = decodeEntryPayload(ctx, entry, data);
+  writeEntryText(out, decoded, redact);
+  return decoded;
+}
+
 /** Yields dump-wal's output entry by entry; problems go to `faults` (for stderr), not into the text. */
 export function* dumpWalText(state: SwarmState, options: DumpOptions, faults: Fault[]): Generator<string> {
   const problems = new EntryProblems(faults);
+  const redact = options.redact ?? false;
+  const out = new TextSink(1 << 16);
   for (const entry of selectEntries(state, options)) {
-    const decoded = state.decodeEntry(entry);
-    problems.add(decoded);
-    yield entryText(decoded, options.redact ?? false);
+    out.reset(1 << 20);
+    let data: Uint8Array | undefined;
+    try {
+      data = state.readEntryData(entry);
+    } catch {
+      // decodeEntry says why the record does not decode.
+    }
+    const decoded = data ? writeSealedEntryText(out, state.payloadContext, entry, data, redact) : state.decodeEntry(entry);
+    if (!data) writeEntryText(out, decoded!, redact);
+    if (decoded) problems.add(decoded);
+    yield out.toString();
   }
   problems.flush();
 }

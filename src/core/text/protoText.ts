@@ -54,15 +54,19 @@ interface Sink {
 
 const NEWLINE = 0x0a;
 
-const enum FieldKind {
+export const enum FieldKind {
   Scalar,
   Message,
   Map,
 }
 
 /** What printing needs to know of a field, worked out once per schema field instead of once per value. */
-interface FieldPlan {
+export interface FieldPlan {
   name: string;
+  /** Field number and protobuf type name (scalar type, or the message/enum name): for the wire printer. */
+  id: number;
+  protoType: string;
+  isEnum: boolean;
   /** `name: ` and `name: <\n`, the starts of its lines. */
   label: string;
   opening: string;
@@ -83,7 +87,7 @@ interface FieldPlan {
 
 const plans = new WeakMap<Type, FieldPlan[]>();
 
-function planOf(type: Type): FieldPlan[] {
+export function planOf(type: Type): FieldPlan[] {
   let plan = plans.get(type);
   if (!plan) {
     plan = type.fieldsArray.map(planField);
@@ -100,6 +104,9 @@ function planField(field: Field): FieldPlan {
   const map = field.map ? (field as unknown as MapField) : undefined;
   return {
     name: field.name,
+    id: field.id,
+    protoType: field.type,
+    isEnum,
     label: `${field.name}: `,
     opening: `${field.name}: <\n`,
     kind: map ? FieldKind.Map : isMessage ? FieldKind.Message : FieldKind.Scalar,
@@ -113,6 +120,16 @@ function planField(field: Field): FieldPlan {
     mapValueIsMessage: !!map && isMessage,
     scalar: scalarPrinter(field),
   };
+}
+
+/** Prints one field's (decoded) value as formatMessage would; for printers that decode part by part. */
+export function writeDecodedValue(out: TextSink, indent: string, field: FieldPlan, value: unknown): void {
+  writeValue({ out, options: {}, tracking: false }, indent, field, value, '');
+}
+
+/** Prints a decoded message's fields at `indent`, as formatMessage would. */
+export function writeDecodedFields(out: TextSink, indent: string, msg: object, type: Type): void {
+  writeFields({ out, options: {}, tracking: false }, indent, msg as Fields, planOf(type), '');
 }
 
 function writeFields(sink: Sink, indent: string, msg: Fields, plan: FieldPlan[], path: string): void {

@@ -59,6 +59,11 @@ export class TextSink {
     this.used = end;
   }
 
+  /** Drops what was written after `mark` (a length read earlier). */
+  rewind(mark: number): void {
+    if (mark < this.used) this.used = Math.max(0, mark);
+  }
+
   toString(): string {
     return this.buf.toString('utf8', 0, this.used);
   }

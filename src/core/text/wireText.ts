@@ -1,0 +1,543 @@
+// The reference's text printed straight from protobuf bytes: for exports, where building protobufjs
+// objects, decoding every string to UTF-16 and encoding it back cost more than the printing itself.
+// The output is byte-identical to formatMessage(type.decode(bytes)) by construction:
+// - a message holding anything this printer does not model (a field number the schema lacks, a wire
+//   type the schema does not expect, a string that is not valid UTF-8, two members of one oneof, a
+//   message field given twice (protobufjs merges them), a map entry without its key or value, proto2
+//   fields, durations) is decoded by protobufjs and printed by the object printer: odd input gets
+//   exactly the old treatment;
+// - bytes protobufjs would reject (truncated, overlong varints, wire types 6/7) throw WireTextError, and
+//   callers print the whole entry the usual way (which reports the problem).
+// Scalars are read as protobufjs reads them and handed to the same scalar printers.
+import { isUtf8 } from 'node:buffer';
+import type { Type } from 'protobufjs/light';
+import { writeQuotedBytes } from './goFormat';
+import { FieldKind, planOf, writeDecodedFields, writeDecodedValue, type FieldPlan } from './protoText';
+import type { TextSink } from './textSink';
+
+export class WireTextError extends Error {}
+
+const enum Wire {
+  Varint = 0,
+  Fixed64 = 1,
+  Bytes = 2,
+  Fixed32 = 5,
+}
+
+/** A type's fields as the wire printer needs them: plans in declaration order, found by number. */
+interface WirePlan {
+  fields: FieldPlan[];
+  /** Field number -> index in `fields`, -1 where the schema has none. */
+  byNumber: Int32Array;
+  /** Per field: the index of its oneof among the type's oneofs, or -1. */
+  oneofOf: Int32Array;
+  oneofCount: number;
+  /** The wire type each field's (element) values use. */
+  wire: Wire[];
+  /** The type has fields this printer leaves to protobufjs (proto2 presence, durations). */
+  objectOnly: boolean;
+}
+
+// Kept on the Type itself: looked up once per message printed, and a WeakMap lookup costs more.
+const WIRE_PLAN = Symbol('wirePlan');
+
+function wirePlanOf(type: Type): WirePlan {
+  const holder = type as Type & { [WIRE_PLAN]?: WirePlan };
+  let plan = holder[WIRE_PLAN];
+  if (!plan) {
+    const fields = planOf(type);
+    const byNumber = new Int32Array(Math.max(0, ...fields.map((f) => f.id)) + 1).fill(-1);
+    fields.forEach((f, i) => (byNumber[f.id] = i));
+    const oneofs = [...new Set(fields.flatMap((f) => (f.oneof === undefined ? [] : [f.oneof])))];
+    plan = {
+      fields,
+      byNumber,
+      oneofOf: Int32Array.from(fields, (f) => (f.oneof === undefined ? -1 : oneofs.indexOf(f.oneof))),
+      oneofCount: oneofs.length,
+      wire: fields.map(wireTypeOf),
+      // Presence matters to the object printer only for proto2 scalars (messages and oneofs have their own rules).
+      objectOnly: fields.some((f) => f.stdDuration || (f.kind === FieldKind.Scalar && f.oneof === undefined && f.hasPresence)),
+    };
+    holder[WIRE_PLAN] = plan;
+  }
+  return plan;
+}
+
+function wireTypeOf(f: FieldPlan): Wire {
+  return f.kind === FieldKind.Scalar ? scalarWireType(f) : Wire.Bytes;
+}
+
+/** The wire type of the field's scalar values (for a map field: of its values). */
+function scalarWireType(f: FieldPlan): Wire {
+  if (f.isEnum) return Wire.Varint;
+  switch (f.protoType) {
+    case 'string':
+    case 'bytes':
+      return Wire.Bytes;
+    case 'double':
+    case 'fixed64':
+    case 'sfixed64':
+      return Wire.Fixed64;
+    case 'float':
+    case 'fixed32':
+    case 'sfixed32':
+      return Wire.Fixed32;
+    default:
+      return Wire.Varint;
+  }
+}
+
+/** Prints the message of `type` held in bytes[start, end) at `indent`, as formatMessage would. */
+export function writeWireMessage(out: TextSink, indent: string, bytes: Uint8Array, type: Type, start = 0, end = bytes.length): void {
+  const plan = wirePlanOf(type);
+  const savedOccurrences = occTop;
+  const savedSlots = slotTop;
+  const base = plan.objectOnly ? -1 : scanMessage(bytes, start, end, plan);
+  if (base < 0) {
+    occTop = savedOccurrences;
+    slotTop = savedSlots;
+    writeDecodedFields(out, indent, decodeWith(type, bytes.subarray(start, end)), type);
+    return;
+  }
+  const { fields } = plan;
+  const n = fields.length;
+  for (let i = 0; i < n; i++) {
+    const f = fields[i];
+    const first = slots[base + i];
+    if (f.kind === FieldKind.Map) {
+      if (first >= 0 && !writeWireMap(out, indent, bytes, f, first)) {
+        // An entry this printer does not model: the whole message goes the object way, from the start.
+        throw new FallbackToObject();
+      }
+      continue;
+    }
+    if (f.repeated) {
+      for (let k = first; k >= 0; k = occNext[k]) writeRepeated(out, indent, bytes, f, k);
+      continue;
+    }
+    const last = slots[base + n + i];
+    if (last < 0) {
+      // Absent: only a message Go holds by value is printed (empty); absent scalars are zero.
+      if (f.kind === FieldKind.Message && f.embeddedByValue && f.oneof === undefined) writeDecodedValue(out, indent, f, {});
+      continue;
+    }
+    const s = occStart[last];
+    const e = occEnd[last];
+    if (f.kind === FieldKind.Message) {
+      out.write(indent);
+      out.write(f.opening);
+      writeWireMessage(out, indent + '  ', bytes, f.type!, s, e);
+      out.write(indent);
+      out.write('>\n');
+      continue;
+    }
+    // Proto3 scalars: zero values are not printed, except the member a oneof holds.
+    if (f.oneof === undefined && isZeroOnWire(f, bytes, s, e)) continue;
+    out.write(indent);
+    out.write(f.label);
+    writeScalar(out, f, bytes, s, e);
+    out.byte(0x0a);
+  }
+  occTop = savedOccurrences;
+  slotTop = savedSlots;
+}
+
+/** Thrown inside a message's printing when it must be printed by the object printer after all. */
+class FallbackToObject extends Error {}
+
+/** writeWireMessage for a whole (top-level) message; the sink is left as it was when it throws. */
+export function writeWireText(out: TextSink, bytes: Uint8Array, type: Type): void {
+  const mark = out.length;
+  occTop = 0;
+  slotTop = 0;
+  try {
+    writeWireMessage(out, '', bytes, type);
+  } catch (e) {
+    out.rewind(mark);
+    if (!(e instanceof FallbackToObject)) throw e instanceof WireTextError ? e : new WireTextError((e as Error).message);
+    writeDecodedFields(out, '', decodeWith(type, bytes), type);
+  }
+}
+
+function decodeWith(type: Type, bytes: Uint8Array): object {
+  try {
+    return type.decode(bytes);
+  } catch (e) {
+    throw new WireTextError((e as Error).message);
+  }
+}
+
+// Where each field's values are, for every message being printed (nested ones on top: a stack).
+// Occurrences, in wire order: value start and end, wire type, next occurrence of the same field.
+let occStart = new Int32Array(4096);
+let occEnd = new Int32Array(4096);
+let occWire = new Uint8Array(4096);
+let occNext = new Int32Array(4096);
+let occTop = 0;
+// Per message: first and last occurrence of each field, then the field each oneof holds.
+let slots = new Int32Array(4096);
+let slotTop = 0;
+
+function pushOccurrence(start: number, end: number, wire: number): number {
+  if (occTop === occStart.length) {
+    const grow = <T extends Int32Array | Uint8Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    occStart = grow(occStart);
+    occEnd = grow(occEnd);
+    occWire = grow(occWire);
+    occNext = grow(occNext);
+  }
+  occStart[occTop] = start;
+  occEnd[occTop] = end;
+  occWire[occTop] = wire;
+  occNext[occTop] = -1;
+  return occTop++;
+}
+
+/**
+ * Indexes a message's fields into the slots; returns where its slots start, or -1 when the object
+ * printer must take the message (see the header).
+ */
+function scanMessage(bytes: Uint8Array, start: number, end: number, plan: WirePlan): number {
+  const n = plan.fields.length;
+  const base = slotTop;
+  const size = 2 * n + plan.oneofCount;
+  if (base + size > slots.length) {
+    const grown = new Int32Array(Math.max(slots.length * 2, base + size));
+    grown.set(slots);
+    slots = grown;
+  }
+  slots.fill(-1, base, base + size);
+  slotTop = base + size;
+  const byNumber = plan.byNumber;
+  let at = start;
+  while (at < end) {
+    const tag = readVarint32(bytes, at, end);
+    at = varintEnd;
+    const number = tag >>> 3;
+    const wire = tag & 7;
+    let valueStart = at;
+    switch (wire) {
+      case Wire.Varint:
+        at = skipVarint(bytes, at, end);
+        break;
+      case Wire.Fixed64:
+        at += 8;
+        break;
+      case Wire.Fixed32:
+        at += 4;
+        break;
+      case Wire.Bytes: {
+        const length = readVarint32(bytes, at, end) >>> 0;
+        valueStart = varintEnd;
+        at = valueStart + length;
+        break;
+      }
+      default:
+        // Groups (3/4) are legal but unused here: protobufjs decides; 6/7 it rejects.
+        if (wire === 3 || wire === 4) return -1;
+        throw new WireTextError(`invalid wire type ${wire} at offset ${at}`);
+    }
+    if (at > end) throw new WireTextError(`field ${number} runs past the end of its message (offset ${at} > ${end})`);
+    const i = number < byNumber.length ? byNumber[number] : -1;
+    if (i < 0) return -1; // unknown to the schema
+    const f = plan.fields[i];
+    const expected = plan.wire[i];
+    const packed = f.repeated && wire === Wire.Bytes && expected !== Wire.Bytes;
+    if (wire !== expected && !packed) return -1;
+    const oneof = plan.oneofOf[i];
+    if (oneof >= 0) {
+      const held = slots[base + 2 * n + oneof];
+      if (held >= 0 && held !== i) return -1;
+      slots[base + 2 * n + oneof] = i;
+    }
+    if (f.protoType === 'string' && !validUtf8(bytes, valueStart, at)) return -1;
+    const last = slots[base + n + i];
+    // A message field given twice is merged by protobufjs (as protobuf specifies): left to it.
+    if (last >= 0 && f.kind === FieldKind.Message && !f.repeated) return -1;
+    const k = pushOccurrence(valueStart, at, wire);
+    if (last < 0) slots[base + i] = k;
+    else occNext[last] = k;
+    slots[base + n + i] = k;
+  }
+  return base;
+}
+
+function writeRepeated(out: TextSink, indent: string, bytes: Uint8Array, f: FieldPlan, k: number): void {
+  const s = occStart[k];
+  const e = occEnd[k];
+  if (f.kind === FieldKind.Message) {
+    out.write(indent);
+    out.write(f.opening);
+    writeWireMessage(out, indent + '  ', bytes, f.type!, s, e);
+    out.write(indent);
+    out.write('>\n');
+    return;
+  }
+  if (occWire[k] === Wire.Bytes && wireTypeOf(f) !== Wire.Bytes) {
+    // Packed numbers: one line per value.
+    const width = wireTypeOf(f) === Wire.Fixed64 ? 8 : wireTypeOf(f) === Wire.Fixed32 ? 4 : 0;
+    for (let at = s; at < e; ) {
+      const next = width ? at + width : skipVarint(bytes, at, e);
+      if (next > e) throw new WireTextError(`packed field ${f.name} runs past its end`);
+      out.write(indent);
+      out.write(f.label);
+      writeScalar(out, f, bytes, at, next);
+      out.byte(0x0a);
+      at = next;
+    }
+    return;
+  }
+  out.write(indent);
+  out.write(f.label);
+  writeScalar(out, f, bytes, s, e);
+  out.byte(0x0a);
+}
+
+/**
+ * A map<string, V> from its entries (Go sorts the keys; for valid UTF-8, byte order). Returns false for
+ * entries the object printer should take: a missing key or value, other fields, non-string keys.
+ */
+function writeWireMap(out: TextSink, indent: string, bytes: Uint8Array, f: FieldPlan, first: number): boolean {
+  if (f.mapKeyType !== 'string') return false;
+  const valuePlan = mapValuePlan(f);
+  const read: { key: Uint8Array; s: number; e: number }[] = [];
+  let ordered = true;
+  for (let k = first; k >= 0; k = occNext[k]) {
+    const entry = readMapEntry(bytes, occStart[k], occEnd[k], valuePlan.wire);
+    if (!entry) return false;
+    if (ordered && read.length > 0 && compareBytes(read[read.length - 1].key, entry.key) >= 0) ordered = false;
+    read.push(entry);
+  }
+  let sorted = read;
+  if (!ordered) {
+    // The same key twice: the last one wins, as in the decoded object. latin1 keeps one code unit per
+    // byte, so string order is byte order.
+    const byKey = new Map<string, { key: Uint8Array; s: number; e: number }>();
+    for (const entry of read) byKey.set(Buffer.from(entry.key.buffer, entry.key.byteOffset, entry.key.length).toString('latin1'), entry);
+    sorted = [...byKey.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((key) => byKey.get(key)!);
+  }
+  for (const { key: keyBytes, s, e } of sorted) {
+    out.write(indent);
+    out.write(f.opening);
+    out.write(indent);
+    out.write('  key: ');
+    writeQuotedBytes(out, keyBytes);
+    out.byte(0x0a);
+    if (f.mapValueIsMessage) {
+      out.write(indent);
+      out.write('  value: <\n');
+      writeWireMessage(out, indent + '    ', bytes, f.type!, s, e);
+      out.write(indent);
+      out.write('  >\n');
+    } else {
+      out.write(indent);
+      out.write('  value: ');
+      writeScalar(out, valuePlan.field, bytes, s, e);
+      out.byte(0x0a);
+    }
+    out.write(indent);
+    out.write('>\n');
+  }
+  return true;
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
+/** The value of a map field printed with the map field's own scalar printer (it knows the value type). */
+function mapValuePlan(f: FieldPlan): { field: FieldPlan; wire: Wire } {
+  return { field: f, wire: f.mapValueIsMessage ? Wire.Bytes : scalarWireType(f) };
+}
+
+/** Key (field 1, valid UTF-8) and value (field 2) of one map entry; undefined for anything else. */
+function readMapEntry(bytes: Uint8Array, start: number, end: number, valueWire: Wire): { key: Uint8Array; s: number; e: number } | undefined {
+  let key: Uint8Array | undefined;
+  let s = -1;
+  let e = -1;
+  let at = start;
+  while (at < end) {
+    const tag = readVarint32(bytes, at, end);
+    at = varintEnd;
+    const wire = tag & 7;
+    const number = tag >>> 3;
+    let valueStart = at;
+    if (wire === Wire.Bytes) {
+      const length = readVarint32(bytes, at, end) >>> 0;
+      valueStart = varintEnd;
+      at = valueStart + length;
+    } else if (wire === Wire.Varint) {
+      at = skipVarint(bytes, at, end);
+    } else if (wire === Wire.Fixed64) {
+      at += 8;
+    } else if (wire === Wire.Fixed32) {
+      at += 4;
+    } else {
+      return undefined;
+    }
+    if (at > end) throw new WireTextError(`map entry runs past its end (offset ${at} > ${end})`);
+    if (number === 1 && wire === Wire.Bytes) {
+      if (!validUtf8(bytes, valueStart, at)) return undefined;
+      key = bytes.subarray(valueStart, at);
+    } else if (number === 2 && wire === valueWire) {
+      if (s >= 0 && valueWire === Wire.Bytes) return undefined; // a message value twice is merged
+      s = valueStart;
+      e = at;
+    } else {
+      return undefined;
+    }
+  }
+  if (!key || s < 0) return undefined;
+  return { key, s, e };
+}
+
+/** Whether bytes[start, end) is UTF-8 (what protobufjs decodes and the printer re-encodes unchanged). */
+function validUtf8(bytes: Uint8Array, start: number, end: number): boolean {
+  // Most strings are short ASCII: checked here without a native call.
+  if (end - start <= 64) {
+    let i = start;
+    while (i < end && bytes[i] < 0x80) i++;
+    if (i === end) return true;
+  }
+  return isUtf8(bytes.subarray(start, end));
+}
+
+/** Whether a proto3 scalar's value is Go's zero (then it is not printed). */
+function isZeroOnWire(f: FieldPlan, bytes: Uint8Array, s: number, e: number): boolean {
+  if (f.protoType === 'string' || f.protoType === 'bytes') return s === e && !f.isEnum;
+  const wire = scalarWireType(f);
+  if (wire === Wire.Varint) {
+    readVarint64(bytes, s, e);
+    // 32-bit kinds (and bool) look at the low 32 bits only, as protobufjs does.
+    return is64Bit(f) ? varintLow === 0 && varintHigh === 0 : varintLow === 0;
+  }
+  if (f.protoType === 'float') return readFloat(bytes, s) === 0;
+  if (f.protoType === 'double') return readDouble(bytes, s) === 0;
+  for (let i = s; i < e; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
+
+function is64Bit(f: FieldPlan): boolean {
+  return !f.isEnum && (f.protoType === 'int64' || f.protoType === 'uint64' || f.protoType === 'sint64');
+}
+
+/** One scalar value, read as protobufjs reads it and printed by the object printer's scalar printer. */
+function writeScalar(out: TextSink, f: FieldPlan, bytes: Uint8Array, s: number, e: number): void {
+  if (!f.isEnum && (f.protoType === 'string' || f.protoType === 'bytes')) {
+    writeQuotedBytes(out, bytes.subarray(s, e));
+    return;
+  }
+  f.scalar(out, scalarValue(f, bytes, s, e));
+}
+
+function scalarValue(f: FieldPlan, bytes: Uint8Array, s: number, e: number): unknown {
+  if (f.isEnum) return readVarint32(bytes, s, e) | 0;
+  switch (f.protoType) {
+    case 'double':
+      return readDouble(bytes, s);
+    case 'float':
+      return readFloat(bytes, s);
+    case 'fixed32':
+      return view(bytes).getUint32(s, true);
+    case 'sfixed32':
+      return view(bytes).getInt32(s, true);
+    case 'fixed64':
+    case 'sfixed64':
+      return { low: view(bytes).getInt32(s, true), high: view(bytes).getInt32(s + 4, true) };
+    case 'bool':
+      return (readVarint32(bytes, s, e) >>> 0) !== 0;
+    case 'uint32':
+      return readVarint32(bytes, s, e) >>> 0;
+    case 'sint32': {
+      const n = readVarint32(bytes, s, e);
+      return ((n >>> 1) ^ -(n & 1)) | 0;
+    }
+    case 'int64':
+    case 'uint64':
+      readVarint64(bytes, s, e);
+      return { low: varintLow | 0, high: varintHigh | 0 };
+    case 'sint64': {
+      readVarint64(bytes, s, e);
+      const mask = -(varintLow & 1);
+      return { low: (((varintLow >>> 1) | (varintHigh << 31)) ^ mask) | 0, high: ((varintHigh >>> 1) ^ mask) | 0 };
+    }
+    default:
+      return readVarint32(bytes, s, e) | 0; // int32
+  }
+}
+
+// Varint reading. Results in module state (no allocation): the end of the last varint, and the two
+// halves of the last 64-bit one.
+let varintEnd = 0;
+let varintLow = 0;
+let varintHigh = 0;
+
+/** The low 32 bits of a varint of up to 10 bytes, as protobufjs' uint32() reads it. */
+function readVarint32(bytes: Uint8Array, at: number, end: number): number {
+  let value = 0;
+  for (let i = 0; i < 5; i++) {
+    if (at >= end) throw new WireTextError(`varint cut off at offset ${at}`);
+    const b = bytes[at++];
+    value |= (b & 0x7f) << (7 * i);
+    if (b < 0x80) {
+      varintEnd = at;
+      return value;
+    }
+  }
+  // Longer (a negative int32 is sign-extended to 10 bytes): the high bytes are skipped.
+  for (let i = 0; i < 5; i++) {
+    if (at >= end) throw new WireTextError(`varint cut off at offset ${at}`);
+    if (bytes[at++] < 0x80) {
+      varintEnd = at;
+      return value;
+    }
+  }
+  throw new WireTextError(`varint longer than 10 bytes at offset ${at}`);
+}
+
+function readVarint64(bytes: Uint8Array, at: number, end: number): void {
+  let low = 0;
+  let high = 0;
+  for (let i = 0; i < 10; i++) {
+    if (at >= end) throw new WireTextError(`varint cut off at offset ${at}`);
+    const b = bytes[at++];
+    if (i < 4) low |= (b & 0x7f) << (7 * i);
+    else if (i === 4) {
+      low |= (b & 0x0f) << 28;
+      high |= (b & 0x7f) >> 4;
+    } else high |= (b & 0x7f) << (7 * i - 32);
+    if (b < 0x80) {
+      varintEnd = at;
+      varintLow = low >>> 0;
+      varintHigh = high >>> 0;
+      return;
+    }
+  }
+  throw new WireTextError(`varint longer than 10 bytes at offset ${at}`);
+}
+
+function skipVarint(bytes: Uint8Array, at: number, end: number): number {
+  for (let i = 0; i < 10; i++) {
+    if (at >= end) throw new WireTextError(`varint cut off at offset ${at}`);
+    if (bytes[at++] < 0x80) return at;
+  }
+  throw new WireTextError(`varint longer than 10 bytes at offset ${at}`);
+}
+
+function view(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function readFloat(bytes: Uint8Array, at: number): number {
+  return view(bytes).getFloat32(at, true);
+}
+
+function readDouble(bytes: Uint8Array, at: number): number {
+  return view(bytes).getFloat64(at, true);
+}
