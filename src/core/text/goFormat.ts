@@ -23,14 +23,14 @@ function ascii(s: string): Uint8Array {
 const utf8 = new TextEncoder();
 
 /**
- * `"..."` with the text format's escapes, over the raw bytes, written into the sink's buffer (at most 4
- * output bytes per input byte): secrets and configs can be hundreds of KB.
+ * `"..."` with the text format's escapes, over the raw bytes (of bytes[start, end)), written into the
+ * sink's buffer (at most 4 output bytes per input byte): secrets and configs can be hundreds of KB.
  */
-export function writeQuotedBytes(sink: TextSink, bytes: Uint8Array): void {
-  const out = sink.reserve(bytes.length * 4 + 2);
+export function writeQuotedBytes(sink: TextSink, bytes: Uint8Array, start = 0, end = bytes.length): void {
+  const out = sink.reserve((end - start) * 4 + 2);
   let o = sink.length;
   out[o++] = 0x22;
-  for (let i = 0; i < bytes.length; i++) {
+  for (let i = start; i < end; i++) {
     const escaped = ESCAPES[bytes[i]];
     if (escaped.length === 1) out[o++] = escaped[0];
     else for (let j = 0; j < escaped.length; j++) out[o++] = escaped[j];

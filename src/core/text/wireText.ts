@@ -36,6 +36,11 @@ interface WirePlan {
   wire: Wire[];
   /** The type has fields this printer leaves to protobufjs (proto2 presence, durations). */
   objectOnly: boolean;
+  type: Type;
+  /** Filled as met: the plans of message fields' types, and per field and depth `indent + name: ` / `indent + name: <\n`. */
+  children: (WirePlan | undefined)[];
+  labels: string[][];
+  openings: string[][];
 }
 
 // Kept on the Type itself: looked up once per message printed, and a WeakMap lookup costs more.
@@ -57,6 +62,10 @@ function wirePlanOf(type: Type): WirePlan {
       wire: fields.map(wireTypeOf),
       // Presence matters to the object printer only for proto2 scalars (messages and oneofs have their own rules).
       objectOnly: fields.some((f) => f.stdDuration || (f.kind === FieldKind.Scalar && f.oneof === undefined && f.hasPresence)),
+      type,
+      children: [],
+      labels: fields.map(() => []),
+      openings: fields.map(() => []),
     };
     holder[WIRE_PLAN] = plan;
   }
@@ -87,16 +96,41 @@ function scalarWireType(f: FieldPlan): Wire {
   }
 }
 
-/** Prints the message of `type` held in bytes[start, end) at `indent`, as formatMessage would. */
-export function writeWireMessage(out: TextSink, indent: string, bytes: Uint8Array, type: Type, start = 0, end = bytes.length): void {
-  const plan = wirePlanOf(type);
+const indents = [''];
+
+function indentAt(depth: number): string {
+  while (indents.length <= depth) indents.push(indents[indents.length - 1] + '  ');
+  return indents[depth];
+}
+
+const closings: string[] = [];
+
+/** `indent>\n` at a depth. */
+function closingAt(depth: number): string {
+  return (closings[depth] ??= indentAt(depth) + '>\n');
+}
+
+function childPlan(plan: WirePlan, i: number): WirePlan {
+  return (plan.children[i] ??= wirePlanOf(plan.fields[i].type!));
+}
+
+function labelAt(plan: WirePlan, i: number, depth: number): string {
+  return (plan.labels[i][depth] ??= indentAt(depth) + plan.fields[i].label);
+}
+
+function openingAt(plan: WirePlan, i: number, depth: number): string {
+  return (plan.openings[i][depth] ??= indentAt(depth) + plan.fields[i].opening);
+}
+
+/** Prints the message held in bytes[start, end) at `depth` (two spaces each), as formatMessage would. */
+function writeWireMessage(out: TextSink, depth: number, bytes: Uint8Array, plan: WirePlan, start: number, end: number): void {
   const savedOccurrences = occTop;
   const savedSlots = slotTop;
   const base = plan.objectOnly ? -1 : scanMessage(bytes, start, end, plan);
   if (base < 0) {
     occTop = savedOccurrences;
     slotTop = savedSlots;
-    writeDecodedFields(out, indent, decodeWith(type, bytes.subarray(start, end)), type);
+    writeDecodedFields(out, indentAt(depth), decodeWith(plan.type, bytes.subarray(start, end)), plan.type);
     return;
   }
   const { fields } = plan;
@@ -105,36 +139,33 @@ export function writeWireMessage(out: TextSink, indent: string, bytes: Uint8Arra
     const f = fields[i];
     const first = slots[base + i];
     if (f.kind === FieldKind.Map) {
-      if (first >= 0 && !writeWireMap(out, indent, bytes, f, first)) {
+      if (first >= 0 && !writeWireMap(out, depth, bytes, plan, i, first)) {
         // An entry this printer does not model: the whole message goes the object way, from the start.
         throw new FallbackToObject();
       }
       continue;
     }
     if (f.repeated) {
-      for (let k = first; k >= 0; k = occNext[k]) writeRepeated(out, indent, bytes, f, k);
+      for (let k = first; k >= 0; k = occNext[k]) writeRepeated(out, depth, bytes, plan, i, k);
       continue;
     }
     const last = slots[base + n + i];
     if (last < 0) {
       // Absent: only a message Go holds by value is printed (empty); absent scalars are zero.
-      if (f.kind === FieldKind.Message && f.embeddedByValue && f.oneof === undefined) writeDecodedValue(out, indent, f, {});
+      if (f.kind === FieldKind.Message && f.embeddedByValue && f.oneof === undefined) writeDecodedValue(out, indentAt(depth), f, {});
       continue;
     }
     const s = occStart[last];
     const e = occEnd[last];
     if (f.kind === FieldKind.Message) {
-      out.write(indent);
-      out.write(f.opening);
-      writeWireMessage(out, indent + '  ', bytes, f.type!, s, e);
-      out.write(indent);
-      out.write('>\n');
+      out.write(openingAt(plan, i, depth));
+      writeWireMessage(out, depth + 1, bytes, childPlan(plan, i), s, e);
+      out.write(closingAt(depth));
       continue;
     }
     // Proto3 scalars: zero values are not printed, except the member a oneof holds.
     if (f.oneof === undefined && isZeroOnWire(f, bytes, s, e)) continue;
-    out.write(indent);
-    out.write(f.label);
+    out.write(labelAt(plan, i, depth));
     writeScalar(out, f, bytes, s, e);
     out.byte(0x0a);
   }
@@ -151,7 +182,7 @@ export function writeWireText(out: TextSink, bytes: Uint8Array, type: Type): voi
   occTop = 0;
   slotTop = 0;
   try {
-    writeWireMessage(out, '', bytes, type);
+    writeWireMessage(out, 0, bytes, wirePlanOf(type), 0, bytes.length);
   } catch (e) {
     out.rewind(mark);
     if (!(e instanceof FallbackToObject)) throw e instanceof WireTextError ? e : new WireTextError((e as Error).message);
@@ -266,33 +297,32 @@ function scanMessage(bytes: Uint8Array, start: number, end: number, plan: WirePl
   return base;
 }
 
-function writeRepeated(out: TextSink, indent: string, bytes: Uint8Array, f: FieldPlan, k: number): void {
+function writeRepeated(out: TextSink, depth: number, bytes: Uint8Array, plan: WirePlan, i: number, k: number): void {
+  const f = plan.fields[i];
   const s = occStart[k];
   const e = occEnd[k];
   if (f.kind === FieldKind.Message) {
-    out.write(indent);
-    out.write(f.opening);
-    writeWireMessage(out, indent + '  ', bytes, f.type!, s, e);
-    out.write(indent);
-    out.write('>\n');
+    out.write(openingAt(plan, i, depth));
+    writeWireMessage(out, depth + 1, bytes, childPlan(plan, i), s, e);
+    out.write(closingAt(depth));
     return;
   }
-  if (occWire[k] === Wire.Bytes && wireTypeOf(f) !== Wire.Bytes) {
+  const label = labelAt(plan, i, depth);
+  const wire = plan.wire[i];
+  if (occWire[k] === Wire.Bytes && wire !== Wire.Bytes) {
     // Packed numbers: one line per value.
-    const width = wireTypeOf(f) === Wire.Fixed64 ? 8 : wireTypeOf(f) === Wire.Fixed32 ? 4 : 0;
+    const width = wire === Wire.Fixed64 ? 8 : wire === Wire.Fixed32 ? 4 : 0;
     for (let at = s; at < e; ) {
       const next = width ? at + width : skipVarint(bytes, at, e);
       if (next > e) throw new WireTextError(`packed field ${f.name} runs past its end`);
-      out.write(indent);
-      out.write(f.label);
+      out.write(label);
       writeScalar(out, f, bytes, at, next);
       out.byte(0x0a);
       at = next;
     }
     return;
   }
-  out.write(indent);
-  out.write(f.label);
+  out.write(label);
   writeScalar(out, f, bytes, s, e);
   out.byte(0x0a);
 }
@@ -301,7 +331,8 @@ function writeRepeated(out: TextSink, indent: string, bytes: Uint8Array, f: Fiel
  * A map<string, V> from its entries (Go sorts the keys; for valid UTF-8, byte order). Returns false for
  * entries the object printer should take: a missing key or value, other fields, non-string keys.
  */
-function writeWireMap(out: TextSink, indent: string, bytes: Uint8Array, f: FieldPlan, first: number): boolean {
+function writeWireMap(out: TextSink, depth: number, bytes: Uint8Array, plan: WirePlan, i: number, first: number): boolean {
+  const f = plan.fields[i];
   if (f.mapKeyType !== 'string') return false;
   const valuePlan = mapValuePlan(f);
   const read: { key: Uint8Array; s: number; e: number }[] = [];
@@ -320,27 +351,24 @@ function writeWireMap(out: TextSink, indent: string, bytes: Uint8Array, f: Field
     for (const entry of read) byKey.set(Buffer.from(entry.key.buffer, entry.key.byteOffset, entry.key.length).toString('latin1'), entry);
     sorted = [...byKey.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((key) => byKey.get(key)!);
   }
+  const inner = indentAt(depth + 1);
   for (const { key: keyBytes, s, e } of sorted) {
-    out.write(indent);
-    out.write(f.opening);
-    out.write(indent);
-    out.write('  key: ');
+    out.write(openingAt(plan, i, depth));
+    out.write(inner);
+    out.write('key: ');
     writeQuotedBytes(out, keyBytes);
     out.byte(0x0a);
+    out.write(inner);
     if (f.mapValueIsMessage) {
-      out.write(indent);
-      out.write('  value: <\n');
-      writeWireMessage(out, indent + '    ', bytes, f.type!, s, e);
-      out.write(indent);
-      out.write('  >\n');
+      out.write('value: <\n');
+      writeWireMessage(out, depth + 2, bytes, childPlan(plan, i), s, e);
+      out.write(closingAt(depth + 1));
     } else {
-      out.write(indent);
-      out.write('  value: ');
-      writeScalar(out, valuePlan.field, bytes, s, e);
+      out.write('value: ');
+      writeScalar(out, f, bytes, s, e);
       out.byte(0x0a);
     }
-    out.write(indent);
-    out.write('>\n');
+    out.write(closingAt(depth));
   }
   return true;
 }
@@ -430,7 +458,7 @@ function is64Bit(f: FieldPlan): boolean {
 /** One scalar value, read as protobufjs reads it and printed by the object printer's scalar printer. */
 function writeScalar(out: TextSink, f: FieldPlan, bytes: Uint8Array, s: number, e: number): void {
   if (!f.isEnum && (f.protoType === 'string' || f.protoType === 'bytes')) {
-    writeQuotedBytes(out, bytes.subarray(s, e));
+    writeQuotedBytes(out, bytes, s, e);
     return;
   }
   f.scalar(out, scalarValue(f, bytes, s, e));
