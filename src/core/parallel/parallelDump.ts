@@ -63,18 +63,26 @@ export async function* dumpWalTextParallel(
     let position = 0;
     const submit = () => {
       const batch: WalEntry[] = [];
-      const data: Uint8Array[] = [];
+      const views: Uint8Array[] = [];
       let bytes = 0;
       while (position < entries.length && batch.length < BATCH_ENTRIES && bytes < (pool.batchBytes ?? BATCH_BYTES)) {
         const e = entries[position++];
-        const d = state.readEntryData(e);
+        const view = state.entryDataView(e);
         batch.push(e);
-        data.push(d);
-        bytes += d.length;
+        views.push(view);
+        bytes += view.length;
       }
+      // One buffer per batch, transferred: a buffer per entry would keep the garbage collector busy.
+      const buffer = new Uint8Array(bytes);
+      let at = 0;
+      const data = views.map((view) => {
+        buffer.set(view, at);
+        at += view.length;
+        return buffer.subarray(at - view.length, at);
+      });
       const job: TextJob = { id: next, redact: options.redact ?? false, entries: batch, data };
       pending.set(next, { entries: batch });
-      workers[next % count].postMessage({ type: 'job', job } satisfies ToWorker, data.map((d) => d.buffer as ArrayBuffer));
+      workers[next % count].postMessage({ type: 'job', job } satisfies ToWorker, [buffer.buffer]);
       next++;
     };
     while (nextToYield < next || position < entries.length) {

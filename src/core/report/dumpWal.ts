@@ -95,7 +95,7 @@ export function* dumpWalText(state: SwarmState, options: DumpOptions, faults: Fa
     out.reset(1 << 20);
     let data: Uint8Array | undefined;
     try {
-      data = state.readEntryData(entry);
+      data = state.entryDataView(entry); // used before the next read
     } catch {
       // decodeEntry says why the record does not decode.
     }

@@ -8,7 +8,7 @@ import { FileWindow } from '../io/fileWindow';
 import { readNodeIdentity, type NodeIdentity } from '../keys/certificate';
 import { buildKeyRing, type KeyRing } from '../keys/keyRing';
 import { listSnapshotFiles, newestValidSnapshot, type SnapshotFile } from '../snap/snapshotFile';
-import { readEntryData } from '../wal/segment';
+import { entryDataView, readEntryData } from '../wal/segment';
 import { readWalDirectory, type WalEntry, type WalLog } from '../wal/walLog';
 import { decodeEntryPayload, unsealPayload, type PayloadContext, type Unsealed } from './entryPayload';
 import { fileExists, layoutOf, type StateLayout } from './layout';
@@ -111,6 +111,11 @@ export class SwarmState {
   /** Reads an entry's (still sealed) data: for callers that decode elsewhere, e.g. in worker threads. */
   readEntryData(entry: WalEntry): Uint8Array {
     return readEntryData(this.file(entry.file), entry);
+  }
+
+  /** readEntryData without its copy: a view to copy at once (e.g. into one buffer for a batch of entries). */
+  entryDataView(entry: WalEntry): Uint8Array {
+    return entryDataView(this.file(entry.file), entry);
   }
 
   /** What decoding needs, as plain values (keys included: never log or persist it). */

@@ -207,12 +207,17 @@ interface RawEntry {
   Data?: Uint8Array;
 }
 
-/** Reads an entry's record again and returns its (still encrypted) data. */
+/** Reads an entry's record again and returns its (still encrypted) data, as an own copy. */
 export function readEntryData(file: FileWindow, ref: Pick<EntryRef, 'offset' | 'recordLength'>): Uint8Array {
+  // A memcpy (Buffer.slice would be a view): the copy may be transferred to a worker.
+  return new Uint8Array(entryDataView(file, ref));
+}
+
+/** readEntryData without the copy: a view into the file's read buffer (copy it to keep or transfer it). */
+export function entryDataView(file: FileWindow, ref: Pick<EntryRef, 'offset' | 'recordLength'>): Uint8Array {
   const record = decodeWalRecord(file.read(ref.offset + 8, ref.recordLength));
   const e = Messages.raftEntry.decode(record.data) as unknown as RawEntry;
-  // An own copy (a memcpy; Buffer.slice would be a view), as it may be transferred to a worker.
-  return e.Data ? new Uint8Array(e.Data) : new Uint8Array(0);
+  return e.Data ?? new Uint8Array(0);
 }
 
 /** How far past a zero length word to look for data that would be silently skipped. */
