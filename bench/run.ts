@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   spawnSync('node', [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
   const logs = ensureLogs();
   console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, node ${process.version}, ${new Date().toISOString().slice(0, 10)}; median of ${RUNS} runs`);
-  const rows: string[][] = [['log', 'WAL MB', 'entries', 'index', 'first page', 'decode+decrypt', 'text export (CLI)', 'peak RSS export', 'reference', 'ratio']];
+  const rows: string[][] = [['log', 'WAL MB', 'entries', 'index', 'first page (100 rows)', 'decode+decrypt', 'text export (CLI)', 'same, 1 thread', 'peak RSS export', 'reference (time, RSS)', 'ratio, output']];
   for (const log of logs) {
     if (values.only && !log.name.includes(values.only)) continue;
     const index = median(runProbe('index', log.dir), 'indexMs');
@@ -38,25 +38,35 @@ async function main(): Promise<void> {
     const decodeMs = median(decode, 'decodeMs');
     const cli = runMany(() => timeCommand(process.execPath, ['-r', join(root, 'bench/maxrss.cjs'), join(root, 'dist/cli.js'), '-d', log.dir, 'dump-wal']));
     const cliMs = medianOf(cli.map((c) => c.ms));
+    const serialMs = medianOf(runMany(() => timeCommand(process.execPath, [join(root, 'dist/cli.js'), '-d', log.dir, 'dump-wal', '--workers', '1']).ms));
     const rssMB = Math.max(...cli.map((c) => c.rssKB)) / 1024;
     let refMs = NaN;
+    let refRssMB = NaN;
+    let same = '';
     if (reference) {
-      refMs = medianOf(runMany(() => {
+      const runs = runMany(() => {
         const scratch = join(mkdtempSync(join(tmpdir(), 'swarm-raft-ref-')), 'swarm');
         cpSync(log.dir, scratch, { recursive: true });
-        const r = timeCommand(reference, ['-d', scratch, 'dump-wal']);
+        // GNU time (Debian's `time`) reports the reference's peak RSS; without it, only the time.
+        const r = existsSync('/usr/bin/time')
+          ? timeCommand('/usr/bin/time', ['-f', 'BENCH_MAX_RSS_KB=%M', reference, '-d', scratch, 'dump-wal'])
+          : timeCommand(reference, ['-d', scratch, 'dump-wal']);
         rmSync(scratch, { recursive: true, force: true });
-        return r.ms;
-      }));
+        return r;
+      });
+      refMs = medianOf(runs.map((r) => r.ms));
+      refRssMB = Math.max(...runs.map((r) => r.rssKB)) / 1024;
+      same = sameOutput(log.dir) ? 'identical' : 'DIFFERENT';
     }
     rows.push([
       log.name, walMB.toFixed(1), String(decode[0].entries), ms(index), ms(first),
-      `${ms(decodeMs)} (${(walMB / (decodeMs / 1000)).toFixed(0)} MB/s)`, ms(cliMs),
+      `${ms(decodeMs)} (${(walMB / (decodeMs / 1000)).toFixed(0)} MB/s)`, ms(cliMs), ms(serialMs),
       `${rssMB.toFixed(0)} MB (${(rssMB / diskMB(log.dir)).toFixed(2)}x disk)`,
-      reference ? ms(refMs) : 'n/a', reference ? `${(refMs / cliMs).toFixed(2)}x faster` : 'set SWARM_RAFTTOOL',
+      reference ? `${ms(refMs)}, ${refRssMB.toFixed(0)} MB` : 'n/a', reference ? `${(refMs / cliMs).toFixed(2)}x faster, ${same}` : 'set SWARM_RAFTTOOL',
     ]);
   }
   printTable(rows);
+  secretboxSpeed();
   indexRssBySegments(logs.find((l) => l.name === 'typical-3seg'));
   console.log('targets: index of 3 x 64 MB <= 1 s; first page <= 300 ms; text export >= 2x the reference; export peak RSS <= 2x the log on disk; index RSS flat in the number of segments');
 }
@@ -85,6 +95,22 @@ function runProbe(metric: string, dir: string): ProbeResult[] {
   });
 }
 
+/** Whether the CLI's dump-wal is byte-identical to the reference's on (a scratch copy of) the log. */
+function sameOutput(dir: string): boolean {
+  const scratch = mkdtempSync(join(tmpdir(), 'swarm-raft-same-'));
+  try {
+    cpSync(dir, join(scratch, 'swarm'), { recursive: true });
+    const hash = (cmd: string, args: string[]): string => {
+      const r = spawnSync('sh', ['-c', '"$@" | sha256sum', 'sh', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      return r.stdout.split(' ')[0];
+    };
+    const ours = hash(process.execPath, [join(root, 'dist/cli.js'), '-d', dir, 'dump-wal']);
+    return ours.length === 64 && ours === hash(reference!, ['-d', join(scratch, 'swarm'), 'dump-wal']);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
 function timeCommand(cmd: string, args: string[]): { ms: number; rssKB: number } {
   const out = openSync('/dev/null', 'w');
   const t0 = performance.now();
@@ -93,6 +119,18 @@ function timeCommand(cmd: string, args: string[]): { ms: number; rssKB: number }
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-500)}`);
   const m = /BENCH_MAX_RSS_KB=(\d+)/.exec(r.stderr);
   return { ms: elapsed, rssKB: m ? Number(m[1]) : NaN };
+}
+
+/** NaCl secretbox open throughput on 450 KB records (big-wal's configs): libsodium vs tweetnacl. */
+function secretboxSpeed(): void {
+  const speed = (backend: string): number => {
+    const r = spawnSync(process.execPath, [probe, 'secretbox'], { encoding: 'utf8', env: { ...process.env, SWARM_RAFT_SECRETBOX: backend } });
+    if (r.status !== 0) throw new Error(`probe secretbox failed: ${r.stderr}`);
+    return (JSON.parse(r.stdout) as ProbeResult).mbPerS;
+  };
+  const fast = medianOf(runMany(() => speed('libsodium')));
+  const reference = medianOf(runMany(() => speed('tweetnacl')));
+  console.log(`secretbox open, 450 KB records: libsodium ${fast.toFixed(0)} MB/s, tweetnacl ${reference.toFixed(0)} MB/s (${(fast / reference).toFixed(1)}x)`);
 }
 
 /** Peak RSS of indexing only, with the first 1, 2, 3 segments: it should not grow with the count. */
