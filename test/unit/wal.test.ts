@@ -1,17 +1,20 @@
 // The WAL layers on real segments: framing and padding, the CRC chain, log semantics, and what happens
 // to damaged files (faults with file and offset; everything readable still listed).
 import assert from 'node:assert/strict';
-import { openSync, readFileSync, renameSync, writeFileSync, writeSync, closeSync, rmSync, truncateSync } from 'node:fs';
+import { existsSync, openSync, readdirSync, readFileSync, renameSync, writeFileSync, writeSync, closeSync, rmSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { withFile } from '../../src/core/io/fileWindow';
 import { decodeLengthWord, encodeLengthWord, readFrame } from '../../src/core/wal/framing';
 import { decodeWalRecord, readEntryHeader, viewWalRecord } from '../../src/core/wal/records';
 import { Messages, toU64 } from '../../src/core/codec';
 import { scanSegment } from '../../src/core/wal/segment';
-import { readWalDirectory } from '../../src/core/wal/walLog';
+import { readWalDirectory, readWalDirectorySteps } from '../../src/core/wal/walLog';
+import { SwarmState } from '../../src/core/state/swarmState';
+import { SwarmStateWriter } from '../../src/core/writer/stateWriter';
 import { corpusCase, repoRoot } from '../support/fixtures';
 import { scratchCopy } from '../support/scratch';
+import { cleanupTempDirs, tempDir } from './writer.support';
 
 const GOLDEN = join(repoRoot, 'test/fixtures/golden/0000000000000001-0000000000000007.wal');
 const WAL_DIR = 'raft/wal-v3-encrypted';
@@ -180,5 +183,52 @@ describe('record views', () => {
   });
   it('rejects a data length running past the record', () => {
     assert.throws(() => viewWalRecord(Uint8Array.from([0x08, 0x02, 0x1a, 0x05, 0x01])), RangeError);
+  });
+});
+
+describe('reading in steps (the extension host reads the index in slices)', () => {
+  after(cleanupTempDirs);
+
+  /** A state directory of 3,000 small entries over several segments. */
+  function writeLog(): string {
+    const w = SwarmStateWriter.create(join(tempDir('steps'), 'swarm'), { seed: 'steps', segmentBytes: 64 * 1024 });
+    for (let index = 1n; index <= 3000n; index++) w.wal.save({ term: 1n, vote: w.identity.raftId, commit: index }, [{ index, term: 1n, data: new Uint8Array(24).fill(Number(index % 256n)) }]);
+    return w.close().stateDir;
+  }
+
+  it('yields every few hundred records and gives the index that reading at once gives; an abandoned read closes its file', async () => {
+    const stateDir = writeLog();
+    const walDir = join(stateDir, WAL_DIR);
+    const atOnce = readWalDirectory(walDir);
+    assert.ok(atOnce.segments.length > 2 && atOnce.raw.length === 3000, `${atOnce.segments.length} segments, ${atOnce.raw.length} entries`);
+    const steps = readWalDirectorySteps(walDir);
+    let yields = 0;
+    let r = steps.next();
+    for (; !r.done; r = steps.next()) yields++;
+    assert.deepEqual(r.value, atOnce);
+    const records = atOnce.segments.reduce((n, s) => n + s.scan.records, 0);
+    assert.ok(yields >= Math.floor(records / 512) - atOnce.segments.length && yields > 5, `${yields} yields for ${records} records`);
+
+    const a = SwarmState.open(stateDir);
+    const b = await SwarmState.openInSlices(stateDir, {}, 0);
+    try {
+      assert.deepEqual(b.wal, a.wal);
+      assert.deepEqual(b.faults, a.faults);
+      assert.deepEqual(b.keyRing.status, a.keyRing.status);
+      assert.deepEqual(b.snapshotFiles.map((f) => f.name), a.snapshotFiles.map((f) => f.name));
+    } finally {
+      a.close();
+      b.close();
+    }
+
+    if (existsSync('/proc/self/fd')) {
+      const fds = () => readdirSync('/proc/self/fd').length;
+      const before = fds();
+      const abandoned = readWalDirectorySteps(walDir);
+      abandoned.next();
+      assert.equal(fds(), before + 1, 'the segment being read is open');
+      abandoned.return(atOnce);
+      assert.equal(fds(), before, 'and closed when the read is abandoned');
+    }
   });
 });

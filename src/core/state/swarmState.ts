@@ -9,7 +9,8 @@ import { readNodeIdentity, type NodeIdentity } from '../keys/certificate';
 import { buildKeyRing, type KeyRing } from '../keys/keyRing';
 import { listSnapshotFiles, newestValidSnapshot, type SnapshotFile } from '../snap/snapshotFile';
 import { entryDataView, readEntryData } from '../wal/segment';
-import { readWalDirectory, type WalEntry, type WalLog } from '../wal/walLog';
+import { readWalDirectorySteps, type WalEntry, type WalLog } from '../wal/walLog';
+import { runSteps, runStepsInSlices, type Steps } from '../steps';
 import { decodeEntryPayload, unsealPayload, type PayloadContext, type Unsealed } from './entryPayload';
 import { fileExists, layoutOf, type StateLayout } from './layout';
 
@@ -59,12 +60,10 @@ export class SwarmState {
   private readonly files = new Map<string, FileWindow>();
   private context: PayloadContext | undefined;
 
-  private constructor(readonly layout: StateLayout, options: OpenOptions) {
-    this.identity = fileExists(layout.nodeCertFile) ? safeIdentity(layout.nodeCertFile) : {};
-    this.keyRing = layout.encrypted
-      ? buildKeyRing({ nodeKeyFile: options.nodeKeyFile ?? layout.nodeKeyFile, unlockKey: options.unlockKey, extraKeyFiles: options.keyFiles })
-      : { keys: [], status: { state: 'not-encrypted' }, faults: [] };
-    this.wal = readWalDirectory(layout.walDir);
+  private constructor(readonly layout: StateLayout, parts: { identity: NodeIdentity; keyRing: KeyRing; wal: WalLog }) {
+    this.identity = parts.identity;
+    this.keyRing = parts.keyRing;
+    this.wal = parts.wal;
     this.snapshotFiles = listSnapshotFiles(layout.snapDir);
     this.keysOpenNothing = this.checkKeys();
     this.faults = [
@@ -76,11 +75,27 @@ export class SwarmState {
   }
 
   static open(stateDir: string, options: OpenOptions = {}): SwarmState {
+    return runSteps(SwarmState.openSteps(stateDir, options));
+  }
+
+  /** The same open in slices with a turn of the event loop between them (indexing a large log takes a while). */
+  static openInSlices(stateDir: string, options: OpenOptions = {}, sliceMs?: number): Promise<SwarmState> {
+    return runStepsInSlices(SwarmState.openSteps(stateDir, options), sliceMs);
+  }
+
+  /** Opening as steps: the WAL index yields every few hundred records. */
+  static *openSteps(stateDir: string, options: OpenOptions = {}): Steps<SwarmState> {
     const layout = layoutOf(stateDir);
     if (!layout) {
       throw new RaftReadError(`no raft/wal-v3-encrypted, raft/wal-v3 or raft/wal directory: not a swarm state directory (point at the folder that holds raft/ and certificates/)`, stateDir, 0);
     }
-    return new SwarmState(layout, options);
+    const identity = fileExists(layout.nodeCertFile) ? safeIdentity(layout.nodeCertFile) : {};
+    const keyRing: KeyRing = layout.encrypted
+      ? buildKeyRing({ nodeKeyFile: options.nodeKeyFile ?? layout.nodeKeyFile, unlockKey: options.unlockKey, extraKeyFiles: options.keyFiles })
+      : { keys: [], status: { state: 'not-encrypted' }, faults: [] };
+    const wal = yield* readWalDirectorySteps(layout.walDir);
+    yield;
+    return new SwarmState(layout, { identity, keyRing, wal });
   }
 
   /** The snapshot the reference tool loads: the newest that reads and passes its CRC. */

@@ -2,6 +2,7 @@
 // so an index of many 64 MB segments stays small; entry payloads are re-read on demand (readEntryData).
 import { crc32c } from '../crypto/crc32c';
 import type { Fault } from '../errors';
+import { runSteps, type Steps } from '../steps';
 import type { FileWindow } from '../io/fileWindow';
 import { CONTENT_HINT_BYTES, describeContent, NOT_SWARM } from '../io/foreign';
 import { Messages, toU64 } from '../codec';
@@ -74,7 +75,16 @@ export interface ScanOptions {
   isLast: boolean;
 }
 
+/** Records (or bytes) scanned between two yields of scanSegmentSteps: a millisecond or two of work. */
+const STEP_RECORDS = 512;
+const STEP_BYTES = 2 * 1024 * 1024;
+
 export function scanSegment(file: FileWindow, displayName: string, options: ScanOptions): SegmentScan {
+  return runSteps(scanSegmentSteps(file, displayName, options));
+}
+
+/** scanSegment, yielding every few hundred records (or megabytes) so a caller can run it in slices. */
+export function* scanSegmentSteps(file: FileWindow, displayName: string, options: ScanOptions): Steps<SegmentScan> {
   const scan: SegmentScan = {
     file: displayName, size: file.size, end: 0, stop: 'eof', endCrc: 0, records: 0,
     entries: [], hardStates: [], snapshots: [], faults: [],
@@ -90,7 +100,14 @@ export function scanSegment(file: FileWindow, displayName: string, options: Scan
 
   let running = 0;
   let offset = 0;
+  let stepRecords = 0;
+  let stepStart = 0;
   for (;;) {
+    if (++stepRecords > STEP_RECORDS || offset - stepStart > STEP_BYTES) {
+      yield;
+      stepRecords = 0;
+      stepStart = offset;
+    }
     const result = readFrame(file, offset);
     if (result.kind === 'end') {
       scan.stop = result.reason;

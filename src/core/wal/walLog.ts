@@ -3,9 +3,10 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { RaftReadError, type Fault } from '../errors';
-import { withFile } from '../io/fileWindow';
+import { FileWindow } from '../io/fileWindow';
+import { runSteps, type Steps } from '../steps';
 import { parseSegmentName, type SegmentName } from './segmentName';
-import { scanSegment, type EntryRef, type HardState, type SegmentScan, type WalSnapshotMark } from './segment';
+import { scanSegmentSteps, type EntryRef, type HardState, type SegmentScan, type WalSnapshotMark } from './segment';
 
 export interface SegmentInfo extends SegmentName {
   path: string;
@@ -52,20 +53,30 @@ export function listSegments(dir: string): { segments: { path: string; name: str
 }
 
 export function readWalDirectory(dir: string): WalLog {
+  return runSteps(readWalDirectorySteps(dir));
+}
+
+/** readWalDirectory, yielding every few hundred records so a caller can run it in slices (runStepsInSlices). */
+export function* readWalDirectorySteps(dir: string): Steps<WalLog> {
   const { segments: found, ignored } = listSegments(dir);
   const log: WalLog = { dir, segments: [], ignored, raw: [], effective: [], snapshots: [], faults: [] };
-  found.forEach((seg, i) => {
+  for (let i = 0; i < found.length; i++) {
+    const seg = found[i];
     const previous = found[i - 1];
     if (previous && seg.parsed.sequence !== previous.parsed.sequence + 1n) {
       log.faults.push({ file: seg.path, offset: 0, severity: 'error',
         message: `segment sequence gap: ${previous.name} is followed by ${seg.name} (a segment is missing; entries between may be lost)` });
     }
     let scan: SegmentScan;
+    let file: FileWindow | undefined;
     try {
-      scan = withFile(seg.path, (f) => scanSegment(f, seg.path, { isLast: i === found.length - 1 }));
+      file = new FileWindow(seg.path);
+      scan = yield* scanSegmentSteps(file, seg.path, { isLast: i === found.length - 1 });
     } catch (e) {
       // A directory, FIFO or dangling link named like a segment: say so, and read the others.
       scan = unreadableSegment(seg.path, e);
+    } finally {
+      file?.close();
     }
     log.segments.push({ ...seg.parsed, path: seg.path, name: seg.name, scan });
     log.faults.push(...scan.faults);
@@ -76,7 +87,8 @@ export function readWalDirectory(dir: string): WalLog {
       e.seq = log.raw.length;
       log.raw.push(e);
     }
-  });
+  }
+  yield;
   log.effective = effectiveLog(log.raw, log.faults);
   const commit = log.hardState?.commit;
   if (commit !== undefined) for (const e of log.effective) e.uncommitted = e.index > commit;
