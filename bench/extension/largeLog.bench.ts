@@ -9,7 +9,8 @@
 // decodes, page requests at random positions and jumps of the real table; then page requests once done.
 //
 // Observed without changing the extension, by wrapping methods of the live objects its API hands out:
-//   - RaftEditorProvider.openCustomDocument / resolveCustomEditor, Explorer.addDocument: when each ran;
+//   - RaftEditorProvider.openCustomDocument / resolveCustomEditor, Explorer.addDocument: when each ran
+//     (the document is added without its model: RaftDocument.opened tells when the model exists);
 //   - SwarmState.decodeEntry of each opened state: a counter of entries decoded (decrypted and parsed);
 //   - RaftEditorProvider's private onMessage / sendRows (the getRows handler): the webview's messages, each
 //     page answered, the host's time on it and the entries decoded meanwhile. The handler is synchronous
@@ -318,7 +319,10 @@ describe('large logs in the extension host (issue #6)', function () {
     const t0 = performance.now();
     const sampler = stallSampler(t0);
     const opened = vscode.commands.executeCommand('vscode.openWith', uri, 'swarmRaft.raftFile', { preview: false });
-    const { doc, at: modelAt } = await docReady;
+    const { doc } = await docReady;
+    // openCustomDocument returns at once; the index is read (in slices) once the editor's webview loads.
+    await doc.opened;
+    const modelAt = performance.now();
     const model = doc.model;
     assert.ok(model, `${log.file} has no model: ${doc.problem ?? '?'}`);
     let decodedAt = NaN;

@@ -67,7 +67,7 @@ export interface Stall {
   /** ms after the openWith command. */
   atMs: number;
   ms: number;
-  /** open: before the model existed; decode: until phase B; reload-index: the reload's synchronous index; reload: the rest of phase B. */
+  /** open: before the model existed; decode: until phase B; reload-index: the start of the reload (its index was synchronous; now read in slices); reload: the rest of phase B. */
   phase: 'open' | 'decode' | 'reload-index' | 'reload';
   /** Garbage collection inside the stall (ms). */
   gcMs: number;

@@ -191,8 +191,8 @@ function figures(r: LogResult): string[][] {
   add('3', 'after Reload: decoding again, with the requests of 2', `max ${ms(Math.max(...col('reloadLoopMaxMs')))}, p99 ${ms(median(col('reloadLoopP99Ms')))}; all decoded ${spread(col('reloadDecodeMs'))} after Reload`,
     'no stall > 100 ms', stallCount(inPhase('reload')));
   const open = runs.map((x) => Math.max(0, ...x.stalls.filter((s) => s.phase === 'open').map((s) => s.ms)));
-  add('-', 'longest stall of the open (sync index in openCustomDocument, ...)', spread(open));
-  add('-', 'stall of Reload From Disk (sync index)', spread(runs.map((x) => Math.max(0, ...x.stalls.filter((s) => s.phase === 'reload-index').map((s) => s.ms)))));
+  add('-', 'longest stall of the open (until the model exists)', spread(open));
+  add('-', 'stall at the start of Reload From Disk', spread(runs.map((x) => Math.max(0, ...x.stalls.filter((s) => s.phase === 'reload-index').map((s) => s.ms)))));
   return rows;
 }
 

@@ -34,6 +34,7 @@ export function registerCommands(explorer: Explorer): vscode.Disposable[] {
     vscode.commands.registerCommand('swarmRaft.exportJson', exportCmd('json')),
     vscode.commands.registerCommand('swarmRaft.unlock', async (arg?: unknown) => {
       const d = doc(arg);
+      await d?.load();
       if (!d?.shared) return undefined;
       const status = d.shared.status;
       if (status.state === 'open' || status.state === 'not-encrypted') {
@@ -44,6 +45,7 @@ export function registerCommands(explorer: Explorer): vscode.Disposable[] {
     }),
     vscode.commands.registerCommand('swarmRaft.forgetUnlockKey', async (arg?: unknown, scope?: unknown) => {
       const d = explorer.documentFor(arg);
+      await d?.load();
       await forgetUnlockKey(explorer.keys, d?.shared?.clusterId, explorer.log, scope === 'this' || scope === 'all' ? scope : undefined);
     }),
     vscode.commands.registerCommand('swarmRaft.pickNodeKey', async (arg?: unknown) => {
@@ -71,8 +73,9 @@ export function registerCommands(explorer: Explorer): vscode.Disposable[] {
     }),
     vscode.commands.registerCommand('swarmRaft.reload', async (arg?: unknown) => {
       const d = doc(arg);
+      await d?.load();
       if (!d?.shared) return;
-      d.shared.reload();
+      await d.shared.reloadInSlices();
       await explorer.openKeys(d);
     }),
     vscode.commands.registerCommand('swarmRaft.showEntry', (arg: unknown, target: Target) => {

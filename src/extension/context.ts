@@ -90,6 +90,11 @@ export class Explorer implements vscode.Disposable {
       if (this.active === doc) this.setActive([...this.documents].pop());
     });
     doc.onDidChangeModel(() => this.detail.documentReady(doc));
+    // Its state directory is read after the editor opened: what follows the active document's state (the
+    // forensics views) looks again.
+    doc.onDidOpen(() => {
+      if (this.active === doc) this.activeChanged.fire(doc);
+    });
     this.detail.documentReady(doc);
   }
 
@@ -116,6 +121,7 @@ export class Explorer implements vscode.Disposable {
    * (offering to pick one), then the stored unlock key or the prompt. An unlocked swarm never prompts.
    */
   async openKeys(doc: RaftDocument, options: { force?: boolean } = {}): Promise<UnlockResult> {
+    await doc.load();
     const shared = doc.shared;
     if (!shared) return 'cancelled';
     if (shared.status.state === 'no-key-file') {
@@ -127,6 +133,7 @@ export class Explorer implements vscode.Disposable {
 
   /** Tells that swarm-node.key is missing (entries still listed) and lets the user pick a key file. */
   async offerNodeKey(doc: RaftDocument, ask = true): Promise<boolean> {
+    await doc.load();
     const shared = doc.shared;
     if (!shared) return false;
     if (ask) {
@@ -154,6 +161,7 @@ export class Explorer implements vscode.Disposable {
    * stored unlock key, or the prompt when there is none.
    */
   async addOlderKeyFiles(doc: RaftDocument, files?: string[]): Promise<void> {
+    await doc.load();
     const shared = doc.shared;
     if (!shared) return;
     if (!files) {
@@ -201,6 +209,7 @@ export class Explorer implements vscode.Disposable {
   }
 
   async runWebviewCommand(doc: RaftDocument, command: 'unlock' | 'exportText' | 'exportJson' | 'openAsText'): Promise<void> {
+    await doc.load();
     switch (command) {
       case 'unlock':
         await this.openKeys(doc, { force: false });

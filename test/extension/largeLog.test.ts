@@ -1,6 +1,7 @@
 // A log of 100,000 entries (made by scripts/genlog.ts, the writer, into a temp folder): the editor opens
 // at once, pages of rows come from anywhere in it, the background decoding finishes, no tree level holds
-// more than the bucket size, and the export streams every entry to a file.
+// more than the bucket size, and the export streams every entry to a file. Opening returns before the
+// directory is indexed (the tree and the table fill in after).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -8,8 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Explorer } from '../../src/extension/context';
+import type { RaftDocument } from '../../src/extension/editor/raftDocument';
 import type { ExportResult } from '../../src/extension/export/exportCommands';
 import type { Node } from '../../src/extension/tree/entryTreeProvider';
+import type { HostToWebview } from '../../src/shared/protocol';
 import { api, closeAllEditors, hashTree, repoRoot, waitFor } from './raftFixtures';
 
 const ENTRIES = 100_000;
@@ -73,5 +76,56 @@ describe('a log of 100,000 entries', function () {
     console.log(`    ${model.rowCount} entries: editor model ${openMs} ms, background decode ${decodeMs} ms, export ${exportMs} ms (${(text.length / 1e6).toFixed(1)} MB)`);
     await closeAllEditors();
     assert.deepEqual(hashTree(stateDir), hashes);
+  });
+
+  function walUri(): vscode.Uri {
+    return vscode.Uri.file(join(stateDir, 'raft', 'wal-v3-encrypted', '0000000000000000-0000000000000000.wal'));
+  }
+
+  it('opening returns before the directory is indexed; the tree says so, then it and the table fill in', async () => {
+    await closeAllEditors();
+    await waitFor('no open document', () => explorer.documents.size === 0);
+    const uri = walUri();
+    const provider = explorer.editors;
+    const openCustomDocument = provider.openCustomDocument;
+    const resolveCustomEditor = provider.resolveCustomEditor;
+    const posted: HostToWebview[] = [];
+    let returned: { doc: RaftDocument; model: boolean; shared: boolean; opening: boolean } | undefined;
+    let treeAtResolve: Node[] | undefined;
+    provider.openCustomDocument = async (...args: Parameters<typeof openCustomDocument>) => {
+      const doc = await openCustomDocument.apply(provider, args);
+      returned = { doc, model: doc.model !== undefined, shared: doc.shared !== undefined, opening: doc.isOpening };
+      return doc;
+    };
+    provider.resolveCustomEditor = (doc: RaftDocument, panel: vscode.WebviewPanel) => {
+      const post = panel.webview.postMessage.bind(panel.webview);
+      panel.webview.postMessage = (message: HostToWebview) => {
+        posted.push(message);
+        return post(message);
+      };
+      resolveCustomEditor.call(provider, doc, panel);
+      if (explorer.tree.document === doc) treeAtResolve = explorer.tree.getChildren();
+    };
+    try {
+      await vscode.commands.executeCommand('vscode.openWith', uri, 'swarmRaft.raftFile', { preview: false });
+      const doc = await waitFor('document', () => explorer.documentFor(uri.toString()));
+      assert.equal(returned?.doc, doc, 'the document VS Code was given');
+      assert.deepEqual({ ...returned, doc: undefined }, { doc: undefined, model: false, shared: false, opening: true }, 'openCustomDocument returned before the state directory was read');
+      assert.ok(treeAtResolve, 'the tree showed the new document when its editor was resolved');
+      assert.equal(treeAtResolve.length, 1);
+      assert.ok(treeAtResolve[0].t === 'info' && treeAtResolve[0].id.endsWith('|opening'), 'the tree says the file is being read');
+      await doc.opened;
+      assert.equal(doc.problem, undefined);
+      assert.ok(doc.model && doc.model.rowCount >= ENTRIES && doc.shared);
+      explorer.setActive(doc);
+      const roots = explorer.tree.getChildren();
+      assert.equal(roots[0].t === 'info' && roots[0].label, doc.fileName, 'the summary node');
+      assert.ok(roots.some((n) => n.t === 'group'), 'the terms');
+      await waitFor('the table\'s first page', () => posted.some((m) => m.type === 'rows' && m.rows.length > 0), 60_000);
+      assert.ok(posted.some((m) => m.type === 'overview'), 'the overview');
+    } finally {
+      provider.openCustomDocument = openCustomDocument;
+      provider.resolveCustomEditor = resolveCustomEditor;
+    }
   });
 });

@@ -1,10 +1,13 @@
 // One opened .wal or .snap file. It finds its state directory from its path, shares that directory's
 // SwarmState with the other open files (StateRegistry) and keeps a FileModel of what it shows. When the
 // shared state is reopened (unlocked, reloaded) the model is rebuilt and listeners are told.
+// Construction only checks the path and the file's first bytes; load() reads the state directory (the
+// WAL index: most of a second for a large log, in slices) and builds the model, so the editor's webview
+// starts while the index is read.
 import { realpathSync, statSync } from 'node:fs';
 import { basename, dirname, extname } from 'node:path';
 import * as vscode from 'vscode';
-import { findStateDir } from '../../core/state/layout';
+import { findStateDir, type StateLayout } from '../../core/state/layout';
 import { probeRaftFile } from '../../core/state/probe';
 import { FileModel, type FileKind } from '../../core/view/fileModel';
 import type { SharedState, StateRegistry } from '../state/stateRegistry';
@@ -25,15 +28,29 @@ export class RaftDocument implements vscode.CustomDocument {
   keyFlow?: Promise<unknown>;
   /** Seq of the entry (or snapshot object position) last selected in the editor or the tree. */
   selectedSeq?: number;
+  /**
+   * Resolves when the document is open: its state directory read and the model built, or a problem found
+   * (also when it is closed first). Starts nothing: see load().
+   */
+  readonly opened: Promise<void>;
+  private markOpened!: () => void;
+  private isOpen = false;
+  private loading?: Promise<void>;
+  /** The state directory load() reads; undefined when the path alone tells it is not Swarm Raft data. */
+  private readonly layout?: StateLayout;
+  private isDisposed = false;
   private version = 0;
   private summarizing?: Promise<boolean>;
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly counted = new vscode.EventEmitter<void>();
   private readonly disposed = new vscode.EventEmitter<void>();
-  /** The model was rebuilt (state reopened): everything shown must be refreshed. */
+  private readonly didOpen = new vscode.EventEmitter<void>();
+  /** The model was built or rebuilt (opened, state reopened), or a problem found: everything shown must be refreshed. */
   readonly onDidChangeModel = this.changed.event;
   /** Background decoding of every entry finished (counts and action/kind grouping are complete). */
   readonly onDidFinishCounting = this.counted.event;
+  /** load() finished: `model` (and `shared`) or `problem` is set. */
+  readonly onDidOpen = this.didOpen.event;
   readonly onDidDispose = this.disposed.event;
   private readonly subscriptions: vscode.Disposable[] = [];
 
@@ -46,55 +63,103 @@ export class RaftDocument implements vscode.CustomDocument {
     this.fileName = basename(this.filePath);
     const ext = extname(this.fileName).toLowerCase();
     this.kind = ext === '.wal' ? 'wal' : ext === '.snap' ? 'snap' : undefined;
-    this.open();
+    this.opened = new Promise<void>((resolve) => (this.markOpened = resolve));
+    this.layout = this.locate();
+    if (!this.layout) this.finishOpen();
   }
 
-  private open(): void {
+  /** True until load() has finished: the file is being read. */
+  get isOpening(): boolean {
+    return !this.isOpen;
+  }
+
+  /** Checks the path and the first bytes (cheap): the state directory to read, or undefined with `problem` set. */
+  private locate(): StateLayout | undefined {
     if (this.uri.scheme !== 'file') {
       this.problem = `${this.uri.toString()}: only files on disk can be read as Swarm Raft data.`;
-      return;
+      return undefined;
     }
     if (!this.kind) {
       this.problem = `${this.fileName} is not a .wal or .snap file.`;
-      return;
+      return undefined;
     }
     // What the file is, from its first bytes: another program's WAL or a Jest snapshot is told as such.
     const probe = probeRaftFile(this.filePath);
     if (probe.kind === 'unknown') {
       this.problem = `${this.filePath}:${probe.offset ?? 0}: ${probe.reason ?? 'not Swarm Raft data'}`;
-      return;
+      return undefined;
     }
     const layout = findStateDir(this.filePath);
     if (!layout) {
       this.problem = `${this.fileName} looks like an etcd ${probe.kind === 'wal' ? 'WAL segment' : 'snapshot'}, but it is not inside a swarm state directory (no raft/wal-v3-encrypted, raft/wal-v3 or raft/wal folder around it): open it in a copy of the whole state directory (raft/ and certificates/).`;
-      return;
+      return undefined;
     }
     const expectedDir = this.kind === 'wal' ? layout.walDir : layout.snapDir;
     if (!sameDir(dirname(this.filePath), expectedDir)) {
       this.problem = `This is not Swarm Raft data: ${this.fileName} is not in ${expectedDir}, where the ${this.kind === 'wal' ? 'WAL segments' : 'snapshots'} of ${layout.stateDir} are.`;
-      return;
+      return undefined;
     }
+    return layout;
+  }
+
+  /**
+   * Reads the state directory (or shares the state another document of it holds) and builds the model,
+   * the index in slices with turns of the event loop between them. Runs once; every call returns `opened`.
+   */
+  load(): Promise<void> {
+    if (!this.loading) {
+      this.loading = this.opened;
+      if (!this.isOpen) void this.read();
+    }
+    return this.loading;
+  }
+
+  private async read(): Promise<void> {
+    const layout = this.layout!;
     try {
-      this.shared = this.registry.acquire(layout.stateDir);
+      let shared: SharedState;
+      try {
+        shared = await this.registry.acquire(layout.stateDir);
+      } catch (e) {
+        this.problem = `Cannot read ${layout.stateDir}: ${(e as Error).message}`;
+        return;
+      }
+      // The model is built in a task of its own, not in the index's last slice.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.isDisposed) {
+        this.registry.release(shared);
+        return;
+      }
+      const state = shared.state;
+      const known = this.kind === 'wal'
+        ? state.wal.segments.some((s) => s.name === this.fileName)
+        : state.snapshotFiles.some((f) => f.name === this.fileName);
+      if (!known) {
+        const why = this.kind === 'wal'
+          ? state.wal.ignored.find((i) => i.name === this.fileName)?.reason ?? 'its name is not <sequence>-<index>.wal'
+          : 'its name is not <term>-<index>.snap';
+        this.problem = `This is not Swarm Raft data: ${this.fileName} is not a ${this.kind === 'wal' ? 'WAL segment' : 'snapshot'} of ${layout.stateDir} (${why}).`;
+        this.registry.release(shared);
+        return;
+      }
+      this.shared = shared;
+      this.subscriptions.push(shared.onDidChange(() => this.rebuild()));
+      this.rebuild();
     } catch (e) {
-      this.problem = `Cannot read ${layout.stateDir}: ${(e as Error).message}`;
-      return;
+      this.problem = `${this.filePath}: cannot be shown: ${(e as Error).message}`;
+      this.log.error(this.problem);
+    } finally {
+      // A problem found here (not by rebuild(), which tells itself): the tree and the editor show it.
+      if (!this.isDisposed && this.problem && !this.shared) this.changed.fire();
+      this.finishOpen();
     }
-    const state = this.shared.state;
-    const known = this.kind === 'wal'
-      ? state.wal.segments.some((s) => s.name === this.fileName)
-      : state.snapshotFiles.some((f) => f.name === this.fileName);
-    if (!known) {
-      const why = this.kind === 'wal'
-        ? state.wal.ignored.find((i) => i.name === this.fileName)?.reason ?? 'its name is not <sequence>-<index>.wal'
-        : 'its name is not <term>-<index>.snap';
-      this.problem = `This is not Swarm Raft data: ${this.fileName} is not a ${this.kind === 'wal' ? 'WAL segment' : 'snapshot'} of ${layout.stateDir} (${why}).`;
-      this.registry.release(this.shared);
-      this.shared = undefined;
-      return;
-    }
-    this.subscriptions.push(this.shared.onDidChange(() => this.rebuild()));
-    this.rebuild();
+  }
+
+  private finishOpen(): void {
+    if (this.isOpen) return;
+    this.isOpen = true;
+    if (!this.isDisposed) this.didOpen.fire();
+    this.markOpened();
   }
 
   /** Builds the model from the current shared state; small logs are decoded at once, large ones in the background. */
@@ -116,7 +181,7 @@ export class RaftDocument implements vscode.CustomDocument {
       this.problem = `${this.filePath}: cannot be shown: ${(e as Error).message}`;
       this.log.error(this.problem);
       this.model = undefined;
-      if (version > 1) this.changed.fire();
+      this.changed.fire();
       return;
     }
     this.problem = undefined;
@@ -133,11 +198,12 @@ export class RaftDocument implements vscode.CustomDocument {
         return done;
       });
     }
-    if (version > 1) this.changed.fire();
+    this.changed.fire();
   }
 
-  /** Resolves when every entry of the current model is decoded (for filters and action/kind grouping). */
+  /** Resolves when every entry of the current model is decoded (for filters and action/kind grouping); loads the document first. */
   async whenSummarized(): Promise<FileModel | undefined> {
+    await this.load();
     for (;;) {
       const model = this.model;
       await this.summarizing;
@@ -146,12 +212,15 @@ export class RaftDocument implements vscode.CustomDocument {
   }
 
   dispose(): void {
+    this.isDisposed = true;
     this.version++;
     this.disposed.fire();
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
     this.counted.dispose();
     this.disposed.dispose();
+    this.didOpen.dispose();
+    this.finishOpen();
     this.model = undefined;
     if (this.shared) this.registry.release(this.shared);
     this.shared = undefined;

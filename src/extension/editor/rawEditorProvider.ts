@@ -16,6 +16,8 @@ export const VIEW_TYPE_ANY = 'swarmRaft.raftFileAny';
 interface EditorBinding {
   panel: vscode.WebviewPanel;
   channel: WebviewChannel;
+  /** The webview said `ready` (before that an overview could be lost; `ready` is answered with one). */
+  ready?: boolean;
 }
 
 export class RaftEditorProvider implements vscode.CustomReadonlyEditorProvider<RaftDocument> {
@@ -36,6 +38,11 @@ export class RaftEditorProvider implements vscode.CustomReadonlyEditorProvider<R
     ];
   }
 
+  /**
+   * Returns at once: the document only checks the path and the first bytes here. Its state directory is
+   * read (RaftDocument.load) once resolveCustomEditor has given the webview its HTML, so the webview's
+   * start-up and the indexing overlap; the table asks for rows again when the overview arrives.
+   */
   async openCustomDocument(uri: vscode.Uri): Promise<RaftDocument> {
     await loadFastSecretbox(); // started at activation; resolves at once after the first time
     const doc = new RaftDocument(uri, this.explorer.registry, this.explorer.log);
@@ -57,9 +64,11 @@ export class RaftEditorProvider implements vscode.CustomReadonlyEditorProvider<R
       }),
       doc.onDidChangeModel(() => {
         this.filters.delete(doc);
-        this.postOverview(doc, binding);
+        if (binding.ready) this.postOverview(doc, binding);
       }),
-      doc.onDidFinishCounting(() => this.postOverview(doc, binding)),
+      doc.onDidFinishCounting(() => {
+        if (binding.ready) this.postOverview(doc, binding);
+      }),
     ];
     panel.onDidDispose(() => {
       subscriptions.forEach((s) => s.dispose());
@@ -70,8 +79,17 @@ export class RaftEditorProvider implements vscode.CustomReadonlyEditorProvider<R
       void this.offerTextEditor(doc);
       return;
     }
-    // The editor is up with the locked view; now get the keys (stored unlock key, or ask).
-    doc.keyFlow = this.explorer.openKeys(doc).catch((e: unknown) => this.explorer.log.error(`${doc.fileName}: ${(e as Error).message}`));
+    // The webview loads with "Reading the file…"; the index is read meanwhile, after this returns (a
+    // macrotask later, so the HTML is on its way first), then the keys (stored unlock key, or ask).
+    doc.keyFlow = new Promise((resolve) => setTimeout(resolve, 0))
+      .then(() => doc.load())
+      .then(() => {
+        if (!doc.problem) return this.explorer.openKeys(doc);
+        this.explorer.log.warn(doc.problem);
+        void this.offerTextEditor(doc);
+        return undefined;
+      })
+      .catch((e: unknown) => this.explorer.log.error(`${doc.fileName}: ${(e as Error).message}`));
   }
 
   post(doc: RaftDocument, message: HostToWebview): void {
@@ -107,6 +125,7 @@ export class RaftEditorProvider implements vscode.CustomReadonlyEditorProvider<R
   private async onMessage(doc: RaftDocument, binding: EditorBinding, m: WebviewToHost): Promise<void> {
     switch (m.type) {
       case 'ready':
+        binding.ready = true;
         this.postOverview(doc, binding);
         if (doc.selectedSeq !== undefined) binding.channel.post({ type: 'select', seq: doc.selectedSeq });
         return;

@@ -36,6 +36,7 @@ export interface ExportResult {
 }
 
 export async function exportDocument(explorer: Explorer, doc: RaftDocument, format: ExportFormat, options: ExportOptions = {}): Promise<ExportResult | undefined> {
+  await doc.load();
   if (doc.problem || !doc.shared || !doc.model) {
     void vscode.window.showErrorMessage(doc.problem ?? `${doc.fileName} is not open as Swarm Raft data.`);
     return undefined;

@@ -61,6 +61,18 @@ export class SharedState implements vscode.Disposable {
     this.replace(SwarmState.open(this.stateDir, this.openOptions(unlockKey)));
   }
 
+  /**
+   * reload() with the index read in slices (the extension host stays responsive meanwhile). When the state
+   * was reopened in the meantime (unlocked, keys added: the directory was read again then) or dropped,
+   * the state read here is dropped instead.
+   */
+  async reloadInSlices(unlockKey?: string): Promise<void> {
+    const current = this.state;
+    const next = await SwarmState.openInSlices(this.stateDir, this.openOptions(unlockKey));
+    if (this.state !== current || this.disposed) dropState(next);
+    else this.replace(next);
+  }
+
   isOpen(): boolean {
     const s = this.status.state;
     return s === 'open' || s === 'not-encrypted';
@@ -101,7 +113,10 @@ export class SharedState implements vscode.Disposable {
     this.changed.fire();
   }
 
+  private disposed = false;
+
   dispose(): void {
+    this.disposed = true;
     this.retire(this.state);
     this.changed.dispose();
   }
@@ -115,16 +130,45 @@ function dropState(state: SwarmState): void {
 
 export class StateRegistry implements vscode.Disposable {
   private readonly states = new Map<string, SharedState>();
+  /** Directories being opened, so the documents of one directory share the open. */
+  private readonly opening = new Map<string, Promise<SharedState>>();
+  private disposed = false;
 
-  /** The shared state of `stateDir`, opened without an unlock key the first time. Throws when it is not a state directory. */
-  acquire(stateDir: string): SharedState {
-    let shared = this.states.get(stateDir);
-    if (!shared) {
-      shared = new SharedState(stateDir, SwarmState.open(stateDir));
-      this.states.set(stateDir, shared);
+  /**
+   * The shared state of `stateDir`, opened without an unlock key the first time. The directory is indexed
+   * in slices (SwarmState.openInSlices): indexing a large log takes a while, and the extension host must
+   * keep serving the editors and webviews meanwhile. Rejects when it is not a state directory.
+   */
+  async acquire(stateDir: string): Promise<SharedState> {
+    for (;;) {
+      const shared = this.states.get(stateDir) ?? (await this.openShared(stateDir));
+      // Released by its last document while this one waited: open it again.
+      if (this.states.get(stateDir) !== shared) continue;
+      shared.refs++;
+      return shared;
     }
-    shared.refs++;
-    return shared;
+  }
+
+  private openShared(stateDir: string): Promise<SharedState> {
+    let pending = this.opening.get(stateDir);
+    if (!pending) {
+      const settled = () => this.opening.delete(stateDir);
+      pending = SwarmState.openInSlices(stateDir).then((state) => {
+        settled();
+        if (this.disposed) {
+          dropState(state);
+          throw new Error('the extension is shutting down');
+        }
+        const opened = new SharedState(stateDir, state);
+        this.states.set(stateDir, opened);
+        return opened;
+      }, (e: unknown) => {
+        settled();
+        throw e;
+      });
+      this.opening.set(stateDir, pending);
+    }
+    return pending;
   }
 
   release(shared: SharedState): void {
@@ -144,6 +188,7 @@ export class StateRegistry implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     for (const s of this.states.values()) s.dispose();
     this.states.clear();
   }

@@ -80,6 +80,7 @@ export class EntryTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
     const doc = this.doc;
     if (!doc) return [];
     if (!node && doc.problem) return [{ t: 'info', id: `${doc.uri}|problem`, label: 'Not Swarm Raft data', description: doc.problem, tooltip: doc.problem, icon: new vscode.ThemeIcon('warning') }];
+    if (!node && doc.isOpening) return [{ t: 'info', id: `${doc.uri}|opening`, label: `Reading ${doc.fileName}…`, description: 'indexing the log', tooltip: doc.filePath, icon: new vscode.ThemeIcon('loading~spin') }];
     const layout = this.current();
     if (!layout) return [];
     if (!node) return layout.roots;
