@@ -1,7 +1,8 @@
 // A log of 100,000 entries (made by scripts/genlog.ts, the writer, into a temp folder): the editor opens
 // at once, pages of rows come from anywhere in it, the background decoding finishes, no tree level holds
 // more than the bucket size, and the export streams every entry to a file. Opening returns before the
-// directory is indexed (the tree and the table fill in after).
+// directory is indexed (the tree and the table fill in after), and the end of background decoding does
+// not rebuild a tree whose layout does not depend on it.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -126,6 +127,52 @@ describe('a log of 100,000 entries', function () {
     } finally {
       provider.openCustomDocument = openCustomDocument;
       provider.resolveCustomEditor = resolveCustomEditor;
+    }
+  });
+
+  it('the end of background decoding leaves the tree as it is grouped by term, and fills in the grouping by action', async () => {
+    const uri = walUri();
+    await vscode.commands.executeCommand('vscode.openWith', uri, 'swarmRaft.raftFile', { preview: false });
+    const doc = await waitFor('document', () => explorer.documentFor(uri.toString()));
+    await doc.keyFlow;
+    explorer.setActive(doc);
+    const decodeAgain = async (): Promise<void> => {
+      await vscode.commands.executeCommand('swarmRaft.reload', doc.uri);
+      assert.ok(doc.model && !doc.model.fullySummarized, 'decoding in the background (again)');
+    };
+    try {
+      await vscode.commands.executeCommand('swarmRaft.groupBy', 'term');
+      await decodeAgain();
+      const roots = explorer.tree.getChildren();
+      assert.ok(roots.some((n) => n.t === 'group'));
+      let changes = 0;
+      let sub = explorer.tree.onDidChangeTreeData(() => changes++);
+      try {
+        await doc.whenSummarized();
+      } finally {
+        sub.dispose();
+      }
+      assert.equal(changes, 0, 'no refresh of the tree');
+      assert.equal(explorer.tree.getChildren(), roots, 'the same layout');
+
+      await vscode.commands.executeCommand('swarmRaft.groupBy', 'action');
+      await decodeAgain();
+      const pending = explorer.tree.getChildren();
+      assert.ok(pending.some((n) => n.t === 'info' && n.id.endsWith('|pending')), 'decoding entries…');
+      assert.ok(!pending.some((n) => n.t === 'group'));
+      changes = 0;
+      sub = explorer.tree.onDidChangeTreeData(() => changes++);
+      try {
+        await doc.whenSummarized();
+      } finally {
+        sub.dispose();
+      }
+      assert.ok(changes > 0, 'the tree was refreshed');
+      const grouped = explorer.tree.getChildren();
+      assert.ok(grouped.some((n) => n.t === 'group') && !grouped.some((n) => n.t === 'info' && n.id.endsWith('|pending')), 'grouped by action');
+    } finally {
+      await vscode.commands.executeCommand('swarmRaft.groupBy', 'term');
+      await closeAllEditors();
     }
   });
 });

@@ -27,6 +27,8 @@ interface Layout {
   doc: RaftDocument;
   model: FileModel;
   groupBy: GroupBy;
+  /** Built from the entries' summaries (grouped by action or kind, or filtered): rebuilt when counting ends. */
+  usesCounts: boolean;
   roots: Node[];
   /** The leaf group (or root, undefined) each entry is listed under first: for reveal. */
   parentOf: Map<number, Node | undefined>;
@@ -52,7 +54,14 @@ export class EntryTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
     this.docSubscriptions = [];
     this.doc = doc;
     if (doc) {
-      this.docSubscriptions.push(doc.onDidChangeModel(() => this.refresh()), doc.onDidFinishCounting(() => this.refresh()));
+      this.docSubscriptions.push(
+        doc.onDidChangeModel(() => this.refresh()),
+        // Grouped by term or index and unfiltered, nothing shown depends on the counts: an entry's label
+        // is decoded when the item is made. Only a layout built from the summaries is rebuilt.
+        doc.onDidFinishCounting(() => {
+          if (this.layout?.usesCounts) this.refresh();
+        }),
+      );
     }
     this.refresh();
   }
@@ -203,7 +212,8 @@ function showCommand(doc: RaftDocument, target: Target): vscode.Command {
 
 function buildLayout(doc: RaftDocument, model: FileModel, groupBy: GroupBy, bucketSize: number, rowFilter?: (row: EntryRow) => boolean): Layout {
   const key = doc.uri.toString();
-  const layout: Layout = { doc, model, groupBy, roots: [], parentOf: new Map(), entryNodes: new Map(), children: new Map() };
+  const needsCounts = groupBy === 'action' || groupBy === 'kind' || !!rowFilter;
+  const layout: Layout = { doc, model, groupBy, usesCounts: model.kind === 'wal' && needsCounts, roots: [], parentOf: new Map(), entryNodes: new Map(), children: new Map() };
   layout.roots.push(summaryNode(key, model));
   if (model.kind === 'snap') {
     layout.roots.push(...snapshotKindNodes(layout, key, model.fileName, undefined));
@@ -216,7 +226,6 @@ function buildLayout(doc: RaftDocument, model: FileModel, groupBy: GroupBy, buck
     (holder as { children: Node[] }).children = snaps.map((f) => ({ t: 'snapFile' as const, id: `${key}|snap|${f.name}`, snapshot: f.name, parent: holder }));
     layout.roots.push(holder);
   }
-  const needsCounts = groupBy === 'action' || groupBy === 'kind' || !!rowFilter;
   if (needsCounts && !model.fullySummarized) {
     layout.roots.push({ t: 'info', id: `${key}|pending`, label: 'Decoding entries…', description: `${model.rowCount} entries`, icon: new vscode.ThemeIcon('loading~spin') });
     return layout;
