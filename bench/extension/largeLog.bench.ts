@@ -166,8 +166,6 @@ class Observer {
       this.instrumented.add(model);
       const overview = model.overview;
       model.overview = () => this.timed('model.overview', () => overview.call(model));
-      const filterRows = model.filterRows;
-      model.filterRows = (filter: string) => this.timed('model.filterRows', () => filterRows.call(model, filter));
     }
   }
 

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import Long from 'long';
 import type { FieldNode } from '../../src/shared/protocol';
 import { SwarmState } from '../../src/core/state/swarmState';
-import { FileModel } from '../../src/core/view/fileModel';
+import { FileModel, rowTextMatcher } from '../../src/core/view/fileModel';
 import { parseRevealPath } from '../../src/core/view/detail';
 import { bytesText, durationText, timestampText, valueAtPath } from '../../src/core/view/fieldTree';
 import { hideInJson, hideInMessage, isHiddenPath } from '../../src/core/view/hidden';
@@ -87,6 +87,19 @@ describe('view: entry rows', () => {
       assert.match(model.summary(0).message ?? '', /0000000000000000-0000000000000000\.wal:\d+: encrypted with an earlier data key/);
       assert.deepEqual(model.filterRows('update').map((r) => rows[r].index), ['14', '15']);
       assert.deepEqual(model.filterRows('#3').map((r) => rows[r].index), ['3']);
+    } finally {
+      state.close();
+    }
+  });
+
+  it('selects rows in slices as filterRows does, and stops when cancelled', async () => {
+    const state = open('seed-sample');
+    try {
+      const model = walModel(state);
+      assert.deepEqual(await model.selectRows(rowTextMatcher('update'), undefined, 0), model.filterRows('update'));
+      assert.deepEqual(await model.selectRows(rowTextMatcher('  #3 ')), model.filterRows('#3'));
+      assert.deepEqual(await model.selectRows(() => true), [...Array(model.rowCount).keys()]);
+      assert.equal(await model.selectRows(() => true, () => true), undefined);
     } finally {
       state.close();
     }

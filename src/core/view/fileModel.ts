@@ -122,12 +122,28 @@ export class FileModel {
 
   /** Row positions whose text matches `filter` (case-insensitive; index, term, type, summary, ids, names). */
   filterRows(filter: string): number[] {
-    const needle = filter.trim().toLowerCase();
+    const matches = rowTextMatcher(filter);
     const out: number[] = [];
-    for (let r = 0; r < this.rowCount; r++) {
-      const row = this.row(r);
-      const hay = [`#${row.index}`, `term ${row.term}`, row.type, row.summary, row.status, ...row.actions.flatMap((a) => [a.action, a.kind, a.id, a.name])].join(' ').toLowerCase();
-      if (hay.includes(needle)) out.push(r);
+    for (let r = 0; r < this.rowCount; r++) if (matches(this.row(r))) out.push(r);
+    return out;
+  }
+
+  /**
+   * Row positions whose row `matches` accepts, in slices of about `sliceMs` with a turn of the event loop
+   * between them (a filter over a large log takes a while); undefined when `isCancelled` says so.
+   */
+  async selectRows(matches: (row: EntryRow) => boolean, isCancelled: () => boolean = () => false, sliceMs = 20): Promise<number[] | undefined> {
+    const out: number[] = [];
+    const count = this.rowCount;
+    let r = 0;
+    while (r < count) {
+      if (isCancelled()) return undefined;
+      const started = performance.now();
+      do {
+        if (matches(this.row(r))) out.push(r);
+        r++;
+      } while (r < count && (r % 64 !== 0 || performance.now() - started < sliceMs));
+      if (r < count) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return out;
   }
@@ -236,4 +252,10 @@ export class FileModel {
       },
     };
   }
+}
+
+/** Whether a row's text contains `filter` (case-insensitive; index, term, type, summary, status, actions, ids, names): the table's filter box. */
+export function rowTextMatcher(filter: string): (row: EntryRow) => boolean {
+  const needle = filter.trim().toLowerCase();
+  return (row) => [`#${row.index}`, `term ${row.term}`, row.type, row.summary, row.status, ...row.actions.flatMap((a) => [a.action, a.kind, a.id, a.name])].join(' ').toLowerCase().includes(needle);
 }

@@ -6,6 +6,7 @@ import { renderWebviewHtml } from '../webview/html';
 import { WebviewChannel } from '../webview/channel';
 import type { EntryRow, HostToWebview, WebviewToHost } from '../../shared/protocol';
 import { loadFastSecretbox } from '../../core/crypto/secretbox';
+import { rowTextMatcher, type FileModel } from '../../core/view/fileModel';
 import { RaftDocument } from './raftDocument';
 import type { Explorer } from '../context';
 
@@ -22,8 +23,8 @@ interface EditorBinding {
 
 export class RaftEditorProvider implements vscode.CustomReadonlyEditorProvider<RaftDocument> {
   private readonly editors = new Map<RaftDocument, EditorBinding>();
-  /** Filtered row positions per document and filter text, so paging through a filter is cheap. */
-  private readonly filters = new WeakMap<RaftDocument, { filter: string; rows: number[] }>();
+  /** Filtered row positions (being worked out, or known) per document, model and filter text, so paging through a filter is cheap. */
+  private readonly filters = new WeakMap<RaftDocument, { filter: string; model: FileModel; rows: Promise<number[] | undefined> }>();
   /** The entry filter of src/extension/forensics, applied with the table's own; refreshRows() after changing it. */
   rowFilter?: { key: string; matches: (row: EntryRow) => boolean };
 
@@ -150,7 +151,7 @@ export class RaftEditorProvider implements vscode.CustomReadonlyEditorProvider<R
 
   private async sendRows(doc: RaftDocument, binding: EditorBinding, requestId: number, start: number, count: number, filter?: string): Promise<void> {
     try {
-      let model = doc.model;
+      const model = doc.model;
       if (!model) {
         binding.channel.post({ type: 'rows', requestId, start, total: 0, rows: [] });
         return;
@@ -160,20 +161,32 @@ export class RaftEditorProvider implements vscode.CustomReadonlyEditorProvider<R
         binding.channel.post({ type: 'rows', requestId, start, total: model.rowCount, rows: model.rows(start, count) });
         return;
       }
-      model = await doc.whenSummarized();
-      if (!model) return;
-      let cached = this.filters.get(doc);
-      const key = `${hostFilter?.key ?? ''}\0${filter ?? ''}`;
-      if (!cached || cached.filter !== key) {
-        const own = filter?.trim() ? model.filterRows(filter) : [...Array(model.rowCount).keys()];
-        cached = { filter: key, rows: hostFilter ? own.filter((r) => hostFilter.matches(model.row(r))) : own };
-        this.filters.set(doc, cached);
+      for (;;) {
+        const current = await doc.whenSummarized();
+        if (!current) return;
+        const positions = await this.filteredRows(doc, current, filter, hostFilter);
+        // Rebuilt meanwhile (unlocked, reloaded): filter the new model.
+        if (!positions || doc.model !== current) continue;
+        const rows = positions.slice(start, start + count).map((r) => current.row(r));
+        binding.channel.post({ type: 'rows', requestId, start, total: positions.length, rows });
+        return;
       }
-      const rows = cached.rows.slice(start, start + count).map((r) => model.row(r));
-      binding.channel.post({ type: 'rows', requestId, start, total: cached.rows.length, rows });
     } catch (e) {
       binding.channel.post({ type: 'error', requestId, message: `${doc.filePath}: ${(e as Error).message}` });
     }
+  }
+
+  /** Positions of the rows both filters keep, matched in slices (FileModel.selectRows); shared by the requests of one filter. */
+  private filteredRows(doc: RaftDocument, model: FileModel, filter: string | undefined, hostFilter: RaftEditorProvider['rowFilter']): Promise<number[] | undefined> {
+    const key = `${hostFilter?.key ?? ''}\0${filter ?? ''}`;
+    let cached = this.filters.get(doc);
+    if (!cached || cached.filter !== key || cached.model !== model) {
+      const text = filter?.trim() ? rowTextMatcher(filter) : undefined;
+      const rows = model.selectRows((row) => (!text || text(row)) && (!hostFilter || hostFilter.matches(row)), () => doc.model !== model);
+      cached = { filter: key, model, rows };
+      this.filters.set(doc, cached);
+    }
+    return cached.rows;
   }
 
   private async offerTextEditor(doc: RaftDocument): Promise<void> {
