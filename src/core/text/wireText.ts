@@ -158,16 +158,11 @@ function writeWireMessage(out: TextSink, depth: number, bytes: Uint8Array, plan:
     const s = occStart[last];
     const e = occEnd[last];
     if (f.kind === FieldKind.Message) {
-      out.write(openingAt(plan, i, depth));
-      writeWireMessage(out, depth + 1, bytes, childPlan(plan, i), s, e);
-      out.write(closingAt(depth));
-      continue;
+      writeNested(out, depth, bytes, plan, i, s, e);
+    } else if (f.oneof !== undefined || !isZeroOnWire(f, bytes, s, e)) {
+      // Proto3 scalars: zero values are not printed, except the member a oneof holds.
+      writeScalarLine(out, labelAt(plan, i, depth), f, bytes, s, e);
     }
-    // Proto3 scalars: zero values are not printed, except the member a oneof holds.
-    if (f.oneof === undefined && isZeroOnWire(f, bytes, s, e)) continue;
-    out.write(labelAt(plan, i, depth));
-    writeScalar(out, f, bytes, s, e);
-    out.byte(0x0a);
   }
   occTop = savedOccurrences;
   slotTop = savedSlots;
@@ -297,14 +292,26 @@ function scanMessage(bytes: Uint8Array, start: number, end: number, plan: WirePl
   return base;
 }
 
+/** `name: <`, the nested message in bytes[s, e) one level deeper, `>`. */
+function writeNested(out: TextSink, depth: number, bytes: Uint8Array, plan: WirePlan, i: number, s: number, e: number): void {
+  out.write(openingAt(plan, i, depth));
+  writeWireMessage(out, depth + 1, bytes, childPlan(plan, i), s, e);
+  out.write(closingAt(depth));
+}
+
+/** `name: value` for the scalar in bytes[s, e). */
+function writeScalarLine(out: TextSink, label: string, f: FieldPlan, bytes: Uint8Array, s: number, e: number): void {
+  out.write(label);
+  writeScalar(out, f, bytes, s, e);
+  out.byte(0x0a);
+}
+
 function writeRepeated(out: TextSink, depth: number, bytes: Uint8Array, plan: WirePlan, i: number, k: number): void {
   const f = plan.fields[i];
   const s = occStart[k];
   const e = occEnd[k];
   if (f.kind === FieldKind.Message) {
-    out.write(openingAt(plan, i, depth));
-    writeWireMessage(out, depth + 1, bytes, childPlan(plan, i), s, e);
-    out.write(closingAt(depth));
+    writeNested(out, depth, bytes, plan, i, s, e);
     return;
   }
   const label = labelAt(plan, i, depth);
@@ -315,16 +322,12 @@ function writeRepeated(out: TextSink, depth: number, bytes: Uint8Array, plan: Wi
     for (let at = s; at < e; ) {
       const next = width ? at + width : skipVarint(bytes, at, e);
       if (next > e) throw new WireTextError(`packed field ${f.name} runs past its end`);
-      out.write(label);
-      writeScalar(out, f, bytes, at, next);
-      out.byte(0x0a);
+      writeScalarLine(out, label, f, bytes, at, next);
       at = next;
     }
     return;
   }
-  out.write(label);
-  writeScalar(out, f, bytes, s, e);
-  out.byte(0x0a);
+  writeScalarLine(out, label, f, bytes, s, e);
 }
 
 /**
