@@ -10,8 +10,6 @@ export class FileWindow {
   private readonly fd: number;
   private windowStart = 0;
   private window: Buffer = Buffer.alloc(0);
-  /** The window's memory, reused by every move: a new 4 MB buffer per move left tens of MB for the GC. */
-  private windowBuffer: Buffer | undefined;
 
   constructor(readonly path: string) {
     const opened = openRegularFile(path);
@@ -21,7 +19,7 @@ export class FileWindow {
 
   /**
    * Returns `length` bytes at `offset`, or fewer at the end of the file. The result may share memory with
-   * the window, which the next call may overwrite: copy it if it must outlive that call.
+   * the window: copy it if it must outlive the next call.
    */
   read(offset: number, length: number): Buffer {
     const end = Math.min(offset + length, this.size);
@@ -31,13 +29,12 @@ export class FileWindow {
     }
     if (end - offset > WINDOW_BYTES) return this.readExact(offset, end - offset);
     this.windowStart = offset;
-    this.windowBuffer ??= Buffer.allocUnsafe(Math.min(WINDOW_BYTES, this.size));
-    this.window = this.readExact(offset, Math.min(WINDOW_BYTES, this.size - offset), this.windowBuffer);
+    this.window = this.readExact(offset, Math.min(WINDOW_BYTES, this.size - offset));
     return this.window.subarray(0, end - offset);
   }
 
-  private readExact(offset: number, length: number, into?: Buffer): Buffer {
-    const buf = into ? into.subarray(0, length) : Buffer.allocUnsafe(length);
+  private readExact(offset: number, length: number): Buffer {
+    const buf = Buffer.allocUnsafe(length);
     let done = 0;
     while (done < length) {
       const n = readSync(this.fd, buf, done, length - done, offset + done);
