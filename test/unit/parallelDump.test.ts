@@ -1,7 +1,9 @@
 // The parallel text export (worker threads) prints exactly what the serial one prints — the reference's
 // text — whatever the batching, with the same faults in the same order.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Fault } from '../../src/core/errors';
@@ -9,7 +11,7 @@ import { dumpWalTextParallel } from '../../src/core/parallel/parallelDump';
 import { dumpWalText } from '../../src/core/report/dumpWal';
 import { SwarmState } from '../../src/core/state/swarmState';
 import { manifestUnlockKey } from '../support/cli';
-import { corpusCase, repoRoot } from '../support/fixtures';
+import { corpusCase, generatedCase, repoRoot } from '../support/fixtures';
 
 const workerScript = join(repoRoot, 'dist', 'textWorker.js');
 
@@ -48,6 +50,57 @@ describe('parallel dump-wal', () => {
       assert.equal(parallel, serial);
       assert.deepEqual(parallelFaults, serialFaults);
       assert.equal(serialFaults.length, 1);
+    } finally {
+      state.close();
+    }
+  });
+  it('big-wal (450 KB entries over two 64 MB segments): the same text as the serial dump, batches crossing file windows', async () => {
+    const state = SwarmState.open(join(generatedCase('big-wal'), 'swarm'), {});
+    try {
+      const serialFaults: Fault[] = [];
+      const serial = [...dumpWalText(state, { all: true }, serialFaults)].join('');
+      const parallelFaults: Fault[] = [];
+      const parallel = await collect(dumpWalTextParallel(state, { all: true }, parallelFaults, { workerScript, workers: 2, batchBytes: 1 << 20 }));
+      assert.ok(serial.length > 60_000_000, `${serial.length} chars`);
+      assert.ok(parallel === serial, 'parallel text differs from the serial text');
+      assert.deepEqual(parallelFaults, serialFaults);
+    } finally {
+      state.close();
+    }
+  });
+  it('a writer-made full segment (~44k entries of typical size): the same text, every batch crossing file windows', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'swarm-raft-parallel-'));
+    try {
+      execFileSync(process.execPath, ['--import', 'tsx', join('scripts', 'genlog.ts'), '--out', out, '--only', 'big', '--segments', '1'], { cwd: repoRoot, stdio: 'pipe' });
+      const state = SwarmState.open(join(out, 'big'), {});
+      try {
+        const serial = [...dumpWalText(state, {}, [])].join('');
+        const parallel = await collect(dumpWalTextParallel(state, {}, [], { workerScript, workers: 2 }));
+        assert.ok(state.entriesAfter().length > 40_000, `${state.entriesAfter().length} entries`);
+        assert.ok(parallel === serial, 'parallel text differs from the serial text');
+      } finally {
+        state.close();
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+  it('a record that no longer decodes when read again: its header, the reason, and a fault with file and offset', async () => {
+    const dir = corpusCase('objects');
+    const state = SwarmState.open(join(dir, 'swarm'), { unlockKey: manifestUnlockKey(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'))) });
+    try {
+      const victim = state.entriesAfter()[3];
+      const read = state.entryDataView.bind(state);
+      state.entryDataView = (e) => {
+        if (e === victim) throw new Error('changed on disk');
+        return read(e);
+      };
+      const faults: Fault[] = [];
+      const text = await collect(dumpWalTextParallel(state, {}, faults, { workerScript, workers: 2, batchBytes: 512 }));
+      assert.ok(text.includes(`Entry Index=${victim.index}, Term=${victim.term}, Type=EntryNormal:\n(${victim.file}:${victim.offset}: entry record does not decode (changed on disk))\n\n`));
+      assert.deepEqual(faults.map((f) => [f.offset, f.severity, f.message]), [[victim.offset, 'error', `entry ${victim.index}: entry record does not decode (changed on disk)`]]);
+      // Every other entry is printed as usual.
+      assert.equal((text.match(/^Entry Index=/gm) ?? []).length, state.entriesAfter().length);
     } finally {
       state.close();
     }

@@ -63,26 +63,39 @@ export async function* dumpWalTextParallel(
     let position = 0;
     const submit = () => {
       const batch: WalEntry[] = [];
-      const views: Uint8Array[] = [];
       let bytes = 0;
       while (position < entries.length && batch.length < BATCH_ENTRIES && bytes < (pool.batchBytes ?? BATCH_BYTES)) {
         const e = entries[position++];
-        const view = state.entryDataView(e);
         batch.push(e);
-        views.push(view);
-        bytes += view.length;
+        bytes += e.dataLength;
       }
       // One buffer per batch, transferred: a buffer per entry would keep the garbage collector busy.
+      // Each view is copied before the next read (a read may reuse the memory a view shows); a record
+      // whose data is not the size its header gave gets a buffer of its own.
       const buffer = new Uint8Array(bytes);
+      const transfer: ArrayBuffer[] = [buffer.buffer];
       let at = 0;
-      const data = views.map((view) => {
+      const unreadable: TextJob['unreadable'] = {};
+      const data = batch.map((e, i) => {
+        let view: Uint8Array;
+        try {
+          view = state.entryDataView(e);
+        } catch (error) {
+          unreadable[i] = (error as Error).message;
+          return new Uint8Array(0);
+        }
+        if (view.length !== e.dataLength || at + view.length > bytes) {
+          const own = new Uint8Array(view);
+          transfer.push(own.buffer);
+          return own;
+        }
         buffer.set(view, at);
         at += view.length;
         return buffer.subarray(at - view.length, at);
       });
-      const job: TextJob = { id: next, redact: options.redact ?? false, entries: batch, data };
+      const job: TextJob = { id: next, redact: options.redact ?? false, entries: batch, data, unreadable };
       pending.set(next, { entries: batch });
-      workers[next % count].postMessage({ type: 'job', job } satisfies ToWorker, [buffer.buffer]);
+      workers[next % count].postMessage({ type: 'job', job } satisfies ToWorker, transfer);
       next++;
     };
     while (nextToYield < next || position < entries.length) {

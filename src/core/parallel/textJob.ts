@@ -1,8 +1,8 @@
 // A batch of entries for a worker thread: their headers and still-sealed data in, their dump-wal text
 // out, as bytes. Problems come back per entry so the main thread reports them in log order, as a serial dump would.
-import { writeSealedEntryText } from '../report/dumpWal';
-import type { PayloadContext } from '../state/entryPayload';
-import type { PayloadProblem } from '../state/swarmState';
+import { writeEntryText, writeSealedEntryText } from '../report/dumpWal';
+import { unreadableRecord, type PayloadContext } from '../state/entryPayload';
+import type { DecodedEntry, PayloadProblem } from '../state/swarmState';
 import { TextSink } from '../text/textSink';
 import type { WalEntry } from '../wal/walLog';
 
@@ -11,6 +11,8 @@ export interface TextJob {
   redact: boolean;
   entries: WalEntry[];
   data: Uint8Array[];
+  /** Entries whose record did not decode when read again, by position: why. */
+  unreadable?: Record<number, string>;
 }
 
 export interface TextJobResult {
@@ -26,7 +28,14 @@ export function runTextJob(context: PayloadContext, job: TextJob): TextJobResult
   const out = new TextSink(job.data.reduce((n, d) => n + d.length, 0) * 3);
   const problems: TextJobResult['problems'] = [];
   job.entries.forEach((entry, at) => {
-    const decoded = writeSealedEntryText(out, context, entry, job.data[at], job.redact);
+    const why = job.unreadable?.[at];
+    let decoded: DecodedEntry | undefined;
+    if (why === undefined) {
+      decoded = writeSealedEntryText(out, context, entry, job.data[at], job.redact);
+    } else {
+      decoded = unreadableRecord(entry, new Error(why));
+      writeEntryText(out, decoded, job.redact);
+    }
     if (decoded && !decoded.ok) problems.push({ at, problem: decoded.problem, message: decoded.message });
   });
   return { id: job.id, text: out.take(), problems };

@@ -43,6 +43,11 @@ export function unsealPayload(ctx: PayloadContext, data: Uint8Array, index: bigi
     : { ok: false, problem: 'undecryptable', message: result.message };
 }
 
+/** An entry whose record, read again for its data, no longer decodes (e.g. a file changed on disk). */
+export function unreadableRecord(entry: WalEntry, error: unknown): DecodedEntry {
+  return { entry, ok: false, problem: 'corrupt', message: `${entry.file}:${entry.offset}: entry record does not decode (${(error as Error).message})` };
+}
+
 /** Opens and decodes an entry's (still sealed) data read from its record. */
 export function decodeEntryPayload(ctx: PayloadContext, entry: WalEntry, data: Uint8Array): DecodedEntry {
   const opened = unsealPayload(ctx, data, entry.index);

@@ -11,7 +11,7 @@ import { listSnapshotFiles, newestValidSnapshot, type SnapshotFile } from '../sn
 import { entryDataView, readEntryData } from '../wal/segment';
 import { readWalDirectorySteps, type WalEntry, type WalLog } from '../wal/walLog';
 import { runSteps, runStepsInSlices, type Steps } from '../steps';
-import { decodeEntryPayload, unsealPayload, type PayloadContext, type Unsealed } from './entryPayload';
+import { decodeEntryPayload, unreadableRecord, unsealPayload, type PayloadContext, type Unsealed } from './entryPayload';
 import { fileExists, layoutOf, type StateLayout } from './layout';
 
 export { decodeRaftMember } from './entryPayload';
@@ -118,7 +118,7 @@ export class SwarmState {
     try {
       data = readEntryData(this.file(entry.file), entry);
     } catch (e) {
-      return { entry, ok: false, problem: 'corrupt', message: `${entry.file}:${entry.offset}: entry record does not decode (${(e as Error).message})` };
+      return unreadableRecord(entry, e);
     }
     return decodeEntryPayload(this.payloadContext, entry, data);
   }
