@@ -8,11 +8,11 @@ import { withFile } from '../../src/core/io/fileWindow';
 import { decodeLengthWord, encodeLengthWord, readFrame } from '../../src/core/wal/framing';
 import { decodeWalRecord, readEntryHeader, viewWalRecord } from '../../src/core/wal/records';
 import { Messages, toU64 } from '../../src/core/codec';
-import { scanSegment } from '../../src/core/wal/segment';
+import { entryDataView, scanSegment } from '../../src/core/wal/segment';
 import { readWalDirectory, readWalDirectorySteps } from '../../src/core/wal/walLog';
 import { SwarmState } from '../../src/core/state/swarmState';
 import { SwarmStateWriter } from '../../src/core/writer/stateWriter';
-import { corpusCase, repoRoot } from '../support/fixtures';
+import { corpusCase, generatedCase, repoRoot } from '../support/fixtures';
 import { scratchCopy } from '../support/scratch';
 import { cleanupTempDirs, tempDir } from './writer.support';
 
@@ -172,7 +172,11 @@ describe('record views', () => {
           if (full.type === 2) {
             const header = readEntryHeader(full.data);
             const e = Messages.raftEntry.decode(full.data) as unknown as { Term: never; Index: never; Type?: number; Data?: Uint8Array };
-            assert.deepEqual(header, { term: toU64(e.Term), index: toU64(e.Index), type: e.Type ?? 0, dataLength: e.Data?.length ?? 0 });
+            const { dataStart, ...fields } = header;
+            assert.deepEqual(fields, { term: toU64(e.Term), index: toU64(e.Index), type: e.Type ?? 0, dataLength: e.Data?.length ?? 0 });
+            // Where Data starts: the bytes there are the decoder's Data.
+            if (e.Data?.length) assert.deepEqual(Buffer.from(full.data.subarray(dataStart, dataStart + header.dataLength)), Buffer.from(e.Data));
+            else assert.ok(dataStart === -1 || header.dataLength === 0);
           }
           compared++;
           offset = r.frame.end;
@@ -180,6 +184,21 @@ describe('record views', () => {
       });
     }
     assert.equal(compared, 23, "every record of both segments");
+  });
+  it('the index says where each entry\'s data is: reading it there gives what decoding the record again gives', () => {
+    let compared = 0;
+    for (const dir of [join(corpusCase('synth-nosnap'), 'swarm'), join(generatedCase('big-wal'), 'swarm')]) {
+      const log = readWalDirectory(join(dir, WAL_DIR));
+      for (const e of log.raw) {
+        withFile(e.file, (f) => {
+          const direct = Buffer.from(entryDataView(f, e));
+          const decoded = Buffer.from(entryDataView(f, { offset: e.offset, recordLength: e.recordLength }));
+          assert.deepEqual(direct, decoded, `${e.file}:${e.offset}`);
+        });
+        compared++;
+      }
+    }
+    assert.ok(compared > 150, `${compared} entries`);
   });
   it('rejects a data length running past the record', () => {
     assert.throws(() => viewWalRecord(Uint8Array.from([0x08, 0x02, 0x1a, 0x05, 0x01])), RangeError);

@@ -76,12 +76,14 @@ export interface EntryHeader {
   index: bigint;
   type: number;
   dataLength: number;
+  /** Where Data starts in the entry's bytes (-1: no Data). */
+  dataStart: number;
 }
 
-/** raftpb.Entry's plaintext header (Term, Index, Type) and the size of its Data, without copying Data. */
+/** raftpb.Entry's plaintext header (Term, Index, Type) and where its Data is, without copying Data. */
 export function readEntryHeader(bytes: Uint8Array): EntryHeader {
   const r = Reader.create(bytes);
-  const header: EntryHeader = { term: 0n, index: 0n, type: 0, dataLength: 0 };
+  const header: EntryHeader = { term: 0n, index: 0n, type: 0, dataLength: 0, dataStart: -1 };
   while (r.pos < r.len) {
     const tag = r.uint32();
     const field = tag >>> 3;
@@ -91,6 +93,7 @@ export function readEntryHeader(bytes: Uint8Array): EntryHeader {
     else if (field === 3 && wire === WIRE_VARINT) header.index = toU64(r.uint64() as never);
     else if (field === 4 && wire === WIRE_BYTES) {
       header.dataLength = r.uint32();
+      header.dataStart = r.pos; // a repeated Data field: the last one counts, as when decoded
       if (r.pos + header.dataLength > r.len) throw new RangeError(`index out of range: ${r.pos + header.dataLength} + 0 > ${r.len}`);
       r.pos += header.dataLength;
     } else r.skipType(wire);
