@@ -2,22 +2,16 @@
 // writer escapes them, floats as fmt's %v, and os.FileMode's String().
 import { TextSink } from './textSink';
 
-// Per byte: its escaped spelling as ASCII bytes (1 byte when printable, 2 for \n-style, 4 for octal).
-const ESCAPES: readonly Uint8Array[] = Array.from({ length: 256 }, (_, b) => {
-  switch (b) {
-    case 0x0a: return ascii('\\n');
-    case 0x0d: return ascii('\\r');
-    case 0x09: return ascii('\\t');
-    case 0x22: return ascii('\\"');
-    case 0x5c: return ascii('\\\\');
-    default:
-      // Byte by byte, so multi-byte UTF-8 comes out as octal escapes too.
-      return b >= 0x20 && b < 0x7f ? Uint8Array.of(b) : ascii('\\' + b.toString(8).padStart(3, '0'));
-  }
-});
-
-function ascii(s: string): Uint8Array {
-  return Uint8Array.from(s, (c) => c.charCodeAt(0));
+// Per byte: its escaped spelling as ASCII bytes (1 byte when printable, 2 for \n-style, 4 for octal),
+// flat: ESCAPED[b * 4 ...] holds ESCAPED_LENGTH[b] bytes. Byte by byte, so multi-byte UTF-8 comes out as
+// octal escapes too.
+const ESCAPED = new Uint8Array(256 * 4);
+const ESCAPED_LENGTH = new Uint8Array(256);
+const NAMED_ESCAPES: Record<number, string> = { 0x0a: '\\n', 0x0d: '\\r', 0x09: '\\t', 0x22: '\\"', 0x5c: '\\\\' };
+for (let b = 0; b < 256; b++) {
+  const text = NAMED_ESCAPES[b] ?? (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '\\' + b.toString(8).padStart(3, '0'));
+  ESCAPED_LENGTH[b] = text.length;
+  for (let i = 0; i < text.length; i++) ESCAPED[b * 4 + i] = text.charCodeAt(i);
 }
 
 const utf8 = new TextEncoder();
@@ -31,9 +25,19 @@ export function writeQuotedBytes(sink: TextSink, bytes: Uint8Array, start = 0, e
   let o = sink.length;
   out[o++] = 0x22;
   for (let i = start; i < end; i++) {
-    const escaped = ESCAPES[bytes[i]];
-    if (escaped.length === 1) out[o++] = escaped[0];
-    else for (let j = 0; j < escaped.length; j++) out[o++] = escaped[j];
+    const b = bytes[i];
+    const n = ESCAPED_LENGTH[b];
+    if (n === 1) {
+      out[o++] = b;
+      continue;
+    }
+    const at = b * 4;
+    out[o++] = ESCAPED[at];
+    out[o++] = ESCAPED[at + 1];
+    if (n === 4) {
+      out[o++] = ESCAPED[at + 2];
+      out[o++] = ESCAPED[at + 3];
+    }
   }
   out[o++] = 0x22;
   sink.commit(o);
