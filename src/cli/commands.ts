@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { dumpObjectText } from '../core/report/dumpObject';
 import { dumpSnapshotText } from '../core/report/dumpSnapshot';
 import { dumpWalText, selectEntries } from '../core/report/dumpWal';
-import { dumpWalTextParallel, parallelDumpWorthwhile } from '../core/parallel/parallelDump';
+import { dumpWalTextChunks, parallelDumpWorthwhile } from '../core/parallel/parallelDump';
 import { join } from 'node:path';
 import { dumpWalJson } from '../core/report/dumpWalJson';
 import type { CommandContext } from './main';
@@ -32,7 +32,7 @@ export function registerCommands(program: Command, context: ContextFactory): voi
         const workerScript = join(__dirname, 'textWorker.js');
         const entries = !opts.filter && opts.format === 'text' && opts.workers !== 1 ? selectEntries(state, options) : undefined;
         if (entries && parallelDumpWorthwhile(entries, workerScript)) {
-          await ctx.out.pipe(dumpWalTextParallel(state, options, ctx.faults, { workerScript, workers: opts.workers }, entries));
+          await ctx.out.pipeReleasing(dumpWalTextChunks(state, options, ctx.faults, { workerScript, workers: opts.workers }, entries));
         } else {
           const dump = opts.filter ? filteredWalDump(opts.filter, opts.format) : opts.format === 'json' ? dumpWalJson : dumpWalText;
           await ctx.out.pipe(dump(state, options, ctx.faults));

@@ -33,6 +33,15 @@ export class Output {
     }
   }
 
+  /** Writes byte chunks, handing each one's memory back (release) once the stream has written it. */
+  async pipeReleasing(chunks: AsyncIterable<{ text: Uint8Array; release(): void }>): Promise<void> {
+    for await (const chunk of chunks) {
+      this.flush();
+      this.stream.write(chunk.text, () => chunk.release());
+      if (this.stream.writableNeedDrain) await once(this.stream, 'drain');
+    }
+  }
+
   flush(): void {
     if (this.pending.length === 0) return;
     this.stream.write(this.pending.join(''));

@@ -54,4 +54,30 @@ describe('cli Output', () => {
     assert.equal(reader.received().length, 300_000);
     assert.ok(reader.maxQueued() <= 3 * 64 * 1024, `queued up to ${reader.maxQueued()} bytes`);
   });
+
+  it('hands a byte chunk back (release) only after the stream has written it', async () => {
+    const reader = slowReader(1024);
+    const writes: string[] = [];
+    const stream = reader.stream;
+    const out = new Output(stream);
+    const events: string[] = [];
+    stream.on('finish', () => events.push('finish'));
+    async function* chunks(): AsyncGenerator<{ text: Uint8Array; release(): void }> {
+      for (let i = 0; i < 20; i++) {
+        const text = Buffer.from(`chunk ${i}\n`.repeat(200));
+        writes.push(text.toString());
+        yield { text, release: () => events.push(`release ${i} after ${reader.received().length} chars`) };
+      }
+    }
+    await out.pipeReleasing(chunks());
+    await new Promise<void>((resolve) => stream.end(resolve));
+    assert.equal(reader.received(), writes.join(''));
+    const releases = events.filter((e) => e.startsWith('release'));
+    assert.equal(releases.length, 20);
+    // Chunk i is released once the reader has all of chunks 0..i.
+    releases.forEach((e, i) => {
+      const seen = Number(/after (\d+)/.exec(e)![1]);
+      assert.ok(seen >= writes.slice(0, i + 1).join('').length, e);
+    });
+  });
 });

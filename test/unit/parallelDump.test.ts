@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Fault } from '../../src/core/errors';
-import { dumpWalTextParallel } from '../../src/core/parallel/parallelDump';
+import { dumpWalTextChunks, dumpWalTextParallel } from '../../src/core/parallel/parallelDump';
 import { dumpWalText } from '../../src/core/report/dumpWal';
 import { SwarmState } from '../../src/core/state/swarmState';
 import { manifestUnlockKey } from '../support/cli';
@@ -101,6 +101,25 @@ describe('parallel dump-wal', () => {
       assert.deepEqual(faults.map((f) => [f.offset, f.severity, f.message]), [[victim.offset, 'error', `entry ${victim.index}: entry record does not decode (changed on disk)`]]);
       // Every other entry is printed as usual.
       assert.equal((text.match(/^Entry Index=/gm) ?? []).length, state.entriesAfter().length);
+    } finally {
+      state.close();
+    }
+  });
+  it('memory handed back with release() goes to the workers for later batches, and the text stays exact', async () => {
+    const dir = corpusCase('objects');
+    const state = SwarmState.open(join(dir, 'swarm'), { unlockKey: manifestUnlockKey(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'))) });
+    try {
+      const copies: Buffer[] = [];
+      const released: Uint8Array[] = [];
+      for await (const chunk of dumpWalTextChunks(state, {}, [], { workerScript, workers: 2, batchBytes: 2048 })) {
+        copies.push(Buffer.from(chunk.text));
+        chunk.release();
+        released.push(chunk.text);
+      }
+      assert.ok(released.length > 4, `${released.length} batches`);
+      assert.equal(Buffer.concat(copies).toString('utf8'), readFileSync(join(dir, 'expected/swarm/dump-wal.txt'), 'utf8'));
+      // Transferred back: the main thread no longer holds that memory.
+      assert.ok(released.every((text) => text.buffer.byteLength === 0), 'every released batch was handed back');
     } finally {
       state.close();
     }

@@ -37,6 +37,23 @@ export function parallelDumpWorthwhile(entries: WalEntry[], workerScript: string
 export async function* dumpWalTextParallel(
   state: SwarmState, options: DumpOptions, faults: Fault[], pool: PoolOptions, entries: WalEntry[] = selectEntries(state, options),
 ): AsyncGenerator<Uint8Array> {
+  for await (const chunk of dumpWalTextChunks(state, options, faults, pool, entries)) yield chunk.text;
+}
+
+export interface TextChunk {
+  text: Uint8Array;
+  /**
+   * Call once `text` is written out: its memory goes back to the worker for a later batch (and `text` is
+   * then unusable). Without it, every batch allocates anew, and on the main thread that memory costs a
+   * garbage collection of the whole index every few dozen MB.
+   */
+  release(): void;
+}
+
+/** dumpWalTextParallel with the batches' memory reused (see TextChunk.release). */
+export async function* dumpWalTextChunks(
+  state: SwarmState, options: DumpOptions, faults: Fault[], pool: PoolOptions, entries: WalEntry[] = selectEntries(state, options),
+): AsyncGenerator<TextChunk> {
   const count = Math.max(1, Math.min(pool.workers ?? availableParallelism(), 8));
   // A worker's heap is its batch and the text it makes: a cap keeps the garbage collector from idling;
   // a large young generation lets the short-lived decoded objects die there (about 10% faster).
@@ -46,8 +63,12 @@ export async function* dumpWalTextParallel(
   const problems = new EntryProblems(faults);
   const pending = new Map<number, { entries: WalEntry[]; result?: TextJobResult; error?: Error; wake?: () => void }>();
   let failure: Error | undefined;
+  let finished = false;
+  /** Batch buffers the workers handed back, for the next batches. */
+  const batchMemory: ArrayBuffer[] = [];
   for (const w of workers) {
     w.on('message', (r: TextJobResult) => {
+      if (r.memory) batchMemory.push(r.memory);
       const p = pending.get(r.id)!;
       p.result = r;
       p.wake?.();
@@ -72,8 +93,10 @@ export async function* dumpWalTextParallel(
       // One buffer per batch, transferred: a buffer per entry would keep the garbage collector busy.
       // Each view is copied before the next read (a read may reuse the memory a view shows); a record
       // whose data is not the size its header gave gets a buffer of its own.
-      const buffer = new Uint8Array(bytes);
-      const transfer: ArrayBuffer[] = [buffer.buffer];
+      const reused = batchMemory.findIndex((m) => m.byteLength >= bytes);
+      const memory = reused >= 0 ? batchMemory.splice(reused, 1)[0] : new ArrayBuffer(Math.max(bytes, pool.batchBytes ?? BATCH_BYTES));
+      const buffer = new Uint8Array(memory, 0, bytes);
+      const transfer: ArrayBuffer[] = [memory];
       let at = 0;
       const unreadable: TextJob['unreadable'] = {};
       const data = batch.map((e, i) => {
@@ -93,7 +116,7 @@ export async function* dumpWalTextParallel(
         at += view.length;
         return buffer.subarray(at - view.length, at);
       });
-      const job: TextJob = { id: next, redact: options.redact ?? false, entries: batch, data, unreadable };
+      const job: TextJob = { id: next, redact: options.redact ?? false, entries: batch, data, unreadable, memory };
       pending.set(next, { entries: batch });
       workers[next % count].postMessage({ type: 'job', job } satisfies ToWorker, transfer);
       next++;
@@ -106,10 +129,21 @@ export async function* dumpWalTextParallel(
       const result = slot.result!;
       pending.delete(nextToYield++);
       for (const p of result.problems) problems.add({ entry: slot.entries[p.at], ok: false, problem: p.problem, message: p.message });
-      yield result.text;
+      const worker = workers[(nextToYield - 1) % count];
+      let released = false;
+      yield {
+        text: result.text,
+        release: () => {
+          if (released || failure || finished) return;
+          released = true;
+          const memory = result.text.buffer as ArrayBuffer;
+          worker.postMessage({ type: 'recycle', memory } satisfies ToWorker, [memory]);
+        },
+      };
     }
     problems.flush();
   } finally {
+    finished = true;
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }

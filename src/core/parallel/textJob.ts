@@ -13,6 +13,8 @@ export interface TextJob {
   data: Uint8Array[];
   /** Entries whose record did not decode when read again, by position: why. */
   unreadable?: Record<number, string>;
+  /** The memory `data` lies in: handed back with the result for a later batch. */
+  memory?: ArrayBuffer;
 }
 
 export interface TextJobResult {
@@ -20,12 +22,19 @@ export interface TextJobResult {
   /** The text as UTF-8 (transferred, not copied, to the main thread). */
   text: Uint8Array;
   problems: { at: number; problem: PayloadProblem; message: string }[];
+  /** The job's `memory`, done with. */
+  memory?: ArrayBuffer;
 }
 
-export type ToWorker = { type: 'init'; context: PayloadContext } | { type: 'job'; job: TextJob };
+export type ToWorker =
+  | { type: 'init'; context: PayloadContext }
+  | { type: 'job'; job: TextJob }
+  /** The memory of an earlier result, written out and handed back for the next one. */
+  | { type: 'recycle'; memory: ArrayBuffer };
 
-export function runTextJob(context: PayloadContext, job: TextJob): TextJobResult {
-  const out = new TextSink(job.data.reduce((n, d) => n + d.length, 0) * 3);
+/** `memory`: where to write the text if it is large enough (the result then hands it over, not a copy). */
+export function runTextJob(context: PayloadContext, job: TextJob, memory?: ArrayBuffer): TextJobResult {
+  const out = new TextSink(job.data.reduce((n, d) => n + d.length, 0) * 3, memory);
   const problems: TextJobResult['problems'] = [];
   job.entries.forEach((entry, at) => {
     const why = job.unreadable?.[at];
@@ -38,5 +47,5 @@ export function runTextJob(context: PayloadContext, job: TextJob): TextJobResult
     }
     if (decoded && !decoded.ok) problems.push({ at, problem: decoded.problem, message: decoded.message });
   });
-  return { id: job.id, text: out.take(), problems };
+  return { id: job.id, text: out.detach(), problems, memory: job.memory };
 }

@@ -11,8 +11,9 @@ export class TextSink {
   private buf: Buffer;
   private used = 0;
 
-  constructor(initialBytes = 64 * 1024) {
-    this.buf = Buffer.allocUnsafe(Math.max(16, initialBytes));
+  /** `memory`: an ArrayBuffer to write into (e.g. one handed back for reuse), if it holds `initialBytes`. */
+  constructor(initialBytes = 64 * 1024, memory?: ArrayBuffer) {
+    this.buf = memory && memory.byteLength >= initialBytes ? Buffer.from(memory) : Buffer.allocUnsafe(Math.max(16, initialBytes));
   }
 
   get length(): number {
@@ -73,6 +74,15 @@ export class TextSink {
     const out = new Uint8Array(this.buf.subarray(0, this.used));
     this.used = 0;
     return out;
+  }
+
+  /**
+   * The bytes written, handing over the sink's memory (no copy) when it is a whole ArrayBuffer of its own,
+   * so it can be transferred to another thread; else a copy. The sink is not to be used afterwards.
+   */
+  detach(): Uint8Array {
+    const owned = this.buf.byteOffset === 0 && this.buf.buffer.byteLength === this.buf.length;
+    return owned ? new Uint8Array(this.buf.buffer, 0, this.used) : this.take();
   }
 
   /** Forgets the text; a buffer grown past `keepBytes` is given back to the garbage collector. */
