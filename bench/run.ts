@@ -133,12 +133,13 @@ function secretboxSpeed(): void {
   console.log(`secretbox open, 450 KB records: libsodium ${fast.toFixed(0)} MB/s, tweetnacl ${reference.toFixed(0)} MB/s (${(fast / reference).toFixed(1)}x)`);
 }
 
-/** Peak RSS of indexing only, with the first 1, 2, 3 segments: it should not grow with the count. */
+/** Peak RSS of indexing only, with the first 1, 2, 3 segments (it should not grow with the count); first page of one segment. */
 function indexRssBySegments(log: Log | undefined): void {
   if (!log) return;
   const walDir = join(log.dir, 'raft/wal-v3-encrypted');
   const segments = readdirSync(walDir).filter((f) => f.endsWith('.wal')).sort();
   const parts: string[] = [];
+  let firstPageOfOneSegment = NaN;
   for (let n = 1; n <= segments.length; n++) {
     const dir = mkdtempSync(join(tmpdir(), 'swarm-raft-segs-'));
     mkdirSync(join(dir, 'raft/wal-v3-encrypted'), { recursive: true });
@@ -146,9 +147,12 @@ function indexRssBySegments(log: Log | undefined): void {
     for (const s of segments.slice(0, n)) symlinkSync(join(walDir, s), join(dir, 'raft/wal-v3-encrypted', s));
     const rss = medianOf(runProbe('index', dir).map((r) => r.maxRssMB));
     parts.push(`${n} segment(s): ${rss.toFixed(0)} MB`);
+    // The target's own case: one full 64 MB segment, opened and its first page decoded.
+    if (n === 1) firstPageOfOneSegment = median(runProbe('firstPage', dir), 'firstPageMs');
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(`index peak RSS by segment count (${log.name}): ${parts.join(', ')}`);
+  console.log(`first page (100 rows) of one full 64 MB segment (${log.name}'s first): ${ms(firstPageOfOneSegment)}`);
 }
 
 function diskMB(dir: string): number {
