@@ -15,10 +15,9 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runTests } from '@vscode/test-electron';
-import { removeScratch, repoRoot, resultsPath, scratchDir } from '../../test/harness/paths';
-import { codeServerInstall, codeServerVersions, toolsDir } from '../../test/harness/tools';
-import { corpusCase } from '../../test/support/fixtures';
+import { runInExtensionHost } from '../../test/harness/hostRun';
+import { repoRoot, resultsPath } from '../../test/harness/paths';
+import { codeServerInstall, codeServerVersions } from '../../test/harness/tools';
 import {
   CONFIG_ENV, median, percentile, RESULT_ENV,
   type BenchConfig, type BenchLog, type BenchResults, type LogResult, type PageRequest, type Stall, type Timeline,
@@ -83,33 +82,15 @@ async function runOne(which: string, config: BenchConfig): Promise<{ ok: boolean
   const configFile = join(dir, `${label}.config.json`);
   for (const f of [resultFile, countsFile]) rmSync(f, { force: true });
   writeFileSync(configFile, JSON.stringify(config, null, 1));
-  const profile = scratchDir(`bench-profile-${label}`);
   const env = { SWARM_RAFT_TEST_RESULT: countsFile, [CONFIG_ENV]: configFile, [RESULT_ENV]: resultFile };
-  // Read by the shim and inherited by code-server, hence by its extension host (as in runExtensionTests.ts).
-  Object.assign(process.env, env, { SWARM_RAFT_CODE_SERVER: install.version });
   process.env.SWARM_RAFT_TEST_TIMEOUT_MS ??= String(60 * 60_000);
   const started = Date.now();
-  let exitCode: number;
-  try {
-    exitCode = await runTests({
-      vscodeExecutablePath: join(repoRoot, 'test', 'harness', 'code-server-shim'),
-      cachePath: join(toolsDir, 'vscode-desktop'),
-      extensionDevelopmentPath: repoRoot,
-      extensionTestsPath: join(repoRoot, 'dist', 'bench', 'extension', 'index.js'),
-      extensionTestsEnv: env,
-      launchArgs: [
-        join(corpusCase('seed-sample'), 'swarm'),
-        `--user-data-dir=${join(profile, 'user-data')}`,
-        `--extensions-dir=${join(profile, 'extensions')}`,
-        '--disable-extensions',
-      ],
-    });
-  } catch (error) {
-    console.error(`[${label}] ${error instanceof Error ? error.message : String(error)}`);
-    exitCode = 1;
-  } finally {
-    removeScratch(profile);
-  }
+  const exitCode = await runInExtensionHost({
+    label: `bench-${label}`,
+    testsPath: join(repoRoot, 'dist', 'bench', 'extension', 'index.js'),
+    env,
+    codeServer: install.version,
+  });
   console.log(`[${label}] finished in ${((Date.now() - started) / 1000).toFixed(1)} s, exit ${exitCode}; results in ${resultFile}`);
   const results = existsSync(resultFile) ? (JSON.parse(readFileSync(resultFile, 'utf8')) as BenchResults) : undefined;
   return { ok: exitCode === 0 && !!results, results, label };

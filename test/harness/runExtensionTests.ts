@@ -8,10 +8,9 @@
 // Build first: node scripts/build.mjs && node scripts/build-tests.mjs (npm run test:extension does).
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { runTests } from '@vscode/test-electron';
-import { removeScratch, repoRoot, resultsPath, scratchDir } from './paths';
-import { corpusCase } from '../support/fixtures';
-import { codeServerInstall, codeServerVersions, toolsDir } from './tools';
+import { runInExtensionHost } from './hostRun';
+import { repoRoot, resultsPath } from './paths';
+import { codeServerInstall, codeServerVersions } from './tools';
 
 interface Target {
   label: string;
@@ -38,34 +37,14 @@ function targets(argv: string[]): Target[] {
 async function runOne(target: Target): Promise<{ passes: number; failures: number }> {
   const resultFile = join(resultsPath('extension'), `${target.label}.json`);
   rmSync(resultFile, { force: true });
-  const profile = scratchDir(`profile-${target.label}`);
-  const env = { SWARM_RAFT_TEST_RESULT: resultFile };
-  // Read by the shim and inherited by code-server, hence by its extension host.
-  Object.assign(process.env, env, target.codeServer ? { SWARM_RAFT_CODE_SERVER: target.codeServer } : {});
   const started = Date.now();
-  let exitCode: number;
-  try {
-    exitCode = await runTests({
-      vscodeExecutablePath: target.codeServer ? join(repoRoot, 'test', 'harness', 'code-server-shim') : undefined,
-      version: target.desktop,
-      cachePath: join(toolsDir, 'vscode-desktop'),
-      extensionDevelopmentPath: repoRoot,
-      extensionTestsPath: join(repoRoot, 'dist', 'test', 'extension', 'index.js'),
-      extensionTestsEnv: env,
-      launchArgs: [
-        // A workspace to test against: the bundled sample swarm (a small real one).
-        join(corpusCase('seed-sample'), 'swarm'),
-        `--user-data-dir=${join(profile, 'user-data')}`,
-        `--extensions-dir=${join(profile, 'extensions')}`,
-        '--disable-extensions', // other installed extensions; the one under development still loads
-      ],
-    });
-  } catch (error) {
-    console.error(`[${target.label}] ${error instanceof Error ? error.message : String(error)}`);
-    exitCode = 1;
-  } finally {
-    removeScratch(profile);
-  }
+  const exitCode = await runInExtensionHost({
+    label: target.label,
+    testsPath: join(repoRoot, 'dist', 'test', 'extension', 'index.js'),
+    env: { SWARM_RAFT_TEST_RESULT: resultFile },
+    codeServer: target.codeServer,
+    desktop: target.desktop,
+  });
   const counts = existsSync(resultFile)
     ? (JSON.parse(readFileSync(resultFile, 'utf8')) as { passes: number; failures: number })
     : { passes: 0, failures: 1 }; // the suite never reported: count the run as one failure
