@@ -7,10 +7,7 @@ import { after, describe, it } from 'node:test';
 import { DECRYPTED_SNAP_DIR, DECRYPTED_WAL_DIR, runDecrypt } from '../../src/cli/commands/decrypt';
 import { Messages } from '../../src/core/codec';
 import { Algorithm } from '../../src/core/crypto/maybeEncrypted';
-import { withFile } from '../../src/core/io/fileWindow';
 import { SwarmState } from '../../src/core/state/swarmState';
-import { readFrame } from '../../src/core/wal/framing';
-import { decodeWalRecord } from '../../src/core/wal/records';
 import { nodeKeyPem } from '../../src/core/writer/nodeKeyFile';
 import { p256KeyFromSeed } from '../../src/core/writer/p256';
 import { p256PrivateKeyInfo } from '../../src/core/writer/pkcs8';
@@ -19,21 +16,9 @@ import { SeededRandom } from '../../src/core/writer/seededRandom';
 import { SEGMENT_BYTES, WalWriter } from '../../src/core/writer/walWriter';
 import { corpusCases } from '../support/fixtures';
 import { treeDiff, treeSnapshot } from '../support/treeSnapshot';
-import { cleanupTempDirs, corpusState, openState, readerText, tempDir } from './writer.support';
+import { cleanupTempDirs, corpusState, openState, readerText, recordTypes, tempDir } from './writer.support';
 
 after(cleanupTempDirs);
-
-function recordTypes(path: string): number[] {
-  return withFile(path, (file) => {
-    const types: number[] = [];
-    for (let offset = 0; ;) {
-      const r = readFrame(file, offset);
-      if (r.kind !== 'frame') return types;
-      types.push(decodeWalRecord(file.read(r.frame.dataOffset, r.frame.recordLength)).type);
-      offset = r.frame.end;
-    }
-  });
-}
 
 describe('decrypt on the corpus', () => {
   for (const name of corpusCases()) {

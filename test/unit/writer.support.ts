@@ -4,9 +4,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Fault } from '../../src/core/errors';
+import { withFile } from '../../src/core/io/fileWindow';
 import { dumpSnapshotText } from '../../src/core/report/dumpSnapshot';
 import { dumpWalText } from '../../src/core/report/dumpWal';
 import { SwarmState, type OpenOptions } from '../../src/core/state/swarmState';
+import { readFrame } from '../../src/core/wal/framing';
+import { decodeWalRecord } from '../../src/core/wal/records';
 import { manifestUnlockKey } from '../support/cli';
 import { corpusCase } from '../support/fixtures';
 
@@ -59,5 +62,18 @@ export function decodedEntries(state: SwarmState): { index: bigint; term: bigint
   return state.wal.raw.map((e) => {
     const d = state.decodeEntry(e);
     return { index: e.index, term: e.term, type: e.type, plain: d.ok ? Buffer.from(d.plain).toString('hex') : `(${d.problem})` };
+  });
+}
+
+/** Record types of a WAL segment in file order. */
+export function recordTypes(path: string): number[] {
+  return withFile(path, (file) => {
+    const types: number[] = [];
+    for (let offset = 0; ;) {
+      const r = readFrame(file, offset);
+      if (r.kind !== 'frame') return types;
+      types.push(decodeWalRecord(file.read(r.frame.dataOffset, r.frame.recordLength)).type);
+      offset = r.frame.end;
+    }
   });
 }

@@ -13,25 +13,12 @@ import { decodeWalRecord, RecordType } from '../../src/core/wal/records';
 import { readWalDirectory } from '../../src/core/wal/walLog';
 import { snapshotFileName, writeSnapshotFile } from '../../src/core/writer/snapshotWriter';
 import { SEGMENT_BYTES, WalWriter, type EntryInput } from '../../src/core/writer/walWriter';
-import { cleanupTempDirs, tempDir } from './writer.support';
+import { cleanupTempDirs, recordTypes, tempDir } from './writer.support';
 
 after(cleanupTempDirs);
 
 const metadata = Buffer.from('member metadata');
 const entry = (index: bigint, term: bigint, size = 40, type = 0): EntryInput => ({ index, term, type, data: Buffer.alloc(size, Number(index % 251n)) });
-
-/** Record types of a segment in file order. */
-function recordTypes(path: string): number[] {
-  return withFile(path, (file) => {
-    const types: number[] = [];
-    for (let offset = 0; ;) {
-      const r = readFrame(file, offset);
-      if (r.kind !== 'frame') return types;
-      types.push(decodeWalRecord(file.read(r.frame.dataOffset, r.frame.recordLength)).type);
-      offset = r.frame.end;
-    }
-  });
-}
 
 describe('WAL writer', () => {
   it('writes what the reader reads: entries, hard state, snapshot marks, metadata, no faults', () => {
