@@ -7,11 +7,10 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { SwarmState } from '../../src/core/state/swarmState';
 import type { Explorer } from '../../src/extension/context';
 import type { RaftDocument } from '../../src/extension/editor/raftDocument';
 import type { ExportResult } from '../../src/extension/export/exportCommands';
-import { api, capturesOf, closeAllEditors, copyCase, corpusNames, hashTree, raftFiles, waitFor } from './raftFixtures';
+import { api, capturesOf, closeAllEditors, copyCase, corpusNames, hashTree, raftFiles, storeUnlockKeyFor, waitFor } from './raftFixtures';
 
 async function open(explorer: Explorer, file: string): Promise<RaftDocument> {
   const uri = vscode.Uri.file(file);
@@ -49,10 +48,7 @@ describe('export commands', function () {
         const before = hashTree(copy.root);
         for (const capture of capturesOf(copy)) {
           const stateDir = copy.capture(capture);
-          const probe = SwarmState.open(stateDir);
-          const clusterId = probe.identity.clusterId;
-          probe.close();
-          if (copy.unlockKey && clusterId) await explorer.keys.store(clusterId, copy.unlockKey);
+          const clusterId = await storeUnlockKeyFor(explorer, stateDir, copy.unlockKey);
           try {
             const files = raftFiles(stateDir);
             const wal = files.filter((f) => f.endsWith('.wal')).pop()!;

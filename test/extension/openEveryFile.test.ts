@@ -12,7 +12,7 @@ import { snapshotObjects } from '../../src/core/view/snapshotObjects';
 import type { Explorer } from '../../src/extension/context';
 import type { RaftDocument } from '../../src/extension/editor/raftDocument';
 import type { Node } from '../../src/extension/tree/entryTreeProvider';
-import { api, capturesOf, closeAllEditors, copyCase, corpusNames, hashTree, raftFiles, waitFor } from './raftFixtures';
+import { api, capturesOf, closeAllEditors, copyCase, corpusNames, hashTree, raftFiles, storeUnlockKeyFor, waitFor } from './raftFixtures';
 
 const CONF_SHORT = ['AddNode', 'RemoveNode', 'UpdateNode', 'AddLearnerNode'];
 
@@ -74,10 +74,7 @@ describe('custom editor on every corpus file', function () {
         for (const capture of capturesOf(copy)) {
           const stateDir = copy.capture(capture);
           // The stored unlock key opens locked swarms without a prompt (the prompt is tested elsewhere).
-          const probe = SwarmState.open(stateDir);
-          const clusterId = probe.identity.clusterId;
-          probe.close();
-          if (copy.unlockKey && clusterId) await explorer.keys.store(clusterId, copy.unlockKey);
+          const clusterId = await storeUnlockKeyFor(explorer, stateDir, copy.unlockKey);
           explorer.prompts.unlockKey = async () => {
             throw new Error('unexpected unlock prompt');
           };

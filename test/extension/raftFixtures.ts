@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { unpackArchive } from '../support/fixtures';
+import { SwarmState } from '../../src/core/state/swarmState';
+import type { Explorer } from '../../src/extension/context';
 import type { SwarmRaftApi } from '../../src/extension/main';
 
 export const extensionId = 'swarm-raft-explorer.swarm-raft-explorer';
@@ -104,6 +106,18 @@ export async function api(): Promise<SwarmRaftApi> {
   const ext = vscode.extensions.getExtension<SwarmRaftApi>(extensionId);
   if (!ext) throw new Error(`${extensionId} is not loaded`);
   return ext.activate();
+}
+
+/**
+ * Stores `unlockKey` in SecretStorage for the cluster of `stateDir` (read from its certificate), as a
+ * user's earlier unlock would have; returns the cluster id. Nothing is stored without a key or cluster.
+ */
+export async function storeUnlockKeyFor(explorer: Explorer, stateDir: string, unlockKey: string | undefined): Promise<string | undefined> {
+  const probe = SwarmState.open(stateDir);
+  const clusterId = probe.identity.clusterId;
+  probe.close();
+  if (unlockKey && clusterId) await explorer.keys.store(clusterId, unlockKey);
+  return clusterId;
 }
 
 export async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {

@@ -7,8 +7,7 @@ import * as vscode from 'vscode';
 import type { Explorer } from '../../src/extension/context';
 import type { RaftDocument } from '../../src/extension/editor/raftDocument';
 import type { Node } from '../../src/extension/tree/entryTreeProvider';
-import { SwarmState } from '../../src/core/state/swarmState';
-import { api, closeAllEditors, copyCase, hashTree, raftFiles, waitFor, type CaseCopy } from './raftFixtures';
+import { api, closeAllEditors, copyCase, hashTree, raftFiles, storeUnlockKeyFor, waitFor, type CaseCopy } from './raftFixtures';
 
 function detailTabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('swarmRaft.detail'));
@@ -29,10 +28,7 @@ describe('tree, editor and detail view in sync', function () {
     };
     copy = copyCase('synth-nosnap');
     hashesBefore = hashTree(copy.root);
-    const probe = SwarmState.open(copy.capture());
-    clusterId = probe.identity.clusterId!;
-    probe.close();
-    await explorer.keys.store(clusterId, copy.unlockKey!);
+    clusterId = (await storeUnlockKeyFor(explorer, copy.capture(), copy.unlockKey!))!;
     const uri = vscode.Uri.file(raftFiles(copy.capture()).find((f) => f.endsWith('.wal'))!);
     await vscode.commands.executeCommand('vscode.openWith', uri, 'swarmRaft.raftFile', { preview: false });
     doc = await waitFor('document', () => explorer.documentFor(uri.toString()));
