@@ -99,8 +99,11 @@ describe('parallel dump-wal', () => {
       const text = await collect(dumpWalTextParallel(state, {}, faults, { workerScript, workers: 2, batchBytes: 512 }));
       assert.ok(text.includes(`Entry Index=${victim.index}, Term=${victim.term}, Type=EntryNormal:\n(${victim.file}:${victim.offset}: entry record does not decode (changed on disk))\n\n`));
       assert.deepEqual(faults.map((f) => [f.offset, f.severity, f.message]), [[victim.offset, 'error', `entry ${victim.index}: entry record does not decode (changed on disk)`]]);
-      // Every other entry is printed as usual.
+      // Every other entry is printed as usual, and the serial dump says the same.
       assert.equal((text.match(/^Entry Index=/gm) ?? []).length, state.entriesAfter().length);
+      const serialFaults: Fault[] = [];
+      assert.equal([...dumpWalText(state, {}, serialFaults)].join(''), text);
+      assert.deepEqual(serialFaults, faults);
     } finally {
       state.close();
     }

@@ -2,7 +2,7 @@
 // whatever the length of the string and however often the buffer grows.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { quoteBytes, quoteString, writeQuotedBytes } from '../../src/core/text/goFormat';
+import { quoteBytes, writeQuotedBytes, writeQuotedString } from '../../src/core/text/goFormat';
 import { TextSink } from '../../src/core/text/textSink';
 
 describe('TextSink', () => {
@@ -36,6 +36,8 @@ describe('TextSink', () => {
     assert.equal(text.length, 3 + 2 + 1000 * 4);
     assert.ok(text.startsWith('a: "\\377\\000'));
     assert.equal(quoteBytes(Uint8Array.of(0x22, 0x5c, 0x0a, 0x41)), '"\\"\\\\\\nA"');
-    assert.equal(quoteString('é'), '"\\303\\251"');
+    const string = new TextSink(4);
+    writeQuotedString(string, 'é');
+    assert.equal(string.toString(), '"\\303\\251"');
   });
 });

@@ -1,8 +1,8 @@
 // A batch of entries for a worker thread: their headers and still-sealed data in, their dump-wal text
 // out, as bytes. Problems come back per entry so the main thread reports them in log order, as a serial dump would.
-import { writeEntryText, writeSealedEntryText } from '../report/dumpWal';
-import { unreadableRecord, type PayloadContext } from '../state/entryPayload';
-import type { DecodedEntry, PayloadProblem } from '../state/swarmState';
+import { writeSealedEntryText, writeUnreadableEntryText } from '../report/dumpWal';
+import type { PayloadContext } from '../state/entryPayload';
+import type { PayloadProblem } from '../state/swarmState';
 import { TextSink } from '../text/textSink';
 import type { WalEntry } from '../wal/walLog';
 
@@ -38,13 +38,9 @@ export function runTextJob(context: PayloadContext, job: TextJob, memory?: Array
   const problems: TextJobResult['problems'] = [];
   job.entries.forEach((entry, at) => {
     const why = job.unreadable?.[at];
-    let decoded: DecodedEntry | undefined;
-    if (why === undefined) {
-      decoded = writeSealedEntryText(out, context, entry, job.data[at], job.redact);
-    } else {
-      decoded = unreadableRecord(entry, new Error(why));
-      writeEntryText(out, decoded, job.redact);
-    }
+    const decoded = why === undefined
+      ? writeSealedEntryText(out, context, entry, job.data[at], job.redact)
+      : writeUnreadableEntryText(out, entry, new Error(why), job.redact);
     if (decoded && !decoded.ok) problems.push({ at, problem: decoded.problem, message: decoded.message });
   });
   return { id: job.id, text: out.detach(), problems, memory: job.memory };

@@ -3,7 +3,7 @@
 // instead of aborting the whole dump as the reference does.
 import { Messages } from '../codec';
 import type { Fault } from '../errors';
-import { decodeEntryPayload, unsealPayload, type PayloadContext } from '../state/entryPayload';
+import { decodeEntryPayload, unreadableRecord, unsealPayload, type PayloadContext } from '../state/entryPayload';
 import type { DecodedEntry, SwarmState } from '../state/swarmState';
 import { writeMessage } from '../text/protoText';
 import { TextSink } from '../text/textSink';
@@ -86,21 +86,29 @@ export function writeSealedEntryText(out: TextSink, ctx: PayloadContext, entry: 
   return decoded;
 }
 
+/** The text of an entry whose record did not decode when read again for its data (`error` says why). */
+export function writeUnreadableEntryText(out: TextSink, entry: WalEntry, error: unknown, redact: boolean): DecodedEntry {
+  const decoded = unreadableRecord(entry, error);
+  writeEntryText(out, decoded, redact);
+  return decoded;
+}
+
 /** Yields dump-wal's output entry by entry; problems go to `faults` (for stderr), not into the text. */
 export function* dumpWalText(state: SwarmState, options: DumpOptions, faults: Fault[]): Generator<string> {
   const problems = new EntryProblems(faults);
   const redact = options.redact ?? false;
+  const context = state.payloadContext;
   const out = new TextSink(1 << 16);
   for (const entry of selectEntries(state, options)) {
     out.reset(1 << 20);
     let data: Uint8Array | undefined;
+    let readError: unknown;
     try {
       data = state.entryDataView(entry); // used before the next read
-    } catch {
-      // decodeEntry says why the record does not decode.
+    } catch (e) {
+      readError = e;
     }
-    const decoded = data ? writeSealedEntryText(out, state.payloadContext, entry, data, redact) : state.decodeEntry(entry);
-    if (!data) writeEntryText(out, decoded!, redact);
+    const decoded = data ? writeSealedEntryText(out, context, entry, data, redact) : writeUnreadableEntryText(out, entry, readError, redact);
     if (decoded) problems.add(decoded);
     yield out.toString();
   }

@@ -63,12 +63,6 @@ export function quoteBytes(bytes: Uint8Array): string {
   return sink.toString();
 }
 
-export function quoteString(s: string): string {
-  const sink = new TextSink(s.length + 2);
-  writeQuotedString(sink, s);
-  return sink.toString();
-}
-
 /**
  * A float as Go's fmt %v prints it: strconv 'g' with the shortest digits that round-trip at the
  * value's own width (float32 or float64), e.g. 0.25, 1e-05, 1e+06, 1.234567e+06; non-finite values
