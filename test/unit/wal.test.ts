@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { withFile } from '../../src/core/io/fileWindow';
 import { decodeLengthWord, encodeLengthWord, readFrame } from '../../src/core/wal/framing';
-import { decodeWalRecord, readEntryHeader, viewWalRecord } from '../../src/core/wal/records';
+import { decodeWalRecord, readEntryHeader, readEntryHeaderByReader, viewWalRecord, viewWalRecordByReader } from '../../src/core/wal/records';
+import { SeededRandom } from '../../src/core/writer/seededRandom';
 import { Messages, toU64 } from '../../src/core/codec';
 import { entryDataView, scanSegment } from '../../src/core/wal/segment';
 import { readWalDirectory, readWalDirectorySteps } from '../../src/core/wal/walLog';
@@ -199,6 +200,52 @@ describe('record views', () => {
       }
     }
     assert.ok(compared > 150, `${compared} entries`);
+  });
+  it('the hand-read fast path and the Reader agree on mutated records and entries (both throw, or give the same)', () => {
+    const records: Uint8Array[] = [];
+    for (const seg of [SEG0, SEG1]) {
+      withFile(join(corpusCase('synth-nosnap'), 'swarm', WAL_DIR, seg), (f) => {
+        for (let offset = 0; ;) {
+          const r = readFrame(f, offset);
+          if (r.kind !== 'frame') break;
+          records.push(Uint8Array.from(f.read(r.frame.dataOffset, r.frame.recordLength)));
+          offset = r.frame.end;
+        }
+      });
+    }
+    const entries = records.map((r) => decodeWalRecord(r)).filter((r) => r.type === 2).map((r) => Uint8Array.from(r.data));
+    const outcome = (read: () => unknown) => {
+      try {
+        return read();
+      } catch (e) {
+        return `throws ${(e as Error).constructor.name}`;
+      }
+    };
+    // Crafted: long and negative varints, a non-minimal tag, unknown fields, a cut-off varint.
+    const crafted = [
+      [0x08, 0x02, 0x10, 0xff, 0xff, 0xff, 0xff, 0x0f], [0x08, 0x02, 0x10, 0xff, 0xff, 0xff, 0xff, 0x7f], [0x08, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01],
+      [0x88, 0x00, 0x02, 0x1a, 0x01, 0x05], [0x08, 0x02, 0x28, 0x05, 0x1a, 0x00], [0x10, 0xff, 0xff], [0x18, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01, 0x22, 0x00],
+      [0x10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01], [0x22, 0x85, 0x00, 1, 2, 3, 4, 5], [0x22, 0x02, 1],
+    ].map((b) => Uint8Array.from(b));
+    const random = new SeededRandom('record views');
+    const below = (n: number) => random.int(0, n - 1);
+    let compared = 0;
+    let fast = 0;
+    for (let round = 0; round < 4000; round++) {
+      const pool = round % 2 === 0 ? records : entries;
+      const bytes = Uint8Array.from(round < crafted.length ? crafted[round] : pool[below(pool.length)]);
+      for (let m = round < crafted.length ? 0 : 1 + below(3); m > 0; m--) bytes[below(bytes.length)] = below(4) === 0 ? 0x80 | below(128) : below(256);
+      const start = below(3);
+      const padded = new Uint8Array(start + bytes.length + 2).fill(0xff);
+      padded.set(bytes, start); // a range inside a larger window, as the scan reads it
+      const end = start + bytes.length;
+      assert.deepEqual(outcome(() => viewWalRecord(padded, start, end)), outcome(() => viewWalRecordByReader(padded, start, end)), `record ${Buffer.from(bytes).toString('hex')}`);
+      assert.deepEqual(outcome(() => readEntryHeader(padded, start, end)), outcome(() => readEntryHeaderByReader(padded, start, end)), `entry ${Buffer.from(bytes).toString('hex')}`);
+      if (typeof outcome(() => viewWalRecord(bytes)) === 'object') fast++;
+      compared++;
+    }
+    assert.equal(compared, 4000);
+    assert.ok(fast > 1000, `${fast} inputs read without error`);
   });
   it('rejects a data length running past the record', () => {
     assert.throws(() => viewWalRecord(Uint8Array.from([0x08, 0x02, 0x1a, 0x05, 0x01])), RangeError);

@@ -5,16 +5,28 @@ import { RaftReadError } from '../errors';
 
 const WINDOW_BYTES = 4 * 1024 * 1024;
 
+export interface FileWindowOptions {
+  /**
+   * Read each new window into the same buffer. A view returned by read() is then only valid until the
+   * next read(): right for a single pass that copies what it keeps (the index scan), where a fresh 4 MB
+   * buffer per window costs a thousand page faults (half the time of reading a cached segment).
+   */
+  reuseWindow?: boolean;
+}
+
 export class FileWindow {
   readonly size: number;
   private readonly fd: number;
   private windowStart = 0;
   private window: Buffer = Buffer.alloc(0);
+  private readonly reuseWindow: boolean;
+  private windowMemory?: Buffer;
 
-  constructor(readonly path: string) {
+  constructor(readonly path: string, options: FileWindowOptions = {}) {
     const opened = openRegularFile(path);
     this.fd = opened.fd;
     this.size = opened.size;
+    this.reuseWindow = options.reuseWindow ?? false;
   }
 
   /**
@@ -28,13 +40,40 @@ export class FileWindow {
       return this.window.subarray(offset - this.windowStart, end - this.windowStart);
     }
     if (end - offset > WINDOW_BYTES) return this.readExact(offset, end - offset);
-    this.windowStart = offset;
-    this.window = this.readExact(offset, Math.min(WINDOW_BYTES, this.size - offset));
-    return this.window.subarray(0, end - offset);
+    const at = this.locate(offset, end - offset);
+    // -1 here: the file shrank since it was opened, and the window (loaded at `offset`) has what is left.
+    return at < 0 ? this.window.subarray(0, end - offset) : this.window.subarray(at, at + end - offset);
   }
 
-  private readExact(offset: number, length: number): Buffer {
-    const buf = Buffer.allocUnsafe(length);
+  /**
+   * Makes bytes[offset, offset + length) of the file readable in `bytes` (the window) without creating a
+   * view, and returns where they start there; -1 when the file ends before them. Valid until the next
+   * read() or locate(). A range larger than a window becomes the window, in memory of its own.
+   */
+  locate(offset: number, length: number): number {
+    const end = offset + length;
+    if (end > this.size) return -1;
+    if (offset < this.windowStart || end > this.windowStart + this.window.length) {
+      if (length > WINDOW_BYTES) {
+        this.window = this.readExact(offset, length);
+      } else {
+        const windowLength = Math.min(WINDOW_BYTES, this.size - offset);
+        if (this.reuseWindow) this.windowMemory ??= Buffer.allocUnsafe(WINDOW_BYTES);
+        this.window = this.readExact(offset, windowLength, this.windowMemory);
+      }
+      this.windowStart = offset;
+      if (this.window.length < length) return -1; // the file shrank under us
+    }
+    return offset - this.windowStart;
+  }
+
+  /** The window's bytes (see locate). */
+  get bytes(): Buffer {
+    return this.window;
+  }
+
+  private readExact(offset: number, length: number, into?: Buffer): Buffer {
+    const buf = into ? into.subarray(0, length) : Buffer.allocUnsafe(length);
     let done = 0;
     while (done < length) {
       const n = readSync(this.fd, buf, done, length - done, offset + done);

@@ -22,9 +22,9 @@ export type FrameResult =
   | { kind: 'end'; offset: number; reason: 'eof' | 'zero-length' }
   | { kind: 'bad'; offset: number; message: string };
 
-export function decodeLengthWord(word: Buffer): { recordLength: number; paddingLength: number } {
-  const low = word.readUInt32LE(0);
-  const high = word.readUInt32LE(4);
+export function decodeLengthWord(word: Buffer, at = 0): { recordLength: number; paddingLength: number } {
+  const low = word.readUInt32LE(at);
+  const high = word.readUInt32LE(at + 4);
   const paddingLength = high & 0x80000000 ? (high >>> 24) & 0x7 : 0;
   // The 56-bit length may exceed 2^53 in a crafted file; it is only compared with the file size, so a
   // rounded value is as good as an exact one there.
@@ -50,9 +50,12 @@ export function readFrame(file: FileWindow, offset: number): FrameResult {
     }
     return { kind: 'end', offset, reason: 'eof' };
   }
-  const word = file.read(offset, FRAME_HEADER_BYTES);
-  if (isAllZero(word)) return { kind: 'end', offset, reason: 'zero-length' };
-  const { recordLength, paddingLength } = decodeLengthWord(word);
+  // The word is read in place (locate, not a view): this runs for every record of the log.
+  const at = file.locate(offset, FRAME_HEADER_BYTES);
+  if (at < 0) return { kind: 'bad', offset, message: 'the file shrank while it was read' };
+  const window = file.bytes;
+  if (window.readUInt32LE(at) === 0 && window.readUInt32LE(at + 4) === 0) return { kind: 'end', offset, reason: 'zero-length' };
+  const { recordLength, paddingLength } = decodeLengthWord(window, at);
   const dataOffset = offset + FRAME_HEADER_BYTES;
   const end = dataOffset + recordLength + paddingLength;
   if (recordLength === 0) return { kind: 'bad', offset, message: 'zero record length with a non-zero length word' };

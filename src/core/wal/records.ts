@@ -48,12 +48,49 @@ const WIRE_VARINT = 0;
 const WIRE_BYTES = 2;
 
 /**
- * walpb.Record read field by field with protobufjs' Reader (same wire rules as Messages.walRecord, which
- * the tests compare it with), skipping unknown fields. Throws on malformed input, like decode().
+ * walpb.Record's fields in bytes[start, end). The canonical encoding etcd writes (fields 1, 2, 3 with short
+ * varints) is read by hand without allocating: the index scan does this for every record of a log.
+ * Anything else goes to protobufjs' Reader (the same wire rules as Messages.walRecord, which the tests
+ * compare both with). Positions are in `bytes`. Throws on malformed input, like decode().
  */
-export function viewWalRecord(bytes: Uint8Array): RecordView {
-  const r = Reader.create(bytes);
-  const view: RecordView = { type: 0, crc: 0, dataStart: 0, dataEnd: 0 };
+export function viewWalRecord(bytes: Uint8Array, start = 0, end = bytes.length): RecordView {
+  const view: RecordView = { type: 0, crc: 0, dataStart: start, dataEnd: start };
+  let p = start;
+  while (p < end) {
+    const tag = bytes[p++];
+    if (tag === 0x08 && p < end && bytes[p] < 0x80) {
+      view.type = bytes[p++];
+    } else if (tag === 0x10) {
+      // A uint32 in at most 5 bytes, the last holding its top 4 bits.
+      let value = 0;
+      let shift = 0;
+      let b = 0x80;
+      while (b & 0x80 && shift < 35 && p < end) {
+        b = bytes[p++];
+        value += (b & 0x7f) * 2 ** shift;
+        shift += 7;
+      }
+      if (b & 0x80 || value > 0xffffffff) return viewWalRecordByReader(bytes, start, end);
+      view.crc = value;
+    } else if (tag === 0x1a) {
+      const length = shortVarint(bytes, p, end);
+      if (length < 0) return viewWalRecordByReader(bytes, start, end);
+      p = varintEnd;
+      if (p + length > end) return viewWalRecordByReader(bytes, start, end); // it throws the decoder's error
+      view.dataStart = p;
+      view.dataEnd = p + length;
+      p += length;
+    } else {
+      return viewWalRecordByReader(bytes, start, end);
+    }
+  }
+  return view;
+}
+
+/** viewWalRecord with protobufjs' Reader only (the fallback, and what the tests compare the fast path with). */
+export function viewWalRecordByReader(bytes: Uint8Array, start = 0, end = bytes.length): RecordView {
+  const r = Reader.create(bytes.subarray(start, end));
+  const view: RecordView = { type: 0, crc: 0, dataStart: start, dataEnd: start };
   while (r.pos < r.len) {
     const tag = r.uint32();
     const field = tag >>> 3;
@@ -62,10 +99,10 @@ export function viewWalRecord(bytes: Uint8Array): RecordView {
     else if (field === 2 && wire === WIRE_VARINT) view.crc = r.uint32() >>> 0;
     else if (field === 3 && wire === WIRE_BYTES) {
       const length = r.uint32();
-      view.dataStart = r.pos;
-      view.dataEnd = r.pos + length;
-      if (view.dataEnd > r.len) throw new RangeError(`index out of range: ${view.dataEnd} + 0 > ${r.len}`);
-      r.pos = view.dataEnd;
+      if (r.pos + length > r.len) throw new RangeError(`index out of range: ${r.pos + length} + 0 > ${r.len}`);
+      view.dataStart = start + r.pos;
+      view.dataEnd = start + r.pos + length;
+      r.pos += length;
     } else r.skipType(wire);
   }
   return view;
@@ -76,13 +113,47 @@ export interface EntryHeader {
   index: bigint;
   type: number;
   dataLength: number;
-  /** Where Data starts in the entry's bytes (-1: no Data). */
+  /** Where Data starts in `bytes` (-1: no Data). */
   dataStart: number;
 }
 
-/** raftpb.Entry's plaintext header (Term, Index, Type) and where its Data is, without copying Data. */
-export function readEntryHeader(bytes: Uint8Array): EntryHeader {
-  const r = Reader.create(bytes);
+/**
+ * raftpb.Entry's plaintext header (Term, Index, Type) and where its Data is, in bytes[start, end), without
+ * copying Data. Like viewWalRecord: canonical fields by hand (term and index below 2^49), else the Reader.
+ */
+export function readEntryHeader(bytes: Uint8Array, start = 0, end = bytes.length): EntryHeader {
+  let type = 0;
+  let term = 0;
+  let index = 0;
+  let dataStart = -1;
+  let dataLength = 0;
+  let p = start;
+  while (p < end) {
+    const tag = bytes[p++];
+    if (tag === 0x08 && p < end && bytes[p] < 0x80) {
+      type = bytes[p++];
+    } else if (tag === 0x10 || tag === 0x18) {
+      const value = shortVarint(bytes, p, end);
+      if (value < 0) return readEntryHeaderByReader(bytes, start, end);
+      if (tag === 0x10) term = value;
+      else index = value;
+      p = varintEnd;
+    } else if (tag === 0x22) {
+      const length = shortVarint(bytes, p, end);
+      if (length < 0 || varintEnd + length > end) return readEntryHeaderByReader(bytes, start, end);
+      dataStart = varintEnd; // a repeated Data field: the last one counts, as when decoded
+      dataLength = length;
+      p = varintEnd + length;
+    } else {
+      return readEntryHeaderByReader(bytes, start, end);
+    }
+  }
+  return { term: BigInt(term), index: BigInt(index), type, dataLength, dataStart };
+}
+
+/** readEntryHeader with protobufjs' Reader only. */
+export function readEntryHeaderByReader(bytes: Uint8Array, start = 0, end = bytes.length): EntryHeader {
+  const r = Reader.create(bytes.subarray(start, end));
   const header: EntryHeader = { term: 0n, index: 0n, type: 0, dataLength: 0, dataStart: -1 };
   while (r.pos < r.len) {
     const tag = r.uint32();
@@ -93,12 +164,31 @@ export function readEntryHeader(bytes: Uint8Array): EntryHeader {
     else if (field === 3 && wire === WIRE_VARINT) header.index = toU64(r.uint64() as never);
     else if (field === 4 && wire === WIRE_BYTES) {
       header.dataLength = r.uint32();
-      header.dataStart = r.pos; // a repeated Data field: the last one counts, as when decoded
+      header.dataStart = start + r.pos;
       if (r.pos + header.dataLength > r.len) throw new RangeError(`index out of range: ${r.pos + header.dataLength} + 0 > ${r.len}`);
       r.pos += header.dataLength;
     } else r.skipType(wire);
   }
   return header;
+}
+
+/** Where the last shortVarint ended (a module variable: no result object per call). */
+let varintEnd = 0;
+
+/** A varint of at most 7 bytes (below 2^49, exact as a number) at bytes[p], or -1 (longer, or cut off). */
+function shortVarint(bytes: Uint8Array, p: number, end: number): number {
+  let value = 0;
+  let scale = 1;
+  for (let i = 0; i < 7 && p < end; i++) {
+    const b = bytes[p++];
+    value += (b & 0x7f) * scale;
+    if (b < 0x80) {
+      varintEnd = p;
+      return value;
+    }
+    scale *= 128;
+  }
+  return -1;
 }
 
 function smallInt(v: bigint): number {

@@ -127,10 +127,16 @@ export function* scanSegmentSteps(file: FileWindow, displayName: string, options
       break;
     }
     const frame = result.frame;
-    const bytes = file.read(frame.dataOffset, frame.recordLength);
+    // The record is parsed in place in the window; only its data gets a view (for the CRC).
+    const at = file.locate(frame.dataOffset, frame.recordLength);
+    if (at < 0) {
+      fault(frame.offset, 'the file shrank while it was read');
+      scan.stop = 'fault';
+      break;
+    }
     let record: RecordView;
     try {
-      record = viewWalRecord(bytes);
+      record = viewWalRecord(file.bytes, at, at + frame.recordLength);
     } catch (e) {
       if (offset === 0) {
         foreign(`the first record is not a walpb.Record (${(e as Error).message})`);
@@ -145,7 +151,8 @@ export function* scanSegmentSteps(file: FileWindow, displayName: string, options
       offset = frame.end;
       continue;
     }
-    const data = bytes.subarray(record.dataStart, record.dataEnd);
+    let data = file.bytes.subarray(record.dataStart, record.dataEnd);
+    const dataAt = frame.dataOffset + (record.dataStart - at);
     if (offset === 0 && record.type !== RecordType.Crc) {
       if (!(record.type in RecordType)) {
         foreign(`the first record has type ${record.type}, and an etcd WAL segment starts with a crc record`);
@@ -170,6 +177,8 @@ export function* scanSegmentSteps(file: FileWindow, displayName: string, options
           scan.stop = 'fault';
           break;
         }
+        // tornFrame also read the padding; had that moved the reused window, `data` would be stale (rare: read again).
+        data = file.read(dataAt, data.length);
         crcOk = false;
         fault(frame.offset, `CRC mismatch: record says ${hex(record.crc)}, data gives ${hex(computed)}; the record is shown but may be corrupt`);
         running = record.crc; // resynchronise with the writer's chain so one bad record flags only itself
@@ -178,7 +187,7 @@ export function* scanSegmentSteps(file: FileWindow, displayName: string, options
       }
     }
     try {
-      addRecord(scan, record.type, data, frame.dataOffset + record.dataStart, frame, displayName, crcOk);
+      addRecord(scan, record.type, data, dataAt, frame, displayName, crcOk);
     } catch (e) {
       fault(frame.offset, `${recordTypeLabel(record.type)} record data does not decode (${(e as Error).message})`);
     }

@@ -70,7 +70,7 @@ export function* readWalDirectorySteps(dir: string): Steps<WalLog> {
     let scan: SegmentScan;
     let file: FileWindow | undefined;
     try {
-      file = new FileWindow(seg.path);
+      file = new FileWindow(seg.path, { reuseWindow: true }); // the scan copies what it keeps
       scan = yield* scanSegmentSteps(file, seg.path, { isLast: i === found.length - 1 });
     } catch (e) {
       // A directory, FIFO or dangling link named like a segment: say so, and read the others.
