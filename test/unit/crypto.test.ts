@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { crc32c } from '../../src/core/crypto/crc32c';
 import { fernetOpen, fernetSeal } from '../../src/core/crypto/fernet';
-import { Algorithm, encodeEncryptedRecord, openRecord } from '../../src/core/crypto/maybeEncrypted';
-import { loadFastSecretbox, secretboxBackend, secretboxOpen, secretboxSeal } from '../../src/core/crypto/secretbox';
+import { Algorithm, decodeByProtobufjs, decodeEncryptedRecord, encodeEncryptedRecord, openRecord, type EncryptedRecord } from '../../src/core/crypto/maybeEncrypted';
+import { libsodiumOpenPaths, loadFastSecretbox, secretboxBackend, secretboxOpen, secretboxSeal } from '../../src/core/crypto/secretbox';
+import { SeededRandom } from '../../src/core/writer/seededRandom';
 
 const hex = (s: string) => Buffer.from(s, 'hex');
 
@@ -54,6 +55,39 @@ describe('secretbox', () => {
   }
 });
 
+describe('secretbox through libsodium: the heap-reusing call and the wrapper agree', () => {
+  it('on boxes from 0 bytes to 3 MiB (the heap area grows), under the right and a wrong key, and on tampered boxes', async () => {
+    await loadFastSecretbox();
+    assert.ok(libsodiumOpenPaths.hasDirect(), 'the wrapper exposes its module (else the wrapper path is used)');
+    const random = new SeededRandom('secretbox paths');
+    let opened = 0;
+    for (const size of [0, 1, 15, 16, 17, 150, 4096, 65_536, 450_000, 3 << 20, 100]) {
+      const key = random.bytes(32);
+      const nonce = random.bytes(24);
+      const plain = random.bytes(size);
+      const box = secretboxSeal(plain, nonce, key);
+      for (const [label, k, b] of [['right key', key, box], ['wrong key', random.bytes(32), box], ['tampered', key, flip(box, random.int(0, box.length - 1))]] as const) {
+        const direct = libsodiumOpenPaths.direct(b, nonce, k);
+        const wrapped = libsodiumOpenPaths.wrapper(b, nonce, k);
+        assert.deepEqual(direct && Buffer.from(direct), wrapped && Buffer.from(wrapped), `${size} bytes, ${label}`);
+        if (label === 'right key') {
+          assert.deepEqual(Buffer.from(direct!), Buffer.from(plain));
+          opened++;
+        } else {
+          assert.equal(direct, undefined, `${size} bytes, ${label}`);
+        }
+      }
+    }
+    assert.equal(opened, 11);
+  });
+});
+
+function flip(bytes: Uint8Array, at: number): Uint8Array {
+  const copy = Uint8Array.from(bytes);
+  copy[at] ^= 0x10;
+  return copy;
+}
+
 describe('fernet', () => {
   const key = Buffer.from('cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=', 'base64url');
   const token = 'gAAAAAAdwJ6wAAECAwQFBgcICQoLDA0ODy021cpGVWKZ_eEwCGM4BLLF_5CV9dOPmrhuVUPgJobwOz7JcbmrR64jVmpU4IwqDA==';
@@ -81,6 +115,26 @@ describe('MaybeEncryptedRecord', () => {
     const fernet = encodeEncryptedRecord({ algorithm: Algorithm.Fernet, data: fernetSeal(Buffer.from('y'), keyA, 1n, Buffer.alloc(16)), nonce: new Uint8Array(0) });
     const f = openRecord(fernet, [keyB, keyA]);
     assert.ok(f.ok && f.keyIndex === 1 && Buffer.from(f.plain).toString() === 'y');
+  });
+  it('the hand-read fast path and protobufjs agree on mutated records (both throw, or give the same fields)', () => {
+    const random = new SeededRandom('maybe encrypted');
+    const outcome = (read: () => EncryptedRecord) => {
+      try {
+        const r = read();
+        return { algorithm: r.algorithm, data: Buffer.from(r.data).toString('hex'), nonce: Buffer.from(r.nonce).toString('hex') };
+      } catch (e) {
+        return `throws ${(e as Error).constructor.name}`;
+      }
+    };
+    let decoded = 0;
+    for (let round = 0; round < 3000; round++) {
+      const bytes = Uint8Array.from(encodeEncryptedRecord({ algorithm: random.int(0, 3), data: random.bytes(random.int(0, 300)), nonce: random.bytes(24) }));
+      for (let m = round < 100 ? 0 : random.int(1, 3); m > 0; m--) bytes[random.int(0, bytes.length - 1)] = random.int(0, 3) === 0 ? 0x80 | random.int(0, 127) : random.int(0, 255);
+      const fast = outcome(() => decodeEncryptedRecord(bytes));
+      assert.deepEqual(fast, outcome(() => decodeByProtobufjs(bytes)), Buffer.from(bytes).toString('hex'));
+      if (typeof fast === 'object') decoded++;
+    }
+    assert.ok(decoded > 1000, `${decoded} decodable`);
   });
   it('passes NONE records through and names unknown algorithms and missing keys', () => {
     const plain = openRecord(encodeEncryptedRecord({ algorithm: Algorithm.None, data: Buffer.from('z'), nonce: new Uint8Array(0) }), []);
