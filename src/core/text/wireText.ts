@@ -13,7 +13,7 @@ import { isUtf8 } from 'node:buffer';
 import type { Type } from 'protobufjs/light';
 import { writeQuotedBytes } from './goFormat';
 import { FieldKind, planOf, writeDecodedFields, writeDecodedValue, type FieldPlan } from './protoText';
-import type { TextSink } from './textSink';
+import { TextSink } from './textSink';
 
 export class WireTextError extends Error {}
 
@@ -41,6 +41,8 @@ interface WirePlan {
   children: (WirePlan | undefined)[];
   labels: string[][];
   openings: string[][];
+  /** Per field and depth: the text of an absent message Go holds by value (printed empty, but printed). */
+  absent: string[][];
 }
 
 // Kept on the Type itself: looked up once per message printed, and a WeakMap lookup costs more.
@@ -66,6 +68,7 @@ function wirePlanOf(type: Type): WirePlan {
       children: [],
       labels: fields.map(() => []),
       openings: fields.map(() => []),
+      absent: fields.map(() => []),
     };
     holder[WIRE_PLAN] = plan;
   }
@@ -122,6 +125,17 @@ function openingAt(plan: WirePlan, i: number, depth: number): string {
   return (plan.openings[i][depth] ??= indentAt(depth) + plan.fields[i].opening);
 }
 
+/** The same for every message of a type (e.g. `annotations: <\n>` in every node update): printed once. */
+function absentAt(plan: WirePlan, i: number, depth: number): string {
+  let text = plan.absent[i][depth];
+  if (text === undefined) {
+    const sink = new TextSink(256);
+    writeDecodedValue(sink, indentAt(depth), plan.fields[i], {});
+    text = plan.absent[i][depth] = sink.toString();
+  }
+  return text;
+}
+
 /** Prints the message held in bytes[start, end) at `depth` (two spaces each), as formatMessage would. */
 function writeWireMessage(out: TextSink, depth: number, bytes: Uint8Array, plan: WirePlan, start: number, end: number): void {
   const savedOccurrences = occTop;
@@ -152,7 +166,7 @@ function writeWireMessage(out: TextSink, depth: number, bytes: Uint8Array, plan:
     const last = slots[base + n + i];
     if (last < 0) {
       // Absent: only a message Go holds by value is printed (empty); absent scalars are zero.
-      if (f.kind === FieldKind.Message && f.embeddedByValue && f.oneof === undefined) writeDecodedValue(out, indentAt(depth), f, {});
+      if (f.kind === FieldKind.Message && f.embeddedByValue && f.oneof === undefined) out.write(absentAt(plan, i, depth));
       continue;
     }
     const s = occStart[last];
