@@ -2,8 +2,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { dumpObjectText } from '../core/report/dumpObject';
 import { dumpSnapshotText } from '../core/report/dumpSnapshot';
-import { dumpWalText, selectEntries } from '../core/report/dumpWal';
-import { dumpWalTextChunks, parallelDumpWorthwhile } from '../core/parallel/parallelDump';
+import { dumpWalBytes, selectEntries } from '../core/report/dumpWal';
+import { dumpWalTextChunks, parallelDumpLikely, parallelDumpPossible, parallelDumpWorthwhile, startTextWorkers } from '../core/parallel/parallelDump';
 import { join } from 'node:path';
 import { dumpWalJson } from '../core/report/dumpWalJson';
 import type { CommandContext } from './main';
@@ -26,19 +26,28 @@ export function registerCommands(program: Command, context: ContextFactory): voi
     .option('--workers <n>', 'worker threads for the text of large logs (default: one per core; 1 = none)', parsePositive)
     .action(async (opts: { start?: bigint; end?: bigint; redact?: boolean; all?: boolean; format: string; filter?: EntryFilter; workers?: number }, cmd: Command) => {
       const ctx = context(cmd);
-      const state = ctx.openState();
+      const workerScript = join(__dirname, 'textWorker.js');
+      const parallel = !opts.filter && opts.format === 'text' && parallelDumpPossible(workerScript, opts.workers);
+      // For a large log, text workers start loading now, while the index is read; unused ones are stopped below.
+      let workers = parallel && parallelDumpLikely(ctx.stateDir) ? startTextWorkers(workerScript, opts.workers) : undefined;
       try {
-        const options = { start: opts.start, end: opts.end, redact: opts.redact, all: opts.all };
-        const workerScript = join(__dirname, 'textWorker.js');
-        const entries = !opts.filter && opts.format === 'text' && opts.workers !== 1 ? selectEntries(state, options) : undefined;
-        if (entries && parallelDumpWorthwhile(entries, workerScript)) {
-          await ctx.out.pipeReleasing(dumpWalTextChunks(state, options, ctx.faults, { workerScript, workers: opts.workers }, entries));
-        } else {
-          const dump = opts.filter ? filteredWalDump(opts.filter, opts.format) : opts.format === 'json' ? dumpWalJson : dumpWalText;
-          await ctx.out.pipe(dump(state, options, ctx.faults));
+        const state = ctx.openState();
+        try {
+          const options = { start: opts.start, end: opts.end, redact: opts.redact, all: opts.all };
+          const entries = parallel ? selectEntries(state, options) : undefined;
+          if (entries && parallelDumpWorthwhile(entries)) {
+            const started = workers ?? startTextWorkers(workerScript, opts.workers);
+            workers = undefined; // the dump stops them when done
+            await ctx.out.pipeReleasing(dumpWalTextChunks(state, options, ctx.faults, { workerScript, started }, entries));
+          } else {
+            const dump = opts.filter ? filteredWalDump(opts.filter, opts.format) : opts.format === 'json' ? dumpWalJson : dumpWalBytes;
+            await ctx.out.pipe(dump(state, options, ctx.faults));
+          }
+        } finally {
+          state.close();
         }
       } finally {
-        state.close();
+        if (workers) await Promise.all(workers.map((w) => w.terminate()));
       }
       ctx.finish();
     });

@@ -21,6 +21,8 @@ export interface GlobalOptions {
 }
 
 export interface CommandContext {
+  /** The state directory given (-d). */
+  stateDir: string;
   out: Output;
   faults: Fault[];
   /** Flushes output, prints faults and sets the exit code (3 when any fault lost data). */
@@ -53,6 +55,7 @@ function makeContext(cmd: Command, result: { code: number }): CommandContext {
   const faults: Fault[] = [];
   const out = new Output();
   return {
+    stateDir: g.stateDir,
     out,
     faults,
     finish() {

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Fault } from '../../src/core/errors';
 import { dumpWalTextChunks, dumpWalTextParallel } from '../../src/core/parallel/parallelDump';
-import { dumpWalText } from '../../src/core/report/dumpWal';
+import { dumpWalBytes, dumpWalText } from '../../src/core/report/dumpWal';
+import { packEntries, packedMemory, unpackEntry } from '../../src/core/parallel/entryPack';
 import { SwarmState } from '../../src/core/state/swarmState';
 import { manifestUnlockKey } from '../support/cli';
 import { corpusCase, generatedCase, repoRoot } from '../support/fixtures';
@@ -21,6 +22,41 @@ async function collect(gen: AsyncGenerator<Uint8Array>): Promise<string> {
   for await (const chunk of gen) chunks.push(chunk);
   return Buffer.concat(chunks).toString('utf8');
 }
+
+describe('what goes to the workers, and the serial byte batches', () => {
+  it('entries packed into typed arrays come back equal, every field (two-managers: an uncommitted entry; big-wal: two files; flags set by hand)', () => {
+    let compared = 0;
+    let uncommitted = 0;
+    for (const dir of [join(generatedCase('two-managers'), 'm1', 'swarm'), join(generatedCase('big-wal'), 'swarm')]) {
+      const state = SwarmState.open(dir, {});
+      try {
+        // Every flag combination, and a large index and term, on copies (the fixtures have no overwritten entries).
+        const raw = state.wal.raw.map((e, i) => (i < 8 ? { ...e, crcOk: (i & 1) === 0, overwritten: (i & 2) !== 0, uncommitted: (i & 4) !== 0, index: e.index + (1n << 60n), term: (1n << 64n) - 1n } : e));
+        uncommitted += raw.filter((e) => e.uncommitted).length;
+        const packed = packEntries(raw);
+        assert.equal(packedMemory(packed).length, 6);
+        raw.forEach((e, i) => assert.deepEqual(unpackEntry(packed, i), e));
+        compared += raw.length;
+        assert.ok(packed.files.length >= 1 && packed.files.length <= state.wal.segments.length);
+      } finally {
+        state.close();
+      }
+    }
+    assert.ok(compared > 150, `${compared} entries`);
+    assert.ok(uncommitted > 8, 'the fixture\'s uncommitted entry besides the hand-set ones');
+  });
+  it('dumpWalBytes gives the text dumpWalText gives, in batches of about the size asked', () => {
+    const state = SwarmState.open(join(generatedCase('big-wal'), 'swarm'), {});
+    try {
+      const text = [...dumpWalText(state, {}, [])].join('');
+      const batches = [...dumpWalBytes(state, {}, [], 64 * 1024)];
+      assert.equal(Buffer.concat(batches).toString('utf8'), text);
+      assert.ok(batches.length > 10 && batches.slice(0, -1).every((b) => b.length >= 64 * 1024), `${batches.length} batches`);
+    } finally {
+      state.close();
+    }
+  });
+});
 
 describe('parallel dump-wal', () => {
   for (const name of ['objects', 'locked', 'synth-snap']) {

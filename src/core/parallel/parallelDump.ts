@@ -9,6 +9,9 @@ import type { Fault } from '../errors';
 import { EntryProblems, selectEntries, type DumpOptions } from '../report/dumpWal';
 import type { SwarmState } from '../state/swarmState';
 import type { WalEntry } from '../wal/walLog';
+import { layoutOf } from '../state/layout';
+import { listSegments } from '../wal/walLog';
+import { packEntries, packedMemory } from './entryPack';
 import type { TextJob, TextJobResult, ToWorker } from './textJob';
 
 const BATCH_BYTES = 1 << 20;
@@ -18,16 +21,51 @@ export interface PoolOptions {
   /** Path of the bundled worker (dist/textWorker.js). */
   workerScript: string;
   workers?: number;
+  /** Workers spawned beforehand (startTextWorkers), so their start-up overlapped the index scan. */
+  started?: Worker[];
   /** Sealed bytes per batch (default 1 MiB). */
   batchBytes?: number;
 }
 
-/** Whether a parallel dump can run here and is worth its start-up cost (~50 ms a worker). */
-export function parallelDumpWorthwhile(entries: WalEntry[], workerScript: string): boolean {
-  if (!existsSync(workerScript) || availableParallelism() < 2) return false;
+/**
+ * Spawns the text workers (one per core unless `workers` says, at most 8). A worker takes ~100 ms to load
+ * its bundle and libsodium: the CLI spawns them before it reads the index, so that happens meanwhile.
+ */
+export function startTextWorkers(workerScript: string, workers?: number): Worker[] {
+  const count = Math.max(1, Math.min(workers ?? availableParallelism(), 8));
+  // A worker's heap is its batch and the text it makes: a cap keeps the garbage collector from idling;
+  // a large young generation lets the short-lived decoded objects die there (about 10% faster).
+  return Array.from({ length: count }, () => new Worker(workerScript, { resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 96 } }));
+}
+
+/** Whether text workers can run here (the bundled script exists, and there is more than one core). */
+export function parallelDumpPossible(workerScript: string, workers?: number): boolean {
+  return existsSync(workerScript) && availableParallelism() >= 2 && workers !== 1;
+}
+
+/**
+ * Whether workers pay for `entries`: 32 MB of data or more. Per entry, a worker is no faster than the main
+ * thread (on these machines the two "cores" share one physical core), so a log of many small entries
+ * prints fastest, and in the least memory, on the main thread.
+ */
+export function parallelDumpWorthwhile(entries: WalEntry[]): boolean {
   let bytes = 0;
   for (const e of entries) bytes += e.dataLength;
   return bytes > 32 * BATCH_BYTES;
+}
+
+/**
+ * Whether to start workers before the index is read: the WAL has more than one segment, so more than
+ * 64 MB were written (a guess from file names; parallelDumpWorthwhile decides once entries are known).
+ */
+export function parallelDumpLikely(stateDir: string): boolean {
+  const layout = layoutOf(stateDir);
+  if (!layout) return false;
+  try {
+    return listSegments(layout.walDir).segments.length > 1;
+  } catch {
+    return false; // opening the state reports it
+  }
 }
 
 /**
@@ -54,10 +92,8 @@ export interface TextChunk {
 export async function* dumpWalTextChunks(
   state: SwarmState, options: DumpOptions, faults: Fault[], pool: PoolOptions, entries: WalEntry[] = selectEntries(state, options),
 ): AsyncGenerator<TextChunk> {
-  const count = Math.max(1, Math.min(pool.workers ?? availableParallelism(), 8));
-  // A worker's heap is its batch and the text it makes: a cap keeps the garbage collector from idling;
-  // a large young generation lets the short-lived decoded objects die there (about 10% faster).
-  const workers = Array.from({ length: count }, () => new Worker(pool.workerScript, { resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 96 } }));
+  const workers = pool.started?.length ? pool.started : startTextWorkers(pool.workerScript, pool.workers);
+  const count = workers.length;
   const init: ToWorker = { type: 'init', context: state.payloadContext };
   for (const w of workers) w.postMessage(init);
   const problems = new EntryProblems(faults);
@@ -116,7 +152,9 @@ export async function* dumpWalTextChunks(
         at += view.length;
         return buffer.subarray(at - view.length, at);
       });
-      const job: TextJob = { id: next, redact: options.redact ?? false, entries: batch, data, unreadable, memory };
+      const packed = packEntries(batch);
+      transfer.push(...packedMemory(packed));
+      const job: TextJob = { id: next, redact: options.redact ?? false, entries: packed, data, unreadable, memory };
       pending.set(next, { entries: batch });
       workers[next % count].postMessage({ type: 'job', job } satisfies ToWorker, transfer);
       next++;

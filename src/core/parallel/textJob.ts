@@ -4,12 +4,12 @@ import { writeSealedEntryText, writeUnreadableEntryText } from '../report/dumpWa
 import type { PayloadContext } from '../state/entryPayload';
 import type { PayloadProblem } from '../state/swarmState';
 import { TextSink } from '../text/textSink';
-import type { WalEntry } from '../wal/walLog';
+import { unpackEntry, type PackedEntries } from './entryPack';
 
 export interface TextJob {
   id: number;
   redact: boolean;
-  entries: WalEntry[];
+  entries: PackedEntries;
   data: Uint8Array[];
   /** Entries whose record did not decode when read again, by position: why. */
   unreadable?: Record<number, string>;
@@ -36,12 +36,13 @@ export type ToWorker =
 export function runTextJob(context: PayloadContext, job: TextJob, memory?: ArrayBuffer): TextJobResult {
   const out = new TextSink(job.data.reduce((n, d) => n + d.length, 0) * 3, memory);
   const problems: TextJobResult['problems'] = [];
-  job.entries.forEach((entry, at) => {
+  for (let at = 0; at < job.entries.count; at++) {
+    const entry = unpackEntry(job.entries, at);
     const why = job.unreadable?.[at];
     const decoded = why === undefined
       ? writeSealedEntryText(out, context, entry, job.data[at], job.redact)
       : writeUnreadableEntryText(out, entry, new Error(why), job.redact);
     if (decoded && !decoded.ok) problems.push({ at, problem: decoded.problem, message: decoded.message });
-  });
+  }
   return { id: job.id, text: out.detach(), problems, memory: job.memory };
 }

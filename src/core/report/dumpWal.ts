@@ -95,12 +95,33 @@ export function writeUnreadableEntryText(out: TextSink, entry: WalEntry, error: 
 
 /** Yields dump-wal's output entry by entry; problems go to `faults` (for stderr), not into the text. */
 export function* dumpWalText(state: SwarmState, options: DumpOptions, faults: Fault[]): Generator<string> {
+  const out = new TextSink(1 << 16);
+  for (const _ of writeEachEntry(out, state, options, faults)) {
+    yield out.toString();
+    out.reset(1 << 20);
+  }
+}
+
+/**
+ * dumpWalText as UTF-8 bytes in batches of about `batchBytes` (each batch's memory is the caller's): a
+ * writer to a file or pipe makes one write per batch and no string per entry.
+ */
+export function* dumpWalBytes(state: SwarmState, options: DumpOptions, faults: Fault[], batchBytes = 256 * 1024): Generator<Uint8Array> {
+  const out = new TextSink(batchBytes * 2);
+  for (const _ of writeEachEntry(out, state, options, faults)) {
+    if (out.length < batchBytes) continue;
+    yield out.take();
+    out.reset(batchBytes * 2);
+  }
+  if (out.length > 0) yield out.take();
+}
+
+/** Appends the selected entries' text to `out`, yielding after each entry (the caller may empty `out` then). */
+function* writeEachEntry(out: TextSink, state: SwarmState, options: DumpOptions, faults: Fault[]): Generator<void> {
   const problems = new EntryProblems(faults);
   const redact = options.redact ?? false;
   const context = state.payloadContext;
-  const out = new TextSink(1 << 16);
   for (const entry of selectEntries(state, options)) {
-    out.reset(1 << 20);
     let data: Uint8Array | undefined;
     let readError: unknown;
     try {
@@ -110,7 +131,7 @@ export function* dumpWalText(state: SwarmState, options: DumpOptions, faults: Fa
     }
     const decoded = data ? writeSealedEntryText(out, context, entry, data, redact) : writeUnreadableEntryText(out, entry, readError, redact);
     if (decoded) problems.add(decoded);
-    yield out.toString();
+    yield;
   }
   problems.flush();
 }
