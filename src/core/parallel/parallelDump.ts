@@ -11,6 +11,7 @@ import type { SwarmState } from '../state/swarmState';
 import type { WalEntry } from '../wal/walLog';
 import { layoutOf } from '../state/layout';
 import { listSegments } from '../wal/walLog';
+import { SequentialEntryReader } from '../wal/sequentialReader';
 import { packEntries, packedMemory } from './entryPack';
 import type { TextJob, TextJobResult, ToWorker } from './textJob';
 
@@ -114,6 +115,7 @@ export async function* dumpWalTextChunks(
       for (const p of pending.values()) p.wake?.();
     });
   }
+  const reader = new SequentialEntryReader();
   try {
     let next = 0;
     let nextToYield = 0;
@@ -138,7 +140,7 @@ export async function* dumpWalTextChunks(
       const data = batch.map((e, i) => {
         let view: Uint8Array;
         try {
-          view = state.entryDataView(e);
+          view = reader.dataView(e);
         } catch (error) {
           unreadable[i] = (error as Error).message;
           return new Uint8Array(0);
@@ -181,6 +183,7 @@ export async function* dumpWalTextChunks(
     }
     problems.flush();
   } finally {
+    reader.close();
     finished = true;
     await Promise.all(workers.map((w) => w.terminate()));
   }

@@ -10,6 +10,7 @@ import { TextSink } from '../text/textSink';
 import { redactRequest } from '../text/redact';
 import { WireTextError, writeWireText } from '../text/wireText';
 import { EntryType } from '../wal/segment';
+import { SequentialEntryReader } from '../wal/sequentialReader';
 import type { WalEntry } from '../wal/walLog';
 import { confChangeTypeName, entryTypeName, hexId } from './names';
 
@@ -121,17 +122,22 @@ function* writeEachEntry(out: TextSink, state: SwarmState, options: DumpOptions,
   const problems = new EntryProblems(faults);
   const redact = options.redact ?? false;
   const context = state.payloadContext;
-  for (const entry of selectEntries(state, options)) {
-    let data: Uint8Array | undefined;
-    let readError: unknown;
-    try {
-      data = state.entryDataView(entry); // used before the next read
-    } catch (e) {
-      readError = e;
+  const reader = new SequentialEntryReader();
+  try {
+    for (const entry of selectEntries(state, options)) {
+      let data: Uint8Array | undefined;
+      let readError: unknown;
+      try {
+        data = reader.dataView(entry); // used before the next read
+      } catch (e) {
+        readError = e;
+      }
+      const decoded = data ? writeSealedEntryText(out, context, entry, data, redact) : writeUnreadableEntryText(out, entry, readError, redact);
+      if (decoded) problems.add(decoded);
+      yield;
     }
-    const decoded = data ? writeSealedEntryText(out, context, entry, data, redact) : writeUnreadableEntryText(out, entry, readError, redact);
-    if (decoded) problems.add(decoded);
-    yield;
+  } finally {
+    reader.close();
   }
   problems.flush();
 }
