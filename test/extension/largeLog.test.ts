@@ -130,6 +130,35 @@ describe('a log of 100,000 entries', function () {
     }
   });
 
+  it('background decoding waits for the table\'s first page (while the window draws), and starts at once for whoever needs every entry', async () => {
+    await closeAllEditors();
+    const provider = explorer.editors;
+    // A document with no editor: nothing asks for a page.
+    const doc = await provider.openCustomDocument(walUri());
+    try {
+      await doc.load(); // what resolving an editor starts
+      const model = doc.model!;
+      assert.ok(model.rowCount >= ENTRIES);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(model.summarizedCount, 0, 'nothing decoded in the background before a page was shown');
+      doc.firstPageShown();
+      await waitFor('decoding under way', () => model.summarizedCount > 0, 10_000);
+      await doc.whenSummarized();
+      assert.ok(model.fullySummarized);
+
+      // Reloaded: the gate closes again; whenSummarized opens it.
+      await vscode.commands.executeCommand('swarmRaft.reload', doc.uri);
+      const again = doc.model!;
+      assert.ok(again !== model && again.summarizedCount === 0);
+      const started = Date.now();
+      await doc.whenSummarized();
+      assert.ok(again.fullySummarized);
+      console.log(`    whenSummarized without a page: ${Date.now() - started} ms`);
+    } finally {
+      doc.dispose();
+    }
+  });
+
   it('the end of background decoding leaves the tree as it is grouped by term, and fills in the grouping by action', async () => {
     const uri = walUri();
     await vscode.commands.executeCommand('vscode.openWith', uri, 'swarmRaft.raftFile', { preview: false });

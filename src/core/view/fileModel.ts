@@ -53,6 +53,11 @@ export class FileModel {
     return this.kind === 'wal' ? this.entries.length : this.objectsOf(this.snapshotFile)?.length ?? 0;
   }
 
+  /** How many entries summarizeAll has decoded so far (from the first). */
+  get summarizedCount(): number {
+    return this.summarized;
+  }
+
   get fullySummarized(): boolean {
     return this.kind === 'snap' || this.summaryCount >= this.entries.length;
   }

@@ -15,6 +15,12 @@ import type { Log } from '../log';
 
 /** Logs above this many entries are counted in the background after the first overview. */
 const SYNC_SUMMARY_LIMIT = 2000;
+/**
+ * Background decoding of a large log waits for the table's first page (or this long, or anyone who needs
+ * every entry decoded): while a log opens, the window is still loading the webview and drawing the tree on
+ * the same two cores, and decoding then only delays what the user is waiting to see.
+ */
+const BACKGROUND_DECODING_DELAY_MS = 1500;
 
 export class RaftDocument implements vscode.CustomDocument {
   readonly filePath: string;
@@ -41,6 +47,8 @@ export class RaftDocument implements vscode.CustomDocument {
   private isDisposed = false;
   private version = 0;
   private summarizing?: Promise<boolean>;
+  /** Opens the gate background decoding waits behind (see BACKGROUND_DECODING_DELAY_MS). */
+  private startDecoding?: () => void;
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly counted = new vscode.EventEmitter<void>();
   private readonly disposed = new vscode.EventEmitter<void>();
@@ -189,8 +197,16 @@ export class RaftDocument implements vscode.CustomDocument {
     if (model.fullySummarized) {
       this.summarizing = Promise.resolve(true);
     } else {
-      const started = Date.now();
-      this.summarizing = model.summarizeAll(() => version !== this.version).then((done) => {
+      const gate = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, BACKGROUND_DECODING_DELAY_MS);
+        this.startDecoding = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.summarizing = gate.then(async () => {
+        const started = Date.now();
+        const done = await model.summarizeAll(() => version !== this.version);
         if (done && version === this.version) {
           this.log.info(`${this.fileName}: decoded ${model.rowCount} entries in ${Date.now() - started} ms`);
           this.counted.fire();
@@ -201,11 +217,17 @@ export class RaftDocument implements vscode.CustomDocument {
     this.changed.fire();
   }
 
+  /** The table has shown its first page: background decoding need not wait any longer. */
+  firstPageShown(): void {
+    this.startDecoding?.();
+  }
+
   /** Resolves when every entry of the current model is decoded (for filters and action/kind grouping); loads the document first. */
   async whenSummarized(): Promise<FileModel | undefined> {
     await this.load();
     for (;;) {
       const model = this.model;
+      this.startDecoding?.();
       await this.summarizing;
       if (this.model === model) return model;
     }

@@ -159,6 +159,7 @@ export class RaftEditorProvider implements vscode.CustomReadonlyEditorProvider<R
       const hostFilter = this.rowFilter;
       if ((!filter || !filter.trim()) && !hostFilter) {
         binding.channel.post({ type: 'rows', requestId, start, total: model.rowCount, rows: model.rows(start, count) });
+        doc.firstPageShown();
         return;
       }
       for (;;) {
