@@ -2,6 +2,7 @@
 // snapshot data and the data keys in the node key's PEM headers. A record is tried with every key and
 // both algorithms' rules, as a manager mid-rotation has records under both raft-dek and raft-dek-pending.
 import { Messages } from '../codec';
+import { readShortVarint, varintEnd } from '../proto/varint';
 import { fernetOpen } from './fernet';
 import { secretboxOpen } from './secretbox';
 
@@ -25,7 +26,7 @@ export interface EncryptedRecord {
 
 /**
  * The record's fields, as views into `bytes`. SwarmKit's canonical encoding (fields 1-3, a one-byte
- * algorithm, lengths below 2^28) is read by hand: this runs for every entry, and protobufjs' decode cost
+ * algorithm, lengths in at most 5 bytes) is read by hand: this runs for every entry, and protobufjs' decode cost
  * a third of the time of decrypting a small one. Anything else is decoded by protobufjs.
  */
 export function decodeEncryptedRecord(bytes: Uint8Array): EncryptedRecord {
@@ -39,13 +40,9 @@ export function decodeEncryptedRecord(bytes: Uint8Array): EncryptedRecord {
       continue;
     }
     if (tag !== 0x12 && tag !== 0x1a) return decodeByProtobufjs(bytes);
-    let length = 0;
-    let i = 0;
-    for (let b = 0x80; b & 0x80; i++) {
-      if (i === 4 || p >= end) return decodeByProtobufjs(bytes);
-      b = bytes[p++];
-      length |= (b & 0x7f) << (7 * i);
-    }
+    const length = readShortVarint(bytes, p, end, 5);
+    if (length < 0) return decodeByProtobufjs(bytes);
+    p = varintEnd;
     if (p + length > end) return decodeByProtobufjs(bytes); // it throws the decoder's error
     const value = bytes.subarray(p, p + length);
     if (tag === 0x12) record.data = value;

@@ -2,6 +2,7 @@
 // (first in every segment) carries the running value at the end of the previous segment and resets it.
 import { Reader } from 'protobufjs/light';
 import { Messages, toI64, toU64 } from '../codec';
+import { readShortVarint, varintEnd } from '../proto/varint';
 
 export enum RecordType {
   Metadata = 1,
@@ -61,19 +62,12 @@ export function viewWalRecord(bytes: Uint8Array, start = 0, end = bytes.length):
     if (tag === 0x08 && p < end && bytes[p] < 0x80) {
       view.type = bytes[p++];
     } else if (tag === 0x10) {
-      // A uint32 in at most 5 bytes, the last holding its top 4 bits.
-      let value = 0;
-      let shift = 0;
-      let b = 0x80;
-      while (b & 0x80 && shift < 35 && p < end) {
-        b = bytes[p++];
-        value += (b & 0x7f) * 2 ** shift;
-        shift += 7;
-      }
-      if (b & 0x80 || value > 0xffffffff) return viewWalRecordByReader(bytes, start, end);
-      view.crc = value;
+      const crc = readShortVarint(bytes, p, end, 5);
+      if (crc < 0 || crc > 0xffffffff) return viewWalRecordByReader(bytes, start, end); // protobufjs truncates
+      view.crc = crc;
+      p = varintEnd;
     } else if (tag === 0x1a) {
-      const length = shortVarint(bytes, p, end);
+      const length = readShortVarint(bytes, p, end, 5);
       if (length < 0) return viewWalRecordByReader(bytes, start, end);
       p = varintEnd;
       if (p + length > end) return viewWalRecordByReader(bytes, start, end); // it throws the decoder's error
@@ -133,13 +127,13 @@ export function readEntryHeader(bytes: Uint8Array, start = 0, end = bytes.length
     if (tag === 0x08 && p < end && bytes[p] < 0x80) {
       type = bytes[p++];
     } else if (tag === 0x10 || tag === 0x18) {
-      const value = shortVarint(bytes, p, end);
+      const value = readShortVarint(bytes, p, end, 7);
       if (value < 0) return readEntryHeaderByReader(bytes, start, end);
       if (tag === 0x10) term = value;
       else index = value;
       p = varintEnd;
     } else if (tag === 0x22) {
-      const length = shortVarint(bytes, p, end);
+      const length = readShortVarint(bytes, p, end, 5);
       if (length < 0 || varintEnd + length > end) return readEntryHeaderByReader(bytes, start, end);
       dataStart = varintEnd; // a repeated Data field: the last one counts, as when decoded
       dataLength = length;
@@ -170,25 +164,6 @@ export function readEntryHeaderByReader(bytes: Uint8Array, start = 0, end = byte
     } else r.skipType(wire);
   }
   return header;
-}
-
-/** Where the last shortVarint ended (a module variable: no result object per call). */
-let varintEnd = 0;
-
-/** A varint of at most 7 bytes (below 2^49, exact as a number) at bytes[p], or -1 (longer, or cut off). */
-function shortVarint(bytes: Uint8Array, p: number, end: number): number {
-  let value = 0;
-  let scale = 1;
-  for (let i = 0; i < 7 && p < end; i++) {
-    const b = bytes[p++];
-    value += (b & 0x7f) * scale;
-    if (b < 0x80) {
-      varintEnd = p;
-      return value;
-    }
-    scale *= 128;
-  }
-  return -1;
 }
 
 function smallInt(v: bigint): number {
