@@ -8,7 +8,7 @@ import { FileWindow } from '../io/fileWindow';
 import { readNodeIdentity, type NodeIdentity } from '../keys/certificate';
 import { buildKeyRing, type KeyRing } from '../keys/keyRing';
 import { listSnapshotFiles, newestValidSnapshot, type SnapshotFile } from '../snap/snapshotFile';
-import { entryDataView, readEntryData } from '../wal/segment';
+import { readEntryData } from '../wal/segment';
 import { readWalDirectorySteps, type WalEntry, type WalLog } from '../wal/walLog';
 import { runSteps, runStepsInSlices, type Steps } from '../steps';
 import { decodeEntryPayload, unreadableRecord, unsealPayload, type PayloadContext, type Unsealed } from './entryPayload';
@@ -123,15 +123,6 @@ export class SwarmState {
     return decodeEntryPayload(this.payloadContext, entry, data);
   }
 
-  /** Reads an entry's (still sealed) data: for callers that decode elsewhere, e.g. in worker threads. */
-  readEntryData(entry: WalEntry): Uint8Array {
-    return readEntryData(this.file(entry.file), entry);
-  }
-
-  /** readEntryData without its copy: a view to copy at once (e.g. into one buffer for a batch of entries). */
-  entryDataView(entry: WalEntry): Uint8Array {
-    return entryDataView(this.file(entry.file), entry);
-  }
 
   /** What decoding needs, as plain values (keys included: never log or persist it). */
   get payloadContext(): PayloadContext {
