@@ -197,6 +197,7 @@ export class RaftDocument implements vscode.CustomDocument {
     if (model.fullySummarized) {
       this.summarizing = Promise.resolve(true);
     } else {
+      this.startDecoding?.(); // the previous model's gate: its decoding sees the new version and stops
       const gate = new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, BACKGROUND_DECODING_DELAY_MS);
         this.startDecoding = () => {
@@ -236,6 +237,7 @@ export class RaftDocument implements vscode.CustomDocument {
   dispose(): void {
     this.isDisposed = true;
     this.version++;
+    this.startDecoding?.(); // clears the gate's timer; the waiting decoding sees the new version and stops
     this.disposed.fire();
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
