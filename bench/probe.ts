@@ -16,10 +16,12 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const state = SwarmState.open(dir, { unlockKey });
   const indexMs = performance.now() - t0;
-  const result: Record<string, number> = { indexMs, entries: state.wal.raw.length, walBytes: walBytes(state) };
+  const result: Record<string, number> = { indexMs, entries: state.wal.table.length, walBytes: walBytes(state) };
   if (metric === 'firstPage') {
     const t1 = performance.now();
-    for (const e of state.wal.effective.slice(0, PAGE)) {
+    const list = state.effectiveEntries;
+    for (let i = 0; i < Math.min(PAGE, list.length); i++) {
+      const e = list.at(i);
       const d = state.decodeEntry(e);
       if (d.ok && d.kind === 'normal') for (const a of (d.request as unknown as { action?: never[] }).action ?? []) summarizeAction(a);
     }
@@ -28,7 +30,7 @@ async function main(): Promise<void> {
   } else if (metric === 'decodeAll') {
     const t1 = performance.now();
     let failed = 0;
-    for (const e of state.wal.effective) if (!state.decodeEntry(e).ok) failed++;
+    for (const e of state.effectiveEntries) if (!state.decodeEntry(e).ok) failed++;
     result.decodeMs = performance.now() - t1;
     result.failed = failed;
   } else if (metric === 'textAll') {

@@ -54,7 +54,7 @@ describe('truncated and zero-length snapshot files', () => {
         assert.match(state.faults[0].message, damage === 'zero-length' ? /empty snapshot file/ : /truncated: the data field claims \d+ bytes, but only \d+ follow/);
         assert.match(state.faults[0].message, /older snapshots are used instead/);
         // The entries listed start after the older snapshot, as the reference would with only that one.
-        assert.equal(state.entriesAfter()[0].index, state.newestSnapshot!.snapshot!.index + 1n);
+        assert.equal(state.entriesAfter().at(0).index, state.newestSnapshot!.snapshot!.index + 1n);
       } finally {
         state.close();
       }

@@ -128,7 +128,7 @@ describe('parallel dump-wal', () => {
     const state = SwarmState.open(swarm, { unlockKey: manifestUnlockKey(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'))) });
     try {
       const entries = state.entriesAfter();
-      const victim = entries[entries.length - 1];
+      const victim = entries.at(entries.length - 1);
       assert.ok(victim.dataAt > 0 && victim.dataLength > 2);
       truncateSync(victim.file, victim.dataAt + 2); // the scratch copy: a manager still writing, a copy cut off
       const faults: Fault[] = [];

@@ -45,7 +45,7 @@ function checkRoundTrip(state: SwarmState): void {
   const snap = state.decodeSnapshot(state.newestSnapshot!);
   assert.ok(snap.ok);
   assert.deepEqual(Buffer.from(Messages.swarmSnapshot.encode(snap.snapshot).finish()), Buffer.from(swarmSnapshot()));
-  assert.deepEqual(state.entriesAfter().map((e) => e.index), [3n, 4n]);
+  assert.deepEqual(state.entriesAfter().toArray().map((e) => e.index), [3n, 4n]);
 }
 
 describe('state directory writer', () => {
@@ -71,7 +71,7 @@ describe('state directory writer', () => {
     assert.match(r.unlockKey!, /^SWMKEY-1-[A-Za-z0-9+/]{43}$/);
     const noKey = SwarmState.open(r.stateDir);
     assert.equal(noKey.keyRing.status.state, 'locked');
-    assert.deepEqual(noKey.entriesAfter().map((e) => e.index), [3n, 4n], 'plaintext headers list without a key');
+    assert.deepEqual(noKey.entriesAfter().toArray().map((e) => e.index), [3n, 4n], 'plaintext headers list without a key');
     noKey.close();
     const wrong = SwarmState.open(r.stateDir, { unlockKey: 'SWMKEY-1-' + 'A'.repeat(43) });
     assert.equal(wrong.keyRing.status.state, 'wrong-key');

@@ -14,6 +14,7 @@ import { readWalDirectory } from '../../src/core/wal/walLog';
 import { snapshotFileName, writeSnapshotFile } from '../../src/core/writer/snapshotWriter';
 import { SEGMENT_BYTES, WalWriter, type EntryInput } from '../../src/core/writer/walWriter';
 import { cleanupTempDirs, recordTypes, tempDir } from './writer.support';
+import { segmentEntries, segmentHardStates } from '../../src/core/wal/segment';
 
 after(cleanupTempDirs);
 
@@ -81,11 +82,11 @@ describe('WAL writer', () => {
       assert.equal(log.segments[i].sequence, BigInt(i));
       if (i > 0) {
         // Named after the entry that follows the previous segment's last one; the chain carries over.
-        const previousLast = log.segments[i - 1].scan.entries.at(-1)!.index;
+        const previousLast = segmentEntries(log.segments[i - 1].scan).at(-1)!.index;
         assert.equal(log.segments[i].firstIndex, previousLast + 1n);
         assert.equal(scan.startCrc, log.segments[i - 1].scan.endCrc);
         assert.deepEqual(recordTypes(segments[i].path).slice(0, 3), [4, 1, 3], 'crc, metadata, then the last hard state');
-        assert.equal(scan.hardStates[0].commit, previousLast);
+        assert.equal(segmentHardStates(scan)[0].commit, previousLast);
       }
       const size = statSync(segments[i].path).size;
       if (i < segments.length - 1) {
@@ -129,7 +130,8 @@ describe('WAL writer', () => {
     const log = readWalDirectory(dir);
     assert.deepEqual(readdirSync(dir), ['0000000000000007-00000000000001f5.wal']);
     assert.equal(log.segments[0].scan.startCrc, 0xdeadbeef);
-    assert.deepEqual(log.segments[0].scan.hardStates.map((h) => h.commit), [500n, 501n]);
+    assert.deepEqual(segmentHardStates(log.segments[0].scan).map((h) => h.commit), [500n, 501n]);
+    assert.equal(log.segments[0].scan.lastHardState?.commit, 501n);
     assert.deepEqual(log.faults, []);
   });
 

@@ -75,7 +75,7 @@ export function runDecrypt(state: SwarmState, outDir: string, options: DecryptOp
 }
 
 /** Decrypts entries one at a time, so a huge log never sits in memory. */
-function* decryptedEntries(state: SwarmState, entries: WalEntry[], options: DecryptOptions, result: DecryptResult): Generator<EntryInput> {
+function* decryptedEntries(state: SwarmState, entries: Iterable<WalEntry>, options: DecryptOptions, result: DecryptResult): Generator<EntryInput> {
   const files = new Map<string, FileWindow>();
   try {
     for (const entry of entries) {

@@ -21,7 +21,7 @@ export interface StatsOptions {
 export function computeStats(state: SwarmState, options: StatsOptions = {}): StatsModel {
   const top = options.top ?? 10;
   const all = options.all ?? true;
-  const entries = all ? state.wal.effective : state.entriesAfter();
+  const entries = all ? state.wal.effective : state.entriesAfter().toArray();
   const acc = new Accumulator(top);
   for (const entry of entries) acc.add(state.decodeEntry(entry));
   const overwritten = state.wal.raw.filter((e) => e.overwritten);
@@ -39,7 +39,7 @@ export function computeStats(state: SwarmState, options: StatsOptions = {}): Sta
       .sort((a, b) => b.actions - a.actions || a.serviceName.localeCompare(b.serviceName)),
     growthByTerm: [...acc.terms.values()],
     files: {
-      segments: state.wal.segments.map((s) => ({ name: s.name, fileBytes: s.scan.size, usedBytes: s.scan.end, entries: s.scan.entries.length })),
+      segments: state.wal.segments.map((s) => ({ name: s.name, fileBytes: s.scan.size, usedBytes: s.scan.end, entries: s.scan.entryCount })),
       snapshots: state.snapshotFiles.map((f) => ({
         name: f.name, index: (f.snapshot?.index ?? f.nameIndex).toString(), term: (f.snapshot?.term ?? f.nameTerm).toString(), fileBytes: f.size,
       })),

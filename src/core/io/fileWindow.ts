@@ -10,8 +10,14 @@ export interface FileWindowOptions {
    * Read each new window into the same buffer. A view returned by read() is then only valid until the
    * next read(): right for a single pass that copies what it keeps (the index scan), where a fresh 4 MB
    * buffer per window costs a thousand page faults (half the time of reading a cached segment).
+   * A WindowMemory given here is shared by files read one after another (the segments of one log).
    */
-  reuseWindow?: boolean;
+  reuseWindow?: boolean | WindowMemory;
+}
+
+/** A window's worth of memory for FileWindows that read one after another (reuseWindow). */
+export class WindowMemory {
+  readonly buffer = Buffer.allocUnsafe(WINDOW_BYTES);
 }
 
 export class FileWindow {
@@ -26,7 +32,8 @@ export class FileWindow {
     const opened = openRegularFile(path);
     this.fd = opened.fd;
     this.size = opened.size;
-    this.reuseWindow = options.reuseWindow ?? false;
+    this.reuseWindow = options.reuseWindow !== undefined && options.reuseWindow !== false;
+    if (options.reuseWindow instanceof WindowMemory) this.windowMemory = options.reuseWindow.buffer;
   }
 
   /**

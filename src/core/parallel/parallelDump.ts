@@ -9,7 +9,7 @@ import type { Fault } from '../errors';
 import { EntryProblems, selectEntries, type DumpOptions } from '../report/dumpWal';
 import type { SwarmState } from '../state/swarmState';
 import { layoutOf } from '../state/layout';
-import { listSegments, type WalEntry } from '../wal/walLog';
+import { listSegments, type EntryList, type WalEntry } from '../wal/walLog';
 import { SequentialEntryReader } from '../wal/sequentialReader';
 import { packEntries, packedMemory } from './entryPack';
 import type { TextJob, TextJobResult, ToWorker } from './textJob';
@@ -49,9 +49,10 @@ export function parallelDumpPossible(workerScript: string, workers?: number): bo
  * young generations of 8-96 MB): below that size the copies and messages cost more than they save, and
  * each worker adds ~20 MB of memory.
  */
-export function parallelDumpWorthwhile(entries: WalEntry[]): boolean {
+export function parallelDumpWorthwhile(entries: EntryList): boolean {
+  const table = entries.log.table;
   let bytes = 0;
-  for (const e of entries) bytes += e.dataLength;
+  for (const seq of entries.seqs) bytes += table.dataLength(seq);
   return bytes > 32 * BATCH_BYTES;
 }
 
@@ -74,7 +75,7 @@ export function parallelDumpLikely(stateDir: string): boolean {
  * callers that already selected them pass them.
  */
 export async function* dumpWalTextParallel(
-  state: SwarmState, options: DumpOptions, faults: Fault[], pool: PoolOptions, entries: WalEntry[] = selectEntries(state, options),
+  state: SwarmState, options: DumpOptions, faults: Fault[], pool: PoolOptions, entries: EntryList = selectEntries(state, options),
 ): AsyncGenerator<Uint8Array> {
   for await (const chunk of dumpWalTextChunks(state, options, faults, pool, entries)) yield chunk.text;
 }
@@ -91,7 +92,7 @@ export interface TextChunk {
 
 /** dumpWalTextParallel with the batches' memory reused (see TextChunk.release). */
 export async function* dumpWalTextChunks(
-  state: SwarmState, options: DumpOptions, faults: Fault[], pool: PoolOptions, entries: WalEntry[] = selectEntries(state, options),
+  state: SwarmState, options: DumpOptions, faults: Fault[], pool: PoolOptions, entries: EntryList = selectEntries(state, options),
 ): AsyncGenerator<TextChunk> {
   const workers = pool.started?.length ? pool.started : startTextWorkers(pool.workerScript, pool.workers);
   const count = workers.length;
@@ -124,7 +125,7 @@ export async function* dumpWalTextChunks(
       const batch: WalEntry[] = [];
       let bytes = 0;
       while (position < entries.length && batch.length < BATCH_ENTRIES && bytes < (pool.batchBytes ?? BATCH_BYTES)) {
-        const e = entries[position++];
+        const e = entries.at(position++);
         batch.push(e);
         bytes += e.dataLength;
       }

@@ -11,7 +11,7 @@ import { redactRequest } from '../text/redact';
 import { WireTextError, writeWireText } from '../text/wireText';
 import { EntryType } from '../wal/segment';
 import { SequentialEntryReader } from '../wal/sequentialReader';
-import type { WalEntry } from '../wal/walLog';
+import type { EntryList, WalEntry } from '../wal/walLog';
 import { confChangeTypeName, entryTypeName, hexId } from './names';
 
 export interface EntrySelection {
@@ -26,11 +26,15 @@ export interface DumpOptions extends EntrySelection {
   redact?: boolean;
 }
 
-export function selectEntries(state: SwarmState, sel: EntrySelection): WalEntry[] {
-  const entries = sel.all ? state.wal.effective : state.entriesAfter();
+export function selectEntries(state: SwarmState, sel: EntrySelection): EntryList {
+  const entries = sel.all ? state.effectiveEntries : state.entriesAfter();
   const start = sel.start ?? 0n;
   const end = sel.end ?? 0n;
-  return entries.filter((e) => (start === 0n || e.index >= start) && (end === 0n || e.index <= end));
+  if (start === 0n && end === 0n) return entries;
+  return entries.filter((table, seq) => {
+    const index = table.index(seq);
+    return (start === 0n || index >= start) && (end === 0n || index <= end);
+  });
 }
 
 export function entryHeader(e: WalEntry): string {

@@ -9,7 +9,7 @@ import { readNodeIdentity, type NodeIdentity } from '../keys/certificate';
 import { buildKeyRing, type KeyRing } from '../keys/keyRing';
 import { listSnapshotFiles, newestValidSnapshot, type SnapshotFile } from '../snap/snapshotFile';
 import { readEntryData } from '../wal/segment';
-import { readWalDirectorySteps, type WalEntry, type WalLog } from '../wal/walLog';
+import { EntryList, readWalDirectorySteps, type WalEntry, type WalLog } from '../wal/walLog';
 import { runSteps, runStepsInSlices, type Steps } from '../steps';
 import { decodeEntryPayload, unreadableRecord, unsealPayload, type PayloadContext, type Unsealed } from './entryPayload';
 import { fileExists, layoutOf, type StateLayout } from './layout';
@@ -108,9 +108,13 @@ export class SwarmState {
   }
 
   /** Entries as the reference lists them: the effective log above the snapshot's index. */
-  entriesAfter(snapshot: SnapshotFile | undefined = this.newestSnapshot): WalEntry[] {
-    const from = snapshot?.snapshot?.index ?? 0n;
-    return this.wal.effective.filter((e) => e.index > from);
+  entriesAfter(snapshot: SnapshotFile | undefined = this.newestSnapshot): EntryList {
+    return new EntryList(this.wal, this.wal.effectiveSeqsAfter(snapshot?.snapshot?.index ?? 0n));
+  }
+
+  /** The whole effective log as a list (objects made as they are read). */
+  get effectiveEntries(): EntryList {
+    return new EntryList(this.wal, this.wal.effectiveSeqs);
   }
 
   decodeEntry(entry: WalEntry): DecodedEntry {
@@ -170,8 +174,13 @@ export class SwarmState {
       }
       return false;
     };
-    const newest = this.wal.effective.filter((e) => e.crcOk).slice(-KEY_CHECK_ENTRIES).reverse();
-    for (const e of newest) if (tryOpen(() => readEntryData(this.file(e.file), e))) return undefined;
+    const { table, effectiveSeqs } = this.wal;
+    for (let i = effectiveSeqs.length - 1, tried = 0; i >= 0 && tried < KEY_CHECK_ENTRIES; i--) {
+      if (!table.crcOk(effectiveSeqs[i])) continue;
+      tried++;
+      const e = table.entry(effectiveSeqs[i]);
+      if (tryOpen(() => readEntryData(this.file(e.file), e))) return undefined;
+    }
     const snapshot = this.newestSnapshot?.snapshot;
     if (snapshot && tryOpen(() => snapshot.data)) return undefined;
     if (refused === 0) return undefined;

@@ -25,8 +25,9 @@ export interface RevealResult {
 export class FileModel {
   readonly fileName: string;
   /** For a WAL segment: its entries in file order. Empty for a snapshot file. */
-  readonly entries: WalEntry[] = [];
-  private readonly rowBySeq = new Map<number, number>();
+  readonly entries: WalEntry[];
+  /** The seq of the file's first entry: a segment's entries are consecutive in the log. */
+  private firstSeq = 0;
   private readonly summaries: (EntrySummary | undefined)[] = [];
   private readonly snapshots = new Map<string, { decoded: DecodedSnapshot; objects: SnapshotObject[] }>();
   private readonly names = new Map<string, string>();
@@ -42,9 +43,11 @@ export class FileModel {
   ) {
     this.fileName = basename(filePath);
     if (kind === 'wal') {
-      for (const e of state.wal.raw) if (basename(e.file) === this.fileName) this.entries.push(e);
-      this.entries.forEach((e, i) => this.rowBySeq.set(e.seq, i));
+      const scan = state.wal.segments.find((s) => s.name === this.fileName)?.scan;
+      this.firstSeq = scan?.firstSeq ?? 0;
+      this.entries = Array.from({ length: scan?.entryCount ?? 0 }, (_, i) => state.wal.entry(this.firstSeq + i));
     } else {
+      this.entries = [];
       this.snapshotFile = state.snapshotFiles.find((f) => f.name === this.fileName);
     }
   }
@@ -63,11 +66,12 @@ export class FileModel {
   }
 
   rowOfSeq(seq: number): number | undefined {
-    return this.kind === 'wal' ? this.rowBySeq.get(seq) : seq >= 0 && seq < this.rowCount ? seq : undefined;
+    const row = this.kind === 'wal' ? seq - this.firstSeq : seq;
+    return Number.isInteger(row) && row >= 0 && row < this.rowCount ? row : undefined;
   }
 
   entryBySeq(seq: number): WalEntry | undefined {
-    const row = this.rowBySeq.get(seq);
+    const row = this.kind === 'wal' ? this.rowOfSeq(seq) : undefined;
     return row === undefined ? undefined : this.entries[row];
   }
 
@@ -90,7 +94,7 @@ export class FileModel {
   }
 
   summaryOfSeq(seq: number): EntrySummary | undefined {
-    const row = this.rowBySeq.get(seq);
+    const row = this.kind === 'wal' ? this.rowOfSeq(seq) : undefined;
     return row === undefined ? undefined : this.summary(row);
   }
 

@@ -55,7 +55,7 @@ export function buildOverview(input: OverviewInput): OverviewModel {
     ...(state.identity.nodeId ? { nodeId: state.identity.nodeId } : {}),
     keyState: state.keyRing.status.state,
     keyMessage: keyMessage(state),
-    segments: state.wal.segments.map((s) => ({ name: s.name, size: s.scan.size, entries: s.scan.entries.length, end: s.scan.end })),
+    segments: state.wal.segments.map((s) => ({ name: s.name, size: s.scan.size, entries: s.scan.entryCount, end: s.scan.end })),
     snapshots: state.snapshotFiles.map((f) => ({
       name: f.name, index: (f.snapshot?.index ?? f.nameIndex).toString(), term: (f.snapshot?.term ?? f.nameTerm).toString(), size: f.size, valid: !!f.snapshot,
     })),

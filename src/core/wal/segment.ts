@@ -1,12 +1,13 @@
 // Scans one WAL segment: frames -> records -> CRC chain -> plaintext headers. Keeps offsets, not data,
-// so an index of many 64 MB segments stays small; entry payloads are re-read on demand (readEntryData).
+// in columns (EntryTable), so an index of many 64 MB segments stays small; payloads are re-read on demand.
 import { crc32c } from '../crypto/crc32c';
-import type { Fault } from '../errors';
 import { runSteps, type Steps } from '../steps';
-import type { FileWindow } from '../io/fileWindow';
+import { withFile, type FileWindow } from '../io/fileWindow';
+import { RaftReadError, type Fault } from '../errors';
 import { CONTENT_HINT_BYTES, describeContent, NOT_SWARM } from '../io/foreign';
 import { Messages, toU64 } from '../codec';
 import { coversZeroSector, readFrame, type Frame } from './framing';
+import { EntryTable } from './entryTable';
 import { decodeWalRecord, readEntryHeader, RecordType, viewWalRecord, type RecordView } from './records';
 
 export enum EntryType {
@@ -29,7 +30,7 @@ export interface EntryRef {
   dataAt: number;
   /** False when the record's CRC did not match the chain: the entry is listed but flagged. */
   crcOk: boolean;
-  /** Position in the raw record stream over all segments (set by the log; -1 within one segment). */
+  /** Position in the raw record stream over all segments (in the log's EntryTable). */
   seq: number;
   /** True when a later entry at the same or an earlier index replaced this one. */
   overwritten: boolean;
@@ -64,8 +65,17 @@ export interface SegmentScan {
   /** The running CRC after the last record. */
   endCrc: number;
   records: number;
-  entries: EntryRef[];
-  hardStates: HardState[];
+  /** Where the segment's entries went (the log's table, shared by its segments): `entryCount` from `firstSeq`. */
+  table: EntryTable;
+  firstSeq: number;
+  entryCount: number;
+  /**
+   * Where the segment's hard state records are (etcd writes one with nearly every batch of entries: tens
+   * of thousands per segment, so only their offsets are kept; segmentHardStates reads them again).
+   */
+  hardStateOffsets: number[];
+  /** The segment's last hard state (the one that counts). */
+  lastHardState?: HardState;
   snapshots: WalSnapshotMark[];
   /** Plaintext metadata record data (a SwarmKit RaftMember). */
   metadata?: Uint8Array;
@@ -75,6 +85,13 @@ export interface SegmentScan {
 export interface ScanOptions {
   /** The newest segment: a bad frame there may be a torn write (a warning, not an error). */
   isLast: boolean;
+  /** The table to add the entries to (the log's); a new one when absent. */
+  table?: EntryTable;
+}
+
+/** A scanned segment's entries as objects. */
+export function segmentEntries(scan: SegmentScan): EntryRef[] {
+  return Array.from({ length: scan.entryCount }, (_, i) => scan.table.entry(scan.firstSeq + i));
 }
 
 /** Records (or bytes) scanned between two yields of scanSegmentSteps: a millisecond or two of work. */
@@ -87,9 +104,10 @@ export function scanSegment(file: FileWindow, displayName: string, options: Scan
 
 /** scanSegment, yielding every few hundred records (or megabytes) so a caller can run it in slices. */
 export function* scanSegmentSteps(file: FileWindow, displayName: string, options: ScanOptions): Steps<SegmentScan> {
+  const table = options.table ?? new EntryTable();
   const scan: SegmentScan = {
     file: displayName, size: file.size, end: 0, stop: 'eof', endCrc: 0, records: 0,
-    entries: [], hardStates: [], snapshots: [], faults: [],
+    table, firstSeq: table.length, entryCount: 0, hardStateOffsets: [], snapshots: [], faults: [],
   };
   const fault = (offset: number, message: string, severity: Fault['severity'] = 'error') =>
     scan.faults.push({ file: displayName, offset, message, severity });
@@ -203,15 +221,16 @@ function addRecord(scan: SegmentScan, type: number, data: Uint8Array, dataAt: nu
   switch (type) {
     case RecordType.Entry: {
       const e = readEntryHeader(data);
-      scan.entries.push({
-        index: e.index, term: e.term, type: e.type, file, offset: frame.offset, recordLength: frame.recordLength,
-        dataLength: e.dataLength, dataAt: e.dataStart < 0 ? -1 : dataAt + e.dataStart, crcOk, seq: -1, overwritten: false, uncommitted: false,
+      scan.table.add(file, {
+        index: e.index, term: e.term, type: e.type, offset: frame.offset, recordLength: frame.recordLength,
+        dataLength: e.dataLength, dataAt: e.dataStart < 0 ? -1 : dataAt + e.dataStart, crcOk,
       });
+      scan.entryCount++;
       break;
     }
     case RecordType.HardState: {
-      const h = Messages.raftHardState.decode(data) as unknown as { term?: never; vote?: never; commit?: never };
-      scan.hardStates.push({ term: toU64(h.term), vote: toU64(h.vote), commit: toU64(h.commit), file, offset: frame.offset });
+      scan.lastHardState = decodeHardState(data, file, frame.offset);
+      scan.hardStateOffsets.push(frame.offset);
       break;
     }
     case RecordType.Snapshot: {
@@ -227,6 +246,22 @@ function addRecord(scan: SegmentScan, type: number, data: Uint8Array, dataAt: nu
     default:
       scan.faults.push({ file, offset: frame.offset, message: `unknown record type ${type}; skipped`, severity: 'warning' });
   }
+}
+
+function decodeHardState(data: Uint8Array, file: string, offset: number): HardState {
+  const h = Messages.raftHardState.decode(data) as unknown as { term?: never; vote?: never; commit?: never };
+  return { term: toU64(h.term), vote: toU64(h.vote), commit: toU64(h.commit), file, offset };
+}
+
+/** Every hard state record of a scanned segment, read again from its file (scan.file). */
+export function segmentHardStates(scan: SegmentScan): HardState[] {
+  if (scan.hardStateOffsets.length === 0) return [];
+  return withFile(scan.file, (file) => scan.hardStateOffsets.map((offset) => {
+    const frame = readFrame(file, offset);
+    if (frame.kind !== 'frame') throw new RaftReadError(`the hard state record is gone (${frame.kind === 'bad' ? frame.message : 'the file ends'})`, scan.file, offset);
+    const record = decodeWalRecord(file.read(frame.frame.dataOffset, frame.frame.recordLength));
+    return decodeHardState(record.data, scan.file, offset);
+  }));
 }
 
 interface RawEntry {

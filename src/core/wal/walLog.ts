@@ -3,9 +3,10 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { RaftReadError, type Fault } from '../errors';
-import { FileWindow } from '../io/fileWindow';
+import { FileWindow, WindowMemory } from '../io/fileWindow';
 import { runSteps, type Steps } from '../steps';
 import { parseSegmentName, type SegmentName } from './segmentName';
+import { EntryTable } from './entryTable';
 import { scanSegmentSteps, type EntryRef, type HardState, type SegmentScan, type WalSnapshotMark } from './segment';
 
 export interface SegmentInfo extends SegmentName {
@@ -17,20 +18,65 @@ export interface SegmentInfo extends SegmentName {
 /** An entry of the log: where it is, its plaintext header and its place in the raw and effective logs. */
 export type WalEntry = EntryRef;
 
-export interface WalLog {
-  dir: string;
-  segments: SegmentInfo[];
-  /** Files in the directory that are not segments (preallocated .tmp, .broken, ...), with why they were skipped. */
-  ignored: { name: string; reason: string }[];
-  /** Every entry record in file order, overwritten ones included. */
-  raw: WalEntry[];
-  /** The log as raft sees it: ascending indexes, overwritten entries removed. */
-  effective: WalEntry[];
+/**
+ * The log of a WAL directory. Its index is `table` (columns, by seq) and `effectiveSeqs`; entry objects are
+ * made on demand. `raw` and `effective` list every entry as an object, for views that walk the whole log:
+ * they are made on first use and kept (~200 bytes per entry), so hot paths use the table instead.
+ */
+export class WalLog {
+  segments: SegmentInfo[] = [];
+  /** Every entry record in file order, overwritten ones included: position = seq. */
+  readonly table = new EntryTable();
+  /** The log as raft sees it, as seqs: ascending indexes, overwritten entries removed. */
+  effectiveSeqs: Uint32Array = new Uint32Array(0);
   hardState?: HardState;
-  snapshots: WalSnapshotMark[];
+  snapshots: WalSnapshotMark[] = [];
   /** Plaintext metadata of the first segment (a SwarmKit RaftMember). */
   metadata?: Uint8Array;
-  faults: Fault[];
+  faults: Fault[] = [];
+  private objects: (WalEntry | undefined)[] | undefined;
+  private rawList: WalEntry[] | undefined;
+  private effectiveList: WalEntry[] | undefined;
+
+  constructor(
+    readonly dir: string,
+    /** Files in the directory that are not segments (preallocated .tmp, .broken, ...), with why they were skipped. */
+    readonly ignored: { name: string; reason: string }[] = [],
+  ) {}
+
+  /** The entry at `seq`, one object per entry however often asked (views compare and keep them). */
+  entry(seq: number): WalEntry {
+    this.objects ??= new Array<WalEntry | undefined>(this.table.length).fill(undefined);
+    return (this.objects[seq] ??= this.table.entry(seq));
+  }
+
+  /** The entry at `seq` for a single use (an export): the shared object if there is one, else a new one. */
+  entryOnce(seq: number): WalEntry {
+    return this.objects?.[seq] ?? this.table.entry(seq);
+  }
+
+  /** Every entry record in file order, overwritten ones included. */
+  get raw(): WalEntry[] {
+    return (this.rawList ??= Array.from({ length: this.table.length }, (_, seq) => this.entry(seq)));
+  }
+
+  /** The log as raft sees it: ascending indexes, overwritten entries removed. */
+  get effective(): WalEntry[] {
+    return (this.effectiveList ??= Array.from(this.effectiveSeqs, (seq) => this.entry(seq)));
+  }
+
+  /** The effective log's seqs whose index is above `after` (its tail: indexes ascend). */
+  effectiveSeqsAfter(after: bigint): Uint32Array {
+    const seqs = this.effectiveSeqs;
+    let lo = 0;
+    let hi = seqs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.table.index(seqs[mid]) > after) hi = mid;
+      else lo = mid + 1;
+    }
+    return seqs.subarray(lo);
+  }
 }
 
 export function listSegments(dir: string): { segments: { path: string; name: string; parsed: SegmentName }[]; ignored: WalLog['ignored'] } {
@@ -59,7 +105,8 @@ export function readWalDirectory(dir: string): WalLog {
 /** readWalDirectory, yielding every few hundred records so a caller can run it in slices (runStepsInSlices). */
 export function* readWalDirectorySteps(dir: string): Steps<WalLog> {
   const { segments: found, ignored } = listSegments(dir);
-  const log: WalLog = { dir, segments: [], ignored, raw: [], effective: [], snapshots: [], faults: [] };
+  const log = new WalLog(dir, ignored);
+  const memory = new WindowMemory(); // one window for all segments: 4 MB, not 4 MB per segment
   for (let i = 0; i < found.length; i++) {
     const seg = found[i];
     const previous = found[i - 1];
@@ -70,55 +117,95 @@ export function* readWalDirectorySteps(dir: string): Steps<WalLog> {
     let scan: SegmentScan;
     let file: FileWindow | undefined;
     try {
-      file = new FileWindow(seg.path, { reuseWindow: true }); // the scan copies what it keeps
-      scan = yield* scanSegmentSteps(file, seg.path, { isLast: i === found.length - 1 });
+      file = new FileWindow(seg.path, { reuseWindow: memory }); // the scan copies what it keeps
+      scan = yield* scanSegmentSteps(file, seg.path, { isLast: i === found.length - 1, table: log.table });
     } catch (e) {
       // A directory, FIFO or dangling link named like a segment: say so, and read the others.
-      scan = unreadableSegment(seg.path, e);
+      scan = unreadableSegment(seg.path, e, log.table);
     } finally {
       file?.close();
     }
     log.segments.push({ ...seg.parsed, path: seg.path, name: seg.name, scan });
     log.faults.push(...scan.faults);
     log.snapshots.push(...scan.snapshots);
-    if (scan.hardStates.length) log.hardState = scan.hardStates[scan.hardStates.length - 1];
+    if (scan.lastHardState) log.hardState = scan.lastHardState;
     log.metadata ??= scan.metadata;
-    for (const e of scan.entries) {
-      e.seq = log.raw.length;
-      log.raw.push(e);
-    }
   }
   yield;
-  log.effective = effectiveLog(log.raw, log.faults);
+  log.table.trim();
+  log.effectiveSeqs = effectiveSeqs(log.table, log.faults);
   const commit = log.hardState?.commit;
-  if (commit !== undefined) for (const e of log.effective) e.uncommitted = e.index > commit;
+  if (commit !== undefined) for (const seq of log.effectiveSeqsAfter(commit)) log.table.markUncommitted(seq);
   return log;
 }
 
-function unreadableSegment(path: string, e: unknown): SegmentScan {
+function unreadableSegment(path: string, e: unknown, table: EntryTable): SegmentScan {
   const message = (e as Error).message.replace(`${path}:0: `, '');
   return {
-    file: path, size: 0, end: 0, stop: 'fault', endCrc: 0, records: 0, entries: [], hardStates: [], snapshots: [],
+    file: path, size: 0, end: 0, stop: 'fault', endCrc: 0, records: 0, table, firstSeq: table.length, entryCount: 0, hardStateOffsets: [], snapshots: [],
     faults: [{ file: path, offset: 0, severity: 'error', message: `cannot read this segment: ${message}` }],
   };
 }
 
-/** Applies raft's overwrite rule; marks replaced entries in `raw`. */
-export function effectiveLog(raw: WalEntry[], faults: Fault[]): WalEntry[] {
-  const out: WalEntry[] = [];
-  for (const e of raw) {
-    if (out.length > 0) {
-      const first = out[0].index;
-      const last = out[out.length - 1].index;
-      if (e.index <= last) {
-        const keep = e.index < first ? 0 : Number(e.index - first);
-        for (const dropped of out.splice(keep)) dropped.overwritten = true;
-      } else if (e.index > last + 1n) {
-        faults.push({ file: e.file, offset: e.offset, severity: 'warning',
-          message: `index gap: entry ${e.index} follows entry ${last} (entries ${last + 1n}..${e.index - 1n} are missing)` });
+/**
+ * Applies raft's overwrite rule (etcd's ReadAll: an entry at index i cuts the log to its first i - first
+ * entries and is appended); marks the replaced entries in `table`. Returns the effective log's seqs.
+ */
+export function effectiveSeqs(table: EntryTable, faults: Fault[]): Uint32Array {
+  const out = new Uint32Array(table.length);
+  let n = 0;
+  let first = 0n;
+  let last = 0n;
+  for (let seq = 0; seq < table.length; seq++) {
+    const index = table.index(seq);
+    if (n > 0) {
+      if (index <= last) {
+        const keep = index < first ? 0 : Math.min(n, Number(index - first));
+        for (let k = keep; k < n; k++) table.markOverwritten(out[k]);
+        n = keep;
+      } else if (index > last + 1n) {
+        faults.push({ file: table.file(seq), offset: table.offset(seq), severity: 'warning',
+          message: `index gap: entry ${index} follows entry ${last} (entries ${last + 1n}..${index - 1n} are missing)` });
       }
     }
-    out.push(e);
+    if (n === 0) first = index;
+    out[n++] = seq;
+    last = index;
   }
-  return out;
+  return out.slice(0, n);
+}
+
+/**
+ * Some of the log's entries, by seq. Objects are made as they are read and not kept: a selection of the
+ * whole log costs 4 bytes per entry, so an export's memory does not grow with the log.
+ */
+export class EntryList implements Iterable<WalEntry> {
+  constructor(
+    readonly log: WalLog,
+    readonly seqs: Uint32Array,
+  ) {}
+
+  get length(): number {
+    return this.seqs.length;
+  }
+
+  /** The i-th entry (a new object unless the log shares one for it). */
+  at(i: number): WalEntry {
+    if (!(i >= 0 && i < this.seqs.length)) throw new RangeError(`no entry ${i} in a list of ${this.seqs.length}`);
+    return this.log.entryOnce(this.seqs[i]);
+  }
+
+  *[Symbol.iterator](): Iterator<WalEntry> {
+    for (const seq of this.seqs) yield this.log.entryOnce(seq);
+  }
+
+  /** The entries as the log's shared objects (kept: for views that hold on to them). */
+  toArray(): WalEntry[] {
+    return Array.from(this.seqs, (seq) => this.log.entry(seq));
+  }
+
+  /** The entries whose header `keep` accepts (read from the table: no objects made). */
+  filter(keep: (table: EntryTable, seq: number) => boolean): EntryList {
+    return new EntryList(this.log, this.seqs.filter((seq) => keep(this.log.table, seq)));
+  }
 }

@@ -9,7 +9,8 @@ import { fernetSeal } from '../crypto/fernet';
 import { Algorithm, encodeEncryptedRecord } from '../crypto/maybeEncrypted';
 import { withFile } from '../io/fileWindow';
 import type { SwarmState } from '../state/swarmState';
-import type { SegmentInfo } from '../wal/walLog';
+import type { SegmentInfo, WalEntry } from '../wal/walLog';
+import { segmentEntries, segmentHardStates } from '../wal/segment';
 import { assertOutsideOf, prepareEmptyDir } from './outputDir';
 import { secretboxSealer } from './sealer';
 import { SeededRandom } from './seededRandom';
@@ -40,7 +41,7 @@ export interface RewriteResult {
 }
 
 type StreamItem =
-  | { offset: number; kind: 'entry'; ref: SegmentInfo['scan']['entries'][number] }
+  | { offset: number; kind: 'entry'; ref: WalEntry }
   | { offset: number; kind: 'hardState'; state: HardStateFields }
   | { offset: number; kind: 'snapshot'; index: bigint; term: bigint };
 
@@ -126,8 +127,8 @@ function headerEnd(segment: SegmentInfo): number {
 function recordStream(segment: SegmentInfo): StreamItem[] {
   const scan = segment.scan;
   const items: StreamItem[] = [
-    ...scan.entries.map((ref) => ({ offset: ref.offset, kind: 'entry' as const, ref })),
-    ...scan.hardStates.map((h) => ({ offset: h.offset, kind: 'hardState' as const, state: { term: h.term, vote: h.vote, commit: h.commit } })),
+    ...segmentEntries(scan).map((ref) => ({ offset: ref.offset, kind: 'entry' as const, ref })),
+    ...segmentHardStates(scan).map((h) => ({ offset: h.offset, kind: 'hardState' as const, state: { term: h.term, vote: h.vote, commit: h.commit } })),
     ...scan.snapshots.map((s) => ({ offset: s.offset, kind: 'snapshot' as const, index: s.index, term: s.term })),
   ];
   return items.sort((a, b) => a.offset - b.offset);

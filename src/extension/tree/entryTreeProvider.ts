@@ -346,7 +346,7 @@ function summaryNode(key: string, model: FileModel): Node {
   };
   const files = add({ id: `${key}|files`, label: 'Files', description: `${state.wal.segments.length} segment${state.wal.segments.length === 1 ? '' : 's'}, ${state.snapshotFiles.length} snapshot${state.snapshotFiles.length === 1 ? '' : 's'}`, icon: new vscode.ThemeIcon('files'), tooltip: state.layout.stateDir });
   (files as { children: Node[] }).children = [
-    ...state.wal.segments.map((s) => ({ t: 'info' as const, id: `${key}|f|${s.name}`, label: s.name, description: `${s.scan.entries.length} entries · ${s.scan.size} bytes (data ends at ${s.scan.end})`, icon: new vscode.ThemeIcon('file-binary'), tooltip: s.path, parent: files })),
+    ...state.wal.segments.map((s) => ({ t: 'info' as const, id: `${key}|f|${s.name}`, label: s.name, description: `${s.scan.entryCount} entries · ${s.scan.size} bytes (data ends at ${s.scan.end})`, icon: new vscode.ThemeIcon('file-binary'), tooltip: s.path, parent: files })),
     ...state.wal.ignored.map((i) => ({ t: 'info' as const, id: `${key}|f|${i.name}`, label: i.name, description: `ignored: ${i.reason}`, icon: new vscode.ThemeIcon('circle-slash'), parent: files })),
     ...state.snapshotFiles.map((f) => ({ t: 'info' as const, id: `${key}|f|${f.name}`, label: f.name, description: f.snapshot ? `snapshot index ${f.snapshot.index}, term ${f.snapshot.term} · ${f.size} bytes` : `invalid: ${f.fault?.message ?? ''}`, icon: new vscode.ThemeIcon('archive'), tooltip: f.path, parent: files })),
   ];

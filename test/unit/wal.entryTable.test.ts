@@ -1,0 +1,155 @@
+// The columnar WAL index: what goes in comes out exactly (uint64 extremes, every flag, growth past the
+// first capacity), the overwrite rule over seqs agrees with raft's rule on objects, and the log's lists
+// make objects on demand (shared ones where views keep them).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Fault } from '../../src/core/errors';
+import { EntryTable, type EntryColumnsInput } from '../../src/core/wal/entryTable';
+import { effectiveSeqs, EntryList, WalLog } from '../../src/core/wal/walLog';
+import { SeededRandom } from '../../src/core/writer/seededRandom';
+
+const U64_MAX = (1n << 64n) - 1n;
+
+function input(index: bigint, overrides: Partial<EntryColumnsInput> = {}): EntryColumnsInput {
+  return { index, term: 1n, type: 0, offset: 8, recordLength: 20, dataLength: 10, dataAt: 16, crcOk: true, ...overrides };
+}
+
+/** raft's rule as the log applied it before the index had columns: entry objects and Array.splice. */
+function effectiveByObjects(indexes: bigint[]): { kept: number[]; overwritten: Set<number>; gaps: number } {
+  const out: { seq: number; index: bigint }[] = [];
+  const overwritten = new Set<number>();
+  let gaps = 0;
+  indexes.forEach((index, seq) => {
+    if (out.length > 0) {
+      const first = out[0].index;
+      const last = out[out.length - 1].index;
+      if (index <= last) {
+        const keep = index < first ? 0 : Number(index - first);
+        for (const dropped of out.splice(keep)) overwritten.add(dropped.seq);
+      } else if (index > last + 1n) {
+        gaps++;
+      }
+    }
+    out.push({ seq, index });
+  });
+  return { kept: out.map((e) => e.seq), overwritten, gaps };
+}
+
+describe('EntryTable', () => {
+  it('gives back every field exactly, across growth, for uint64 extremes and every flag', () => {
+    const table = new EntryTable(64);
+    const inputs: [string, EntryColumnsInput][] = [];
+    for (let i = 0; i < 2500; i++) {
+      const e = input(i === 7 ? U64_MAX : BigInt(i) * 0x1_0000_0001n, {
+        term: i === 9 ? U64_MAX : (1n << 53n) + BigInt(i), type: i % 5 === 0 ? -1 : i % 3, offset: i * 4096 + 8,
+        recordLength: 100 + i, dataLength: i % 7 === 0 ? 0 : 60 + i, dataAt: i % 7 === 0 ? -1 : i * 4096 + 20, crcOk: i % 11 !== 0,
+      });
+      const file = `/wal/${i < 1000 ? 'a' : i < 2000 ? 'b' : 'a'}.wal`;
+      inputs.push([file, e]);
+      assert.equal(table.add(file, e), i);
+    }
+    table.trim();
+    assert.equal(table.length, 2500);
+    assert.deepEqual(table.files, ['/wal/a.wal', '/wal/b.wal']);
+    inputs.forEach(([file, e], seq) => {
+      const entry = table.entry(seq);
+      assert.deepEqual(entry, { ...e, file, seq, overwritten: false, uncommitted: false });
+      assert.equal(table.index(seq), e.index);
+      assert.equal(table.dataLength(seq), e.dataLength);
+      assert.equal(table.crcOk(seq), e.crcOk);
+    });
+    assert.equal(table.entry(7).index, U64_MAX, 'a raft index above 2^53 stays exact');
+    table.markOverwritten(3);
+    table.markUncommitted(4);
+    assert.deepEqual([table.entry(3).overwritten, table.entry(3).uncommitted, table.entry(4).overwritten, table.entry(4).uncommitted], [true, false, false, true]);
+    assert.equal(table.entry(3).crcOk, true, 'a flag leaves the others alone');
+  });
+
+  it('refuses a position outside the table instead of reading zeros', () => {
+    const table = new EntryTable();
+    table.add('f', input(1n));
+    for (const seq of [-1, 1, 1.5, NaN]) assert.throws(() => table.entry(seq), /no entry at position/);
+    assert.throws(() => table.markOverwritten(5), /no entry at position 5 \(the log has 1\)/);
+  });
+
+  it('takes 55 bytes per entry once trimmed, and no more than a block beyond that while it grows', () => {
+    const table = new EntryTable(1024);
+    for (let i = 0; i < 10_000; i++) table.add('f', input(BigInt(i + 1)));
+    assert.equal(table.byteLength, 10 * 1024 * 55);
+    table.trim();
+    assert.equal(table.byteLength, 10_000 * 55);
+    assert.equal(table.index(9_999), 10_000n, 'the trimmed block still reads');
+    table.add('f', input(10_001n));
+    assert.deepEqual([table.index(9_999), table.index(10_000)], [10_000n, 10_001n], 'and takes more entries');
+    assert.throws(() => new EntryTable(1000), /not a power of two/);
+  });
+});
+
+describe('effectiveSeqs', () => {
+  it('agrees with the rule on objects for random logs with overwrites, repeats and gaps', () => {
+    const random = new SeededRandom('effective');
+    for (let round = 0; round < 300; round++) {
+      const indexes: bigint[] = [];
+      let next = BigInt(random.int(1, 5));
+      const length = random.int(1, 60);
+      for (let i = 0; i < length; i++) {
+        const roll = random.int(0, 9);
+        if (roll === 0 && indexes.length > 0) next -= BigInt(random.int(1, 8)); // a new leader overwrites
+        else if (roll === 1) next += BigInt(random.int(1, 3)); // a gap
+        if (next < 1n) next = 1n;
+        indexes.push(next++);
+      }
+      const table = new EntryTable(4);
+      for (const index of indexes) table.add('f', input(index));
+      const faults: Fault[] = [];
+      const seqs = effectiveSeqs(table, faults);
+      const expected = effectiveByObjects(indexes);
+      assert.deepEqual([...seqs], expected.kept, `round ${round}: ${indexes.join(',')}`);
+      for (let seq = 0; seq < indexes.length; seq++) assert.equal(table.overwritten(seq), expected.overwritten.has(seq), `round ${round}, seq ${seq}`);
+      assert.equal(faults.length, expected.gaps);
+    }
+  });
+
+  it('names the file and offset of the entry after a gap', () => {
+    const table = new EntryTable();
+    table.add('/wal/0.wal', input(1n, { offset: 100 }));
+    table.add('/wal/0.wal', input(5n, { offset: 200 }));
+    const faults: Fault[] = [];
+    assert.deepEqual([...effectiveSeqs(table, faults)], [0, 1]);
+    assert.deepEqual(faults, [{ file: '/wal/0.wal', offset: 200, severity: 'warning', message: 'index gap: entry 5 follows entry 1 (entries 2..4 are missing)' }]);
+  });
+});
+
+describe('WalLog entry objects', () => {
+  function log(indexes: bigint[]): WalLog {
+    const wal = new WalLog('/wal');
+    for (const index of indexes) wal.table.add('/wal/0.wal', input(index));
+    wal.effectiveSeqs = effectiveSeqs(wal.table, wal.faults);
+    return wal;
+  }
+
+  it('shares one object per entry between entry(), raw and effective; lists make their own unless shared', () => {
+    const wal = log([1n, 2n, 3n, 2n, 3n]);
+    const list = new EntryList(wal, wal.effectiveSeqs);
+    const once = list.at(0);
+    assert.notEqual(once, list.at(0), 'nothing shared yet: a new object per read');
+    assert.deepEqual(once, wal.table.entry(0));
+    assert.equal(wal.entry(3), wal.entry(3));
+    assert.deepEqual(wal.effective.map((e) => e.seq), [0, 3, 4]);
+    assert.equal(wal.effective[1], wal.entry(3));
+    assert.equal(list.at(1), wal.entry(3), 'a shared object is what the list gives from then on');
+    assert.deepEqual(wal.raw.map((e) => e.overwritten), [false, true, true, false, false]);
+    assert.deepEqual([...list].map((e) => e.index), [1n, 2n, 3n]);
+    assert.throws(() => list.at(3), /no entry 3 in a list of 3/);
+  });
+
+  it('finds the effective tail above an index by bisection, and filters without objects', () => {
+    const wal = log([1n, 2n, 3n, 4n, 5n, 6n, 3n, 4n]);
+    assert.deepEqual([...wal.effectiveSeqsAfter(0n)], [0, 1, 6, 7]);
+    assert.deepEqual([...wal.effectiveSeqsAfter(2n)], [6, 7]);
+    assert.deepEqual([...wal.effectiveSeqsAfter(4n)], []);
+    assert.deepEqual([...wal.effectiveSeqsAfter(U64_MAX)], []);
+    const odd = new EntryList(wal, wal.effectiveSeqs).filter((table, seq) => table.index(seq) % 2n === 1n);
+    assert.deepEqual([...odd].map((e) => e.index), [1n, 3n]);
+  });
+});
