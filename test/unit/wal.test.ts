@@ -5,8 +5,8 @@ import { existsSync, openSync, readdirSync, readFileSync, renameSync, writeFileS
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { withFile } from '../../src/core/io/fileWindow';
-import { decodeLengthWord, encodeLengthWord, readFrame } from '../../src/core/wal/framing';
-import { decodeWalRecord, readEntryHeader, readEntryHeaderByReader, viewWalRecord, viewWalRecordByReader } from '../../src/core/wal/records';
+import { decodeLengthWord, encodeLengthWord, frameSlot, readFrame } from '../../src/core/wal/framing';
+import { decodeWalRecord, isPlainHardState, readEntryHeader, readEntryHeaderByReader, viewWalRecord, viewWalRecordByReader } from '../../src/core/wal/records';
 import { SeededRandom } from '../../src/core/writer/seededRandom';
 import { Messages, toU64 } from '../../src/core/codec';
 import { entryDataView, scanSegment, segmentEntries } from '../../src/core/wal/segment';
@@ -249,6 +249,39 @@ describe('record views', () => {
     }
     assert.equal(compared, 4000);
     assert.ok(fast > 1000, `${fast} inputs read without error`);
+  });
+  it('takes a hard state as plain only when protobufjs reads it the same; reusing result objects changes nothing', () => {
+    const random = new SeededRandom('hard states');
+    const plain = (term: bigint, vote: bigint, commit: bigint) => Messages.raftHardState.encode({ term, vote, commit } as never).finish();
+    const samples = [plain(3n, (1n << 64n) - 1n, 17n), plain(0n, 0n, 0n), plain(1n << 63n, 2n, 3n)];
+    let plainSeen = 0;
+    for (let round = 0; round < 3000; round++) {
+      const bytes = Uint8Array.from(round < samples.length ? samples[round] : plain(random.uint64(), random.uint64() >> BigInt(random.int(0, 63)), BigInt(random.int(0, 1e9))));
+      for (let m = round < samples.length ? 0 : random.int(0, 2); m > 0; m--) bytes[random.int(0, bytes.length - 1)] = random.int(0, 255);
+      if (!isPlainHardState(bytes, 0, bytes.length)) continue;
+      plainSeen++;
+      const decoded = Messages.raftHardState.decode(bytes) as unknown as Record<string, unknown>; // throws if the check let a bad one through
+      const words = Messages.raftHardState.encode(decoded as never).finish();
+      assert.ok(words.length <= bytes.length, `a plain hard state decodes: ${Buffer.from(bytes).toString('hex')}`);
+    }
+    assert.ok(plainSeen > 1000, `${plainSeen} plain`);
+    for (const bad of [[0x08], [0x08, 0x80], [0x20, 0x01], [0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02], [0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x81, 0x00]]) {
+      assert.equal(isPlainHardState(Uint8Array.from(bad), 0, bad.length), false, Buffer.from(bad).toString('hex'));
+    }
+
+    const frame = frameSlot();
+    const view = { type: 0, crc: 0, dataStart: 0, dataEnd: 0 };
+    const header = { term: 0n, index: 0n, type: 0, dataLength: 0, dataStart: -1 };
+    withFile(GOLDEN, (f) => {
+      for (let offset = 0, r = readFrame(f, 0, frame); r.kind === 'frame'; offset = r.frame.end, r = readFrame(f, offset, frame)) {
+        assert.equal(r, frame, 'the slot is returned');
+        assert.deepEqual(r, readFrame(f, offset));
+        const bytes = f.read(r.frame.dataOffset, r.frame.recordLength);
+        const rec = viewWalRecord(bytes, 0, bytes.length, view);
+        assert.deepEqual({ ...rec }, viewWalRecord(bytes));
+        if (rec.type === 2) assert.deepEqual({ ...readEntryHeader(bytes, rec.dataStart, rec.dataEnd, header) }, readEntryHeader(bytes, rec.dataStart, rec.dataEnd));
+      }
+    });
   });
   it('rejects a data length running past the record', () => {
     assert.throws(() => viewWalRecord(Uint8Array.from([0x08, 0x02, 0x1a, 0x05, 0x01])), RangeError);

@@ -42,8 +42,18 @@ export function encodeLengthWord(recordLength: number): { word: Buffer; paddingL
   return { word, paddingLength };
 }
 
-/** Reads the frame starting at `offset`, without allocating more than the file holds. */
-export function readFrame(file: FileWindow, offset: number): FrameResult {
+export type FrameFound = Extract<FrameResult, { kind: 'frame' }>;
+
+/** A result for readFrame to fill in place of a new one: a scan reuses one for every record. */
+export function frameSlot(): FrameFound {
+  return { kind: 'frame', frame: { offset: 0, dataOffset: 0, recordLength: 0, paddingLength: 0, end: 0 } };
+}
+
+/**
+ * Reads the frame starting at `offset`, without allocating more than the file holds. A found frame is
+ * written into `slot` when one is given (and the slot returned): valid until its next use.
+ */
+export function readFrame(file: FileWindow, offset: number, slot?: FrameFound): FrameResult {
   if (offset + FRAME_HEADER_BYTES > file.size) {
     if (offset < file.size && !isAllZero(file.read(offset, file.size - offset))) {
       return { kind: 'bad', offset, message: `truncated length word (${file.size - offset} of 8 bytes)` };
@@ -66,7 +76,14 @@ export function readFrame(file: FileWindow, offset: number): FrameResult {
       message: `max entry size limit exceeded: record of ${recordLength} bytes (+${paddingLength} padding) runs past the end of the segment (${file.size} bytes)`,
     };
   }
-  return { kind: 'frame', frame: { offset, dataOffset, recordLength, paddingLength, end } };
+  if (!slot) return { kind: 'frame', frame: { offset, dataOffset, recordLength, paddingLength, end } };
+  const frame = slot.frame;
+  frame.offset = offset;
+  frame.dataOffset = dataOffset;
+  frame.recordLength = recordLength;
+  frame.paddingLength = paddingLength;
+  frame.end = end;
+  return slot;
 }
 
 /**

@@ -54,8 +54,12 @@ const WIRE_BYTES = 2;
  * Anything else goes to protobufjs' Reader (the same wire rules as Messages.walRecord, which the tests
  * compare both with). Positions are in `bytes`. Throws on malformed input, like decode().
  */
-export function viewWalRecord(bytes: Uint8Array, start = 0, end = bytes.length): RecordView {
-  const view: RecordView = { type: 0, crc: 0, dataStart: start, dataEnd: start };
+export function viewWalRecord(bytes: Uint8Array, start = 0, end = bytes.length, into?: RecordView): RecordView {
+  const view: RecordView = into ?? { type: 0, crc: 0, dataStart: start, dataEnd: start };
+  view.type = 0;
+  view.crc = 0;
+  view.dataStart = start;
+  view.dataEnd = start;
   let p = start;
   while (p < end) {
     const tag = bytes[p++];
@@ -115,7 +119,7 @@ export interface EntryHeader {
  * raftpb.Entry's plaintext header (Term, Index, Type) and where its Data is, in bytes[start, end), without
  * copying Data. Like viewWalRecord: canonical fields by hand (term and index below 2^49), else the Reader.
  */
-export function readEntryHeader(bytes: Uint8Array, start = 0, end = bytes.length): EntryHeader {
+export function readEntryHeader(bytes: Uint8Array, start = 0, end = bytes.length, into?: EntryHeader): EntryHeader {
   let type = 0;
   let term = 0;
   let index = 0;
@@ -142,7 +146,30 @@ export function readEntryHeader(bytes: Uint8Array, start = 0, end = bytes.length
       return readEntryHeaderByReader(bytes, start, end);
     }
   }
-  return { term: BigInt(term), index: BigInt(index), type, dataLength, dataStart };
+  if (!into) return { term: BigInt(term), index: BigInt(index), type, dataLength, dataStart };
+  into.term = BigInt(term);
+  into.index = BigInt(index);
+  into.type = type;
+  into.dataLength = dataLength;
+  into.dataStart = dataStart;
+  return into;
+}
+
+/**
+ * Whether bytes[start, end) is a raftpb.HardState in the form etcd writes (fields 1-3 as varints of at
+ * most 10 bytes, nothing else): checked without decoding, as the scan sees one with nearly every batch.
+ */
+export function isPlainHardState(bytes: Uint8Array, start: number, end: number): boolean {
+  let p = start;
+  while (p < end) {
+    const tag = bytes[p++];
+    if (tag !== 0x08 && tag !== 0x10 && tag !== 0x18) return false;
+    let n = 0;
+    for (; p < end && bytes[p] >= 0x80 && n < 9; p++) n++;
+    if (p >= end || bytes[p] >= 0x80 || (n === 9 && bytes[p] > 1)) return false;
+    p++;
+  }
+  return true;
 }
 
 /** readEntryHeader with protobufjs' Reader only. */
