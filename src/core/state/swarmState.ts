@@ -4,7 +4,7 @@ import type { Message } from 'protobufjs';
 import { Messages } from '../codec';
 import { openRecord } from '../crypto/maybeEncrypted';
 import { RaftReadError, type Fault } from '../errors';
-import { FileWindow } from '../io/fileWindow';
+import { FileWindow, withFile } from '../io/fileWindow';
 import { readNodeIdentity, type NodeIdentity } from '../keys/certificate';
 import { buildKeyRing, type KeyRing } from '../keys/keyRing';
 import { listSnapshotFiles, newestValidSnapshot, type SnapshotFile } from '../snap/snapshotFile';
@@ -179,7 +179,8 @@ export class SwarmState {
       if (!table.crcOk(effectiveSeqs[i])) continue;
       tried++;
       const e = table.entry(effectiveSeqs[i]);
-      if (tryOpen(() => readEntryData(this.file(e.file), e))) return undefined;
+      // A small window: a 4 MB one would be read (and its memory touched) for a few hundred bytes.
+      if (tryOpen(() => withFile(e.file, (f) => readEntryData(f, e), { windowBytes: 64 * 1024 }))) return undefined;
     }
     const snapshot = this.newestSnapshot?.snapshot;
     if (snapshot && tryOpen(() => snapshot.data)) return undefined;

@@ -170,7 +170,7 @@ export function* scanSegmentSteps(file: FileWindow, displayName: string, options
       offset = frame.end;
       continue;
     }
-    let data = file.bytes.subarray(record.dataStart, record.dataEnd);
+    let data = file.plainBytes.subarray(record.dataStart, record.dataEnd);
     const dataAt = frame.dataOffset + (record.dataStart - at);
     if (offset === 0 && record.type !== RecordType.Crc) {
       if (!(record.type in RecordType)) {
@@ -327,8 +327,8 @@ export function readEntryData(file: FileWindow, ref: Pick<EntryRef, 'offset' | '
 export function entryDataView(file: FileWindow, ref: Pick<EntryRef, 'offset' | 'recordLength'> & Partial<Pick<EntryRef, 'dataAt' | 'dataLength'>>): Uint8Array {
   if (ref.dataAt !== undefined && ref.dataLength !== undefined) {
     if (ref.dataAt < 0) return new Uint8Array(0);
-    const view = file.read(ref.dataAt, ref.dataLength);
-    if (view.length === ref.dataLength) return view;
+    const at = file.locate(ref.dataAt, ref.dataLength);
+    if (at >= 0) return file.plainBytes.subarray(at, at + ref.dataLength);
     // The file is shorter than when it was indexed: decoding the record again says what is wrong.
   }
   const record = decodeWalRecord(file.read(ref.offset + 8, ref.recordLength));
