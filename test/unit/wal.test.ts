@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, openSync, readdirSync, readFileSync, renameSync, writeFileSync, writeSync, closeSync, rmSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { withFile } from '../../src/core/io/fileWindow';
+import { FileWindow, WindowMemory, withFile } from '../../src/core/io/fileWindow';
 import { decodeLengthWord, encodeLengthWord, frameSlot, readFrame } from '../../src/core/wal/framing';
 import { decodeWalRecord, isPlainHardState, readEntryHeader, readEntryHeaderByReader, viewWalRecord, viewWalRecordByReader } from '../../src/core/wal/records';
 import { SeededRandom } from '../../src/core/writer/seededRandom';
@@ -337,6 +337,33 @@ describe('reading in steps (the extension host reads the index in slices)', () =
       assert.equal(fds(), before + 1, 'the segment being read is open');
       abandoned.return(atOnce);
       assert.equal(fds(), before, 'and closed when the read is abandoned');
+    }
+  });
+});
+
+describe('FileWindow', () => {
+  it('reads the same bytes whatever its window: own, shared between files, or small', () => {
+    const whole = readFileSync(GOLDEN);
+    const memory = new WindowMemory();
+    const random = new SeededRandom('windows');
+    const windows = [new FileWindow(GOLDEN), new FileWindow(GOLDEN, { reuseWindow: memory }), new FileWindow(GOLDEN, { windowBytes: 64 })];
+    try {
+      for (let i = 0; i < 500; i++) {
+        const offset = random.int(0, whole.length);
+        const length = random.int(0, 200);
+        const expected = whole.subarray(offset, offset + length);
+        for (const w of windows) {
+          assert.deepEqual(Buffer.from(w.read(offset, length)), expected);
+          const at = w.locate(offset, length);
+          if (offset + length > whole.length) assert.equal(at, -1);
+          else {
+            assert.deepEqual(Buffer.from(w.plainBytes.subarray(at, at + length)), expected);
+            assert.deepEqual(w.bytes.subarray(at, at + length), expected);
+          }
+        }
+      }
+    } finally {
+      for (const w of windows) w.close();
     }
   });
 });
