@@ -397,7 +397,7 @@ describe('large logs in the extension host (issue #6)', function () {
       const duringDecode = !modelB.fullySummarized;
       const t = performance.now();
       const answered = observer.nextRequest((r) => isWebviewRequest(r) && r.start <= row && row < r.start + r.count && r.rows > 0, 10_000, `the page of row ${row}`);
-      explorer.editors.post(doc, { type: 'select', seq: modelB.entries[row].seq });
+      explorer.editors.post(doc, { type: 'select', seq: modelB.entryAt(row).seq });
       const hit = await answered.catch(() => undefined);
       const mine = observer.requests.slice(before).filter(isWebviewRequest);
       if (i >= 0) {

@@ -83,7 +83,7 @@ describe('forensics: State tree, history and diffs', function () {
 
   it("'Show State at This Entry' from the Raft Log tree", async () => {
     const model = doc.model!;
-    const seq = model.entries.find((e) => e.index === 22n)!.seq;
+    const seq = Array.from({ length: model.rowCount }, (_, r) => model.entryAt(r)).find((e) => e.index === 22n)!.seq;
     assert.equal(await vscode.commands.executeCommand('swarmRaft.showStateAtEntry', { t: 'entry', id: 'x', seq }), 22n);
     assert.deepEqual(await treeGroups(a), coreGroups(stateObjects(new StateTimeline(core).at(22n))));
     assert.equal(await vscode.commands.executeCommand('swarmRaft.chooseSnapshot', 'none'), false);
@@ -132,7 +132,7 @@ describe('forensics: State tree, history and diffs', function () {
 
   it('from a store action of the Raft Log tree, and unredacted only after confirming', async () => {
     const model = doc.model!;
-    const seq = model.entries.find((e) => e.index === 74n)!.seq;
+    const seq = Array.from({ length: model.rowCount }, (_, r) => model.entryAt(r)).find((e) => e.index === 74n)!.seq;
     const actionNode = { t: 'action', id: 'x', seq, index: 0, parent: { t: 'entry', id: 'y', seq } };
     const redacted = await vscode.commands.executeCommand<{ left: vscode.Uri }>('swarmRaft.compareWithPrevious', actionNode);
     const [created] = objectVersions(core, model.summaryOfSeq(seq)!.actions[0].id, { kind: 'secret' }).versions;

@@ -24,10 +24,12 @@ export interface RevealResult {
 
 export class FileModel {
   readonly fileName: string;
-  /** For a WAL segment: its entries in file order. Empty for a snapshot file. */
-  readonly entries: WalEntry[];
-  /** The seq of the file's first entry: a segment's entries are consecutive in the log. */
-  private firstSeq = 0;
+  /**
+   * For a WAL segment: its entries are the log's seqs firstSeq .. firstSeq + entryCount - 1 (a segment's
+   * entries are consecutive). Objects are made per row as asked (entryAt), not for every entry up front.
+   */
+  private readonly firstSeq: number = 0;
+  private readonly entryCount: number = 0;
   private readonly summaries: (EntrySummary | undefined)[] = [];
   private readonly snapshots = new Map<string, { decoded: DecodedSnapshot; objects: SnapshotObject[] }>();
   private readonly names = new Map<string, string>();
@@ -45,15 +47,14 @@ export class FileModel {
     if (kind === 'wal') {
       const scan = state.wal.segments.find((s) => s.name === this.fileName)?.scan;
       this.firstSeq = scan?.firstSeq ?? 0;
-      this.entries = Array.from({ length: scan?.entryCount ?? 0 }, (_, i) => state.wal.entry(this.firstSeq + i));
+      this.entryCount = scan?.entryCount ?? 0;
     } else {
-      this.entries = [];
       this.snapshotFile = state.snapshotFiles.find((f) => f.name === this.fileName);
     }
   }
 
   get rowCount(): number {
-    return this.kind === 'wal' ? this.entries.length : this.objectsOf(this.snapshotFile)?.length ?? 0;
+    return this.kind === 'wal' ? this.entryCount : this.objectsOf(this.snapshotFile)?.length ?? 0;
   }
 
   /** How many entries summarizeAll has decoded so far (from the first). */
@@ -62,7 +63,7 @@ export class FileModel {
   }
 
   get fullySummarized(): boolean {
-    return this.kind === 'snap' || this.summaryCount >= this.entries.length;
+    return this.kind === 'snap' || this.summaryCount >= this.entryCount;
   }
 
   rowOfSeq(seq: number): number | undefined {
@@ -72,7 +73,13 @@ export class FileModel {
 
   entryBySeq(seq: number): WalEntry | undefined {
     const row = this.kind === 'wal' ? this.rowOfSeq(seq) : undefined;
-    return row === undefined ? undefined : this.entries[row];
+    return row === undefined ? undefined : this.entryAt(row);
+  }
+
+  /** The entry of a WAL row (the log's shared object for it). */
+  entryAt(row: number): WalEntry {
+    if (!(row >= 0 && row < this.entryCount)) throw new RangeError(`no row ${row} in ${this.fileName} (${this.entryCount} entries)`);
+    return this.state.wal.entry(this.firstSeq + row);
   }
 
   decode(seq: number): DecodedEntry | undefined {
@@ -84,7 +91,8 @@ export class FileModel {
   summary(row: number): EntrySummary {
     let s = this.summaries[row];
     if (!s) {
-      s = summarizeEntry(this.state.decodeEntry(this.entries[row]));
+      // An object of its own, not the shared one: background decoding would otherwise keep one per entry.
+      s = summarizeEntry(this.state.decodeEntry(this.state.wal.entryOnce(this.firstSeq + row)));
       if (s.status === 'locked' && this.state.keyRing.status.state === 'no-key-file') s.summary = 'encrypted: no node key (swarm-node.key) to decrypt it';
       this.summaries[row] = s;
       this.summaryCount++;
@@ -100,12 +108,12 @@ export class FileModel {
 
   /** Decodes every entry in slices of about `sliceMs`, yielding between them; false when cancelled. */
   async summarizeAll(isCancelled: () => boolean, onProgress?: (done: number, total: number) => void, sliceMs = 20): Promise<boolean> {
-    while (this.summarized < this.entries.length) {
+    while (this.summarized < this.entryCount) {
       if (isCancelled()) return false;
       const started = Date.now();
       do this.summary(this.summarized++);
-      while (this.summarized < this.entries.length && (this.summarized % 16 !== 0 || Date.now() - started < sliceMs));
-      onProgress?.(this.summarized, this.entries.length);
+      while (this.summarized < this.entryCount && (this.summarized % 16 !== 0 || Date.now() - started < sliceMs));
+      onProgress?.(this.summarized, this.entryCount);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return true;
@@ -119,7 +127,7 @@ export class FileModel {
   }
 
   row(r: number): EntryRow {
-    if (this.kind === 'wal') return entryRow(this.entries[r], this.summary(r));
+    if (this.kind === 'wal') return entryRow(this.entryOnceAt(r), this.summary(r));
     const obj = this.objectsOf(this.snapshotFile)![r];
     const f = this.snapshotFile!;
     return {
@@ -158,14 +166,23 @@ export class FileModel {
   }
 
   groupItems(): GroupItem[] {
-    return this.entries.map((e, r) => {
+    const table = this.state.wal.table;
+    const items: GroupItem[] = [];
+    for (let r = 0; r < this.entryCount; r++) {
+      const seq = this.firstSeq + r;
       const s = this.summaries[r];
-      return {
-        seq: e.seq, index: e.index, term: e.term, status: s?.status,
-        actions: s?.actions, confChange: !!s?.confChange, empty: s?.empty,
-      };
-    });
+      items.push(s ? { seq, term: table.term(seq), status: s.status, actions: s.actions, confChange: !!s.confChange, empty: s.empty } : { seq, term: table.term(seq) });
+    }
+    return items;
   }
+
+  private entryOnceAt(row: number): WalEntry {
+    if (!(row >= 0 && row < this.entryCount)) throw new RangeError(`no row ${row} in ${this.fileName} (${this.entryCount} entries)`);
+    return this.state.wal.entryOnce(this.firstSeq + row);
+  }
+
+  /** The raft index of the entry at `seq` (from the index: no entry object). */
+  indexOfSeq = (seq: number): bigint => this.state.wal.table.index(seq);
 
   nameOf = (kind: string, id: string): string | undefined => this.names.get(`${kind}/${id}`);
 
@@ -223,9 +240,9 @@ export class FileModel {
   /** Where to look at an object: the last entry of this file that wrote it, else the newest snapshot that holds it. */
   findObject(kind: string, id: string): ObjectPlace | undefined {
     if (this.kind === 'wal') {
-      for (let r = this.entries.length - 1; r >= 0; r--) {
+      for (let r = this.entryCount - 1; r >= 0; r--) {
         const i = this.summary(r).actions.findIndex((a) => a.kind === kind && a.id === id);
-        if (i >= 0) return { kind: 'entry', seq: this.entries[r].seq, action: i };
+        if (i >= 0) return { kind: 'entry', seq: this.firstSeq + r, action: i };
       }
     }
     const files = [...this.state.snapshotFiles].reverse();

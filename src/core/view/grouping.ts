@@ -8,7 +8,6 @@ export type GroupBy = (typeof GROUP_BY)[number];
 
 export interface GroupItem {
   seq: number;
-  index: bigint;
   term: bigint;
   /** Undefined while not summarized yet (grouping by action/kind then puts it under "not decoded yet"). */
   status?: EntryStatus;
@@ -39,21 +38,32 @@ export function groupEntries(items: readonly GroupItem[], by: GroupBy, bucketSiz
   const size = Math.max(10, Math.floor(bucketSize));
   const groups: Group[] = [];
   const keyed = new Map<string, Group>();
-  const add = (key: string, label: string, seq: number) => {
+  const groupOf = (key: string, label: string): Group => {
     let g = keyed.get(key);
     if (!g) {
       g = { key, label, description: '', seqs: [] };
       keyed.set(key, g);
       groups.push(g);
     }
+    return g;
+  };
+  const add = (key: string, label: string, seq: number) => {
+    const g = groupOf(key, label);
     if (g.seqs[g.seqs.length - 1] !== seq) g.seqs.push(seq);
   };
   if (by === 'index') {
     return buckets(items.map((i) => i.seq), size, byIndex, 'i');
   }
+  // Terms change rarely: the group is looked up (and its key made) only when the term changes.
+  let lastTerm: bigint | undefined;
+  let termGroup: Group | undefined;
   for (const item of items) {
     if (by === 'term') {
-      add(`t${item.term}`, `Term ${item.term}`, item.seq);
+      if (!termGroup || item.term !== lastTerm) {
+        lastTerm = item.term;
+        termGroup = groupOf(`t${item.term}`, `Term ${item.term}`);
+      }
+      termGroup.seqs.push(item.seq);
       continue;
     }
     const status = item.status ?? 'pending';

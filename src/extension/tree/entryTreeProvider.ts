@@ -230,7 +230,7 @@ function buildLayout(doc: RaftDocument, model: FileModel, groupBy: GroupBy, buck
     layout.roots.push({ t: 'info', id: `${key}|pending`, label: 'Decoding entries…', description: `${model.rowCount} entries`, icon: new vscode.ThemeIcon('loading~spin') });
     return layout;
   }
-  const byIndex = (seq: number) => model.entryBySeq(seq)!.index;
+  const byIndex = model.indexOfSeq;
   const items = rowFilter ? model.groupItems().filter((_, r) => rowFilter(model.row(r))) : model.groupItems();
   let groups = groupEntries(items, groupBy, bucketSize, byIndex);
   const prefix = `${key}|${groupBy}`;
