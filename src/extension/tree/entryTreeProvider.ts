@@ -30,8 +30,10 @@ interface Layout {
   /** Built from the entries' summaries (grouped by action or kind, or filtered): rebuilt when counting ends. */
   usesCounts: boolean;
   roots: Node[];
-  /** The leaf group (or root, undefined) each entry is listed under first: for reveal. */
-  parentOf: Map<number, Node | undefined>;
+  /** Where entries are listed, in tree order: a leaf group (or the root, undefined) and its seqs. */
+  listings: { node: Node | undefined; seqs: readonly number[] }[];
+  /** The leaf group (or root) each entry is listed under first, for reveal: made on first use from `listings`. */
+  parentOf?: Map<number, Node | undefined>;
   entryNodes: Map<string, Node>;
   children: Map<Node, Node[]>;
 }
@@ -183,8 +185,9 @@ export class EntryTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
     const layout = this.current();
     if (!layout) return undefined;
     if (target.kind === 'entry' && layout.model.kind === 'wal') {
-      if (!layout.parentOf.has(target.seq)) return undefined;
-      const entry = entryNode(layout, target.seq, layout.parentOf.get(target.seq));
+      const parents = parentsOf(layout);
+      if (!parents.has(target.seq)) return undefined;
+      const entry = entryNode(layout, target.seq, parents.get(target.seq));
       if (target.action === undefined) return entry;
       return this.getChildren(entry).find((n) => n.t === 'action' && n.index === target.action) ?? entry;
     }
@@ -210,10 +213,20 @@ function showCommand(doc: RaftDocument, target: Target): vscode.Command {
   return { command: 'swarmRaft.showEntry', title: 'Show in Detail', arguments: [doc.uri.toString(), target] };
 }
 
+/** A map of 150k entries costs ~80 ms: made when something is first revealed, not when the tree opens. */
+function parentsOf(layout: Layout): Map<number, Node | undefined> {
+  if (!layout.parentOf) {
+    const map = new Map<number, Node | undefined>();
+    for (const { node, seqs } of layout.listings) for (const seq of seqs) if (!map.has(seq)) map.set(seq, node);
+    layout.parentOf = map;
+  }
+  return layout.parentOf;
+}
+
 function buildLayout(doc: RaftDocument, model: FileModel, groupBy: GroupBy, bucketSize: number, rowFilter?: (row: EntryRow) => boolean): Layout {
   const key = doc.uri.toString();
   const needsCounts = groupBy === 'action' || groupBy === 'kind' || !!rowFilter;
-  const layout: Layout = { doc, model, groupBy, usesCounts: model.kind === 'wal' && needsCounts, roots: [], parentOf: new Map(), entryNodes: new Map(), children: new Map() };
+  const layout: Layout = { doc, model, groupBy, usesCounts: model.kind === 'wal' && needsCounts, roots: [], listings: [], entryNodes: new Map(), children: new Map() };
   layout.roots.push(summaryNode(key, model));
   if (model.kind === 'snap') {
     layout.roots.push(...snapshotKindNodes(layout, key, model.fileName, undefined));
@@ -236,7 +249,7 @@ function buildLayout(doc: RaftDocument, model: FileModel, groupBy: GroupBy, buck
   const prefix = `${key}|${groupBy}`;
   // Flat by index with a single bucket: the entries themselves.
   if (groupBy === 'index' && groups.length === 1 && !groups[0].buckets) {
-    for (const seq of groups[0].seqs) layout.parentOf.set(seq, undefined);
+    layout.listings.push({ node: undefined, seqs: groups[0].seqs });
     layout.roots.push(...groups[0].seqs.map((seq) => entryNode(layout, seq, undefined)));
     groups = [];
   }
@@ -244,7 +257,7 @@ function buildLayout(doc: RaftDocument, model: FileModel, groupBy: GroupBy, buck
     list.map((group) => {
       const node: Node = { t: 'group', id: `${prefix}|${group.key}`, group, parent };
       if (group.buckets) layout.children.set(node, addGroups(group.buckets, node));
-      else for (const seq of group.seqs) if (!layout.parentOf.has(seq)) layout.parentOf.set(seq, node);
+      else layout.listings.push({ node, seqs: group.seqs });
       return node;
     });
   layout.roots.push(...addGroups(groups, undefined));
