@@ -16,5 +16,5 @@ export default defineConfig(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
     },
   },
-  { files: ['webview/**/*.ts', 'media/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
+  { files: ['webview/**/*.ts', 'webview/**/*.mts', 'media/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
 );

@@ -26,7 +26,7 @@ const targets = [
   // Worker thread used by the extension host for decoding off the main thread.
   { entryPoints: ['src/extension/worker/decodeWorker.ts'], outfile: 'dist/decodeWorker.js', platform: 'node', target: 'node20', format: 'cjs' },
   // Webview app (browser).
-  { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', target: 'es2022', format: 'iife' },
+  { entryPoints: ['webview/main.mts'], outfile: 'dist/webview.js', platform: 'browser', target: 'es2022', format: 'iife' },
   // Size statistics panel (browser): charts of the StatsModel, no toolkit.
   { entryPoints: ['webview/stats/main.ts'], outfile: 'dist/stats.js', platform: 'browser', target: 'es2022', format: 'iife' },
 ];
