@@ -67,6 +67,7 @@ async function main(): Promise<void> {
   }
   printTable(rows);
   secretboxSpeed();
+  nodeStartup();
   indexRssBySegments(logs.find((l) => l.name === 'typical-3seg'));
   console.log('targets: index of 3 x 64 MB <= 1 s; first page <= 300 ms; text export >= 2x the reference; export peak RSS <= 2x the log on disk; index RSS flat in the number of segments');
 }
@@ -131,6 +132,22 @@ function secretboxSpeed(): void {
   const fast = medianOf(runMany(() => speed('libsodium')));
   const reference = medianOf(runMany(() => speed('tweetnacl')));
   console.log(`secretbox open, 450 KB records: libsodium ${fast.toFixed(0)} MB/s, tweetnacl ${reference.toFixed(0)} MB/s (${(fast / reference).toFixed(1)}x)`);
+}
+
+/**
+ * What Node itself costs before the CLI runs (the CLI's times above include it; a Go binary starts in a
+ * few ms). Some machines set NODE_EXTRA_CA_CERTS, which makes every Node start parse a CA bundle the CLI
+ * never uses: shown separately, the figures above keep the environment as it is.
+ */
+function nodeStartup(): void {
+  const start = (env: NodeJS.ProcessEnv) => medianOf(runMany(() => {
+    const t0 = performance.now();
+    spawnSync(process.execPath, ['-e', '0'], { env });
+    return performance.now() - t0;
+  }));
+  const extra = process.env.NODE_EXTRA_CA_CERTS;
+  const { NODE_EXTRA_CA_CERTS: _, ...without } = process.env;
+  console.log(`node start (node -e 0): ${ms(start(process.env))}${extra ? `; ${ms(start(without))} without NODE_EXTRA_CA_CERTS (set here to ${extra})` : ''}`);
 }
 
 /** Peak RSS of indexing only, with the first 1, 2, 3 segments (it should not grow with the count); first page of one segment. */
