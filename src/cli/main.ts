@@ -109,7 +109,10 @@ if (require.main === module) {
     if (e.code === 'EPIPE') process.exit(EXIT.ok); // e.g. `| head`: the reader has what it wanted
     throw e;
   });
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
+  void main(process.argv.slice(2)).then(async (code) => {
+    // A natural exit tears the whole heap down first (~30 ms after a large dump, 4% of a small log's
+    // export): exit once both streams have written everything they were given (callbacks come in order).
+    await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => s.write('', () => resolve()))));
+    process.exit(code);
   });
 }
