@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import type { Fault } from '../../src/core/errors';
 import { dumpWalTextChunks, dumpWalTextParallel } from '../../src/core/parallel/parallelDump';
 import { dumpWalBytes, dumpWalText } from '../../src/core/report/dumpWal';
-import { packEntries, packedMemory, unpackEntry } from '../../src/core/parallel/entryPack';
+import { EntryTable } from '../../src/core/wal/entryTable';
 import { SwarmState } from '../../src/core/state/swarmState';
 import { manifestUnlockKey } from '../support/cli';
 import { corpusCase, generatedCase, repoRoot } from '../support/fixtures';
@@ -25,26 +25,42 @@ async function collect(gen: AsyncGenerator<Uint8Array>): Promise<string> {
 }
 
 describe('what goes to the workers, and the serial byte batches', () => {
-  it('entries packed into typed arrays come back equal, every field (two-managers: an uncommitted entry; big-wal: two files; flags set by hand)', () => {
+  it('a batch of the index travels to a worker as columns and comes back equal, every field (two-managers: an uncommitted entry; big-wal: two files; every flag, uint64 extremes)', () => {
     let compared = 0;
     let uncommitted = 0;
     for (const dir of [join(generatedCase('two-managers'), 'm1', 'swarm'), join(generatedCase('big-wal'), 'swarm')]) {
       const state = SwarmState.open(dir, {});
       try {
-        // Every flag combination, and a large index and term, on copies (the fixtures have no overwritten entries).
-        const raw = state.wal.raw.map((e, i) => (i < 8 ? { ...e, crcOk: (i & 1) === 0, overwritten: (i & 2) !== 0, uncommitted: (i & 4) !== 0, index: e.index + (1n << 60n), term: (1n << 64n) - 1n } : e));
-        uncommitted += raw.filter((e) => e.uncommitted).length;
-        const packed = packEntries(raw);
-        assert.equal(packedMemory(packed).length, 6);
-        raw.forEach((e, i) => assert.deepEqual(unpackEntry(packed, i), e));
-        compared += raw.length;
-        assert.ok(packed.files.length >= 1 && packed.files.length <= state.wal.segments.length);
+        const source = state.wal.table;
+        // A table of the log's rows plus eight with every flag combination and huge indexes and terms.
+        const table = new EntryTable(16);
+        for (let seq = 0; seq < source.length; seq++) table.add(source.file(seq), { ...source.entry(seq) });
+        for (let i = 0; i < 8; i++) {
+          const seq = table.add(source.file(i % source.length), { ...source.entry(i % source.length), crcOk: (i & 1) === 0, index: (1n << 60n) + BigInt(i), term: (1n << 64n) - 1n });
+          if (i & 2) table.markOverwritten(seq);
+          if (i & 4) table.markUncommitted(seq);
+        }
+        for (let seq = 0; seq < source.length; seq++) if (source.entry(seq).uncommitted) table.markUncommitted(seq);
+        const all = Array.from({ length: table.length }, (_, seq) => seq);
+        for (const [from, to] of [[0, all.length], [1, Math.min(all.length, 40)], [all.length - 8, all.length]]) {
+          const sent = table.select(all, from, to).transfer();
+          assert.equal(sent.memory.length, 6, 'six columns, their memory transferred');
+          const received = EntryTable.received(structuredClone(sent.table, { transfer: sent.memory }));
+          assert.equal(received.length, to - from);
+          for (let i = 0; i < received.length; i++) {
+            const expected = table.entry(from + i);
+            assert.deepEqual(received.entry(i), { ...expected, seq: i }, `row ${from + i}`);
+            if (expected.uncommitted) uncommitted++;
+            compared++;
+          }
+          assert.ok(received.files.length >= 1 && received.files.length <= state.wal.segments.length);
+        }
       } finally {
         state.close();
       }
     }
-    assert.ok(compared > 150, `${compared} entries`);
-    assert.ok(uncommitted > 8, 'the fixture\'s uncommitted entry besides the hand-set ones');
+    assert.ok(compared > 300, `${compared} entries`);
+    assert.ok(uncommitted > 8, "the fixture's uncommitted entry besides the hand-set ones");
   });
   it('dumpWalBytes gives the text dumpWalText gives, in batches of about the size asked', () => {
     const state = SwarmState.open(join(generatedCase('big-wal'), 'swarm'), {});

@@ -9,9 +9,8 @@ import type { Fault } from '../errors';
 import { EntryProblems, selectEntries, type DumpOptions } from '../report/dumpWal';
 import type { SwarmState } from '../state/swarmState';
 import { layoutOf } from '../state/layout';
-import { listSegments, type EntryList, type WalEntry } from '../wal/walLog';
+import { listSegments, type EntryList } from '../wal/walLog';
 import { SequentialEntryReader } from '../wal/sequentialReader';
-import { packEntries, packedMemory } from './entryPack';
 import type { TextJob, TextJobResult, ToWorker } from './textJob';
 
 const BATCH_BYTES = 1 << 20;
@@ -99,7 +98,8 @@ export async function* dumpWalTextChunks(
   const init: ToWorker = { type: 'init', context: state.payloadContext };
   for (const w of workers) w.postMessage(init);
   const problems = new EntryProblems(faults);
-  const pending = new Map<number, { entries: WalEntry[]; result?: TextJobResult; error?: Error; wake?: () => void }>();
+  /** Per batch in flight: where it starts in `entries`, and its result once a worker sends it. */
+  const pending = new Map<number, { first: number; result?: TextJobResult; error?: Error; wake?: () => void }>();
   let failure: Error | undefined;
   let finished = false;
   /** Batch buffers the workers handed back, for the next batches. */
@@ -121,14 +121,14 @@ export async function* dumpWalTextChunks(
     let next = 0;
     let nextToYield = 0;
     let position = 0;
+    const table = entries.log.table;
     const submit = () => {
-      const batch: WalEntry[] = [];
+      const first = position;
       let bytes = 0;
-      while (position < entries.length && batch.length < BATCH_ENTRIES && bytes < (pool.batchBytes ?? BATCH_BYTES)) {
-        const e = entries.at(position++);
-        batch.push(e);
-        bytes += e.dataLength;
+      while (position < entries.length && position - first < BATCH_ENTRIES && bytes < (pool.batchBytes ?? BATCH_BYTES)) {
+        bytes += table.dataLength(entries.seqs[position++]);
       }
+      const batch = Array.from({ length: position - first }, (_, i) => entries.at(first + i));
       // One buffer per batch, transferred: a buffer per entry would keep the garbage collector busy.
       // Each view is copied before the next read (a read may reuse the memory a view shows); a record
       // whose data is not the size its header gave gets a buffer of its own.
@@ -155,10 +155,10 @@ export async function* dumpWalTextChunks(
         at += view.length;
         return buffer.subarray(at - view.length, at);
       });
-      const packed = packEntries(batch);
-      transfer.push(...packedMemory(packed));
-      const job: TextJob = { id: next, redact: options.redact ?? false, entries: packed, data, unreadable, memory };
-      pending.set(next, { entries: batch });
+      const columns = table.select(entries.seqs, first, position).transfer();
+      transfer.push(...columns.memory);
+      const job: TextJob = { id: next, redact: options.redact ?? false, entries: columns.table, data, unreadable, memory };
+      pending.set(next, { first });
       workers[next % count].postMessage({ type: 'job', job } satisfies ToWorker, transfer);
       next++;
     };
@@ -169,7 +169,7 @@ export async function* dumpWalTextChunks(
       if (failure) throw failure;
       const result = slot.result!;
       pending.delete(nextToYield++);
-      for (const p of result.problems) problems.add({ entry: slot.entries[p.at], ok: false, problem: p.problem, message: p.message });
+      for (const p of result.problems) problems.add({ entry: entries.at(slot.first + p.at), ok: false, problem: p.problem, message: p.message });
       const worker = workers[(nextToYield - 1) % count];
       let released = false;
       yield {

@@ -4,12 +4,13 @@ import { writeSealedEntryText, writeUnreadableEntryText } from '../report/dumpWa
 import type { PayloadContext } from '../state/entryPayload';
 import type { PayloadProblem } from '../state/swarmState';
 import { TextSink } from '../text/textSink';
-import { unpackEntry, type PackedEntries } from './entryPack';
+import { EntryTable, type TransferredTable } from '../wal/entryTable';
 
 export interface TextJob {
   id: number;
   redact: boolean;
-  entries: PackedEntries;
+  /** The batch's entries (positions 0..n-1: data[i] is entry i's). */
+  entries: TransferredTable;
   data: Uint8Array[];
   /** Entries whose record did not decode when read again, by position: why. */
   unreadable?: Record<number, string>;
@@ -36,8 +37,9 @@ export type ToWorker =
 export function runTextJob(context: PayloadContext, job: TextJob, memory?: ArrayBuffer): TextJobResult {
   const out = new TextSink(job.data.reduce((n, d) => n + d.length, 0) * 3, memory);
   const problems: TextJobResult['problems'] = [];
-  for (let at = 0; at < job.entries.count; at++) {
-    const entry = unpackEntry(job.entries, at);
+  const entries = EntryTable.received(job.entries);
+  for (let at = 0; at < entries.length; at++) {
+    const entry = entries.entry(at);
     const why = job.unreadable?.[at];
     const decoded = why === undefined
       ? writeSealedEntryText(out, context, entry, job.data[at], job.redact)

@@ -31,6 +31,14 @@ interface Block {
   fileOf: Uint16Array;
 }
 
+/** A table as postMessage carries it to a worker thread (its columns' memory transferred, not copied). */
+export interface TransferredTable {
+  count: number;
+  blockEntries: number;
+  files: string[];
+  blocks: Block[];
+}
+
 export class EntryTable {
   private readonly blocks: Block[] = [];
   /** Files by number; an entry stores its file's number. */
@@ -135,6 +143,45 @@ export class EntryTable {
       offset: b.numbers[at], recordLength: b.numbers[at + 1], dataLength: b.numbers[at + 2], dataAt: b.numbers[at + 3],
       crcOk: (flags & CRC_OK) !== 0, seq, overwritten: (flags & OVERWRITTEN) !== 0, uncommitted: (flags & UNCOMMITTED) !== 0,
     };
+  }
+
+  /**
+   * The rows at `seqs` (from `from` up to `to`) as a table of their own: a batch for a worker thread,
+   * one block, every column and flag copied. Its positions are the batch's, not the log's seqs.
+   */
+  select(seqs: ArrayLike<number>, from = 0, to = seqs.length): EntryTable {
+    const n = Math.max(0, to - from);
+    const out = new EntryTable(2 ** Math.max(4, Math.ceil(Math.log2(Math.max(1, n)))));
+    const b = newBlock(out.blockEntries);
+    out.blocks.push(b);
+    for (let i = 0; i < n; i++) {
+      const seq = seqs[from + i];
+      const source = this.block(seq);
+      const at = seq & this.mask;
+      b.indexes[i] = source.indexes[at];
+      b.terms[i] = source.terms[at];
+      b.types[i] = source.types[at];
+      b.numbers.set(source.numbers.subarray(at * NUMBERS, at * NUMBERS + NUMBERS), i * NUMBERS);
+      b.flags[i] = source.flags[at];
+      b.fileOf[i] = out.fileNumber(this.files[source.fileOf[at]]);
+    }
+    out.count = n;
+    return out;
+  }
+
+  /** The table for postMessage, and the memory to transfer with it (the table is unusable afterwards). */
+  transfer(): { table: TransferredTable; memory: ArrayBuffer[] } {
+    const memory = this.blocks.flatMap((b) => (Object.values(b) as ArrayBufferView[]).map((column) => column.buffer as ArrayBuffer));
+    return { table: { count: this.count, blockEntries: this.blockEntries, files: this.files, blocks: this.blocks }, memory };
+  }
+
+  /** A table from what transfer() sent. */
+  static received(t: TransferredTable): EntryTable {
+    const table = new EntryTable(t.blockEntries);
+    table.blocks.push(...t.blocks);
+    table.files.push(...t.files);
+    table.count = t.count;
+    return table;
   }
 
   /** Bytes the columns take (with the room the last block keeps), for the benchmarks. */
