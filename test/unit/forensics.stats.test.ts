@@ -199,3 +199,20 @@ describe('stats helpers', () => {
     assert.equal(formatBytes(1536), '1.5 KiB');
   });
 });
+
+describe('stats of a log with an overwritten entry (synth-nosnap)', () => {
+  it('counts the overwritten entries and their bytes, and the range of the effective log', () => {
+    const state = SwarmState.open(join(corpusCase('synth-nosnap'), 'swarm'));
+    try {
+      const model = computeStats(state);
+      const replaced = state.wal.raw.filter((e) => e.overwritten);
+      assert.equal(replaced.length, 1);
+      assert.equal(model.totals.overwrittenEntries, 1);
+      assert.equal(model.totals.overwrittenBytes, replaced[0].dataLength);
+      assert.ok(replaced[0].dataLength > 0);
+      assert.deepEqual([model.firstIndex, model.lastIndex], ['1', '10']);
+    } finally {
+      state.close();
+    }
+  });
+});

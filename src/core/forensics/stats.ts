@@ -21,15 +21,22 @@ export interface StatsOptions {
 export function computeStats(state: SwarmState, options: StatsOptions = {}): StatsModel {
   const top = options.top ?? 10;
   const all = options.all ?? true;
-  const entries = all ? state.wal.effective : state.entriesAfter().toArray();
+  // Read through the index: entry objects are made one at a time, not kept for the whole log.
+  const entries = all ? state.effectiveEntries : state.entriesAfter();
   const acc = new Accumulator(top);
   for (const entry of entries) acc.add(state.decodeEntry(entry));
-  const overwritten = state.wal.raw.filter((e) => e.overwritten);
+  const { table } = state.wal;
+  const overwritten = { entries: 0, bytes: 0 };
+  for (let seq = 0; seq < table.length; seq++) {
+    if (!table.overwritten(seq)) continue;
+    overwritten.entries++;
+    overwritten.bytes += table.dataLength(seq);
+  }
   const model: StatsModel = {
     stateDir: state.layout.stateDir,
     scope: all ? 'all' : 'after-snapshot',
-    ...(entries.length ? { firstIndex: entries[0].index.toString(), lastIndex: entries[entries.length - 1].index.toString() } : {}),
-    totals: { ...acc.totals, overwrittenEntries: overwritten.length, overwrittenBytes: sum(overwritten.map((e) => e.dataLength)) },
+    ...(entries.length ? { firstIndex: entries.at(0).index.toString(), lastIndex: entries.at(entries.length - 1).index.toString() } : {}),
+    totals: { ...acc.totals, overwrittenEntries: overwritten.entries, overwrittenBytes: overwritten.bytes },
     byKind: sortRows(acc.byKind, OBJECT_KINDS),
     byAction: sortRows(acc.byAction, ['CREATE', 'UPDATE', 'REMOVE', 'UNKNOWN', 'conf change', 'empty']),
     byKindAndAction: [...acc.byKindAction.values()].sort((a, b) => b.encryptedBytes - a.encryptedBytes || a.kind.localeCompare(b.kind) || a.action.localeCompare(b.action)),
