@@ -24,7 +24,7 @@ interface Log {
 }
 
 async function main(): Promise<void> {
-  await build({ entryPoints: [join(root, 'bench/probe.ts')], outfile: probe, bundle: true, platform: 'node', target: 'node20', logLevel: 'warning' });
+  await build({ entryPoints: [join(root, 'bench/probe.ts')], outfile: probe, bundle: true, platform: 'node', target: 'node20', external: ['@node-rs/crc32'], logLevel: 'warning' });
   spawnSync('node', [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
   const logs = ensureLogs();
   console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, node ${process.version}, ${new Date().toISOString().slice(0, 10)}; median of ${RUNS} runs`);

@@ -16,15 +16,19 @@ const common = {
   absWorkingDir: root,
 };
 
+// A native addon cannot be bundled: Node loads it from node_modules at run time, where it is installed
+// (src/core/crypto/crc32c.ts falls back to portable code where it is not, as in the packaged extension).
+const native = ['@node-rs/crc32'];
+
 const targets = [
   // CLI: `node dist/cli.js ...` and the package's `swarm-raft` bin.
-  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', target: 'node20', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', target: 'node20', format: 'cjs', external: native, banner: { js: '#!/usr/bin/env node' } },
   // Worker threads of the CLI's parallel text export (and the extension's exports).
-  { entryPoints: ['src/core/parallel/textWorker.ts'], outfile: 'dist/textWorker.js', platform: 'node', target: 'node20', format: 'cjs' },
+  { entryPoints: ['src/core/parallel/textWorker.ts'], outfile: 'dist/textWorker.js', platform: 'node', target: 'node20', format: 'cjs', external: native },
   // Extension host.
-  { entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'] },
+  { entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', platform: 'node', target: 'node20', format: 'cjs', external: ['vscode', ...native] },
   // Worker thread used by the extension host for decoding off the main thread.
-  { entryPoints: ['src/extension/worker/decodeWorker.ts'], outfile: 'dist/decodeWorker.js', platform: 'node', target: 'node20', format: 'cjs' },
+  { entryPoints: ['src/extension/worker/decodeWorker.ts'], outfile: 'dist/decodeWorker.js', platform: 'node', target: 'node20', format: 'cjs', external: native },
   // Webview app (browser).
   { entryPoints: ['webview/main.mts'], outfile: 'dist/webview.js', platform: 'browser', target: 'es2022', format: 'iife' },
   // Size statistics panel (browser): charts of the StatsModel, no toolkit.

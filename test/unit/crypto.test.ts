@@ -2,7 +2,7 @@
 // NaCl distribution's crypto_secretbox vector), Fernet (the Fernet specification's vector).
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { crc32c } from '../../src/core/crypto/crc32c';
+import { crc32c, crc32cBackend, crc32cPortable } from '../../src/core/crypto/crc32c';
 import { fernetOpen, fernetSeal } from '../../src/core/crypto/fernet';
 import { Algorithm, decodeByProtobufjs, decodeEncryptedRecord, encodeEncryptedRecord, openRecord, type EncryptedRecord } from '../../src/core/crypto/maybeEncrypted';
 import { libsodiumOpenPaths, loadFastSecretbox, secretboxBackend, secretboxOpen, secretboxSeal } from '../../src/core/crypto/secretbox';
@@ -19,6 +19,24 @@ describe('crc32c', () => {
   it('differs from the IEEE polynomial', () => {
     assert.notEqual(crc32c(0, Buffer.from('123456789')), 0xcbf43926);
     assert.equal(crc32c(0, Buffer.from('123456789')), 0xe3069283);
+  });
+  it('uses the native addon where it is installed, and it agrees with the portable code on views, seeds and lengths', () => {
+    let installed = true;
+    try {
+      require.resolve('@node-rs/crc32');
+    } catch {
+      installed = false;
+    }
+    assert.equal(crc32cBackend, installed ? 'native' : 'portable');
+    assert.equal(crc32cPortable(0, Buffer.from('123456789')), 0xe3069283);
+    const random = new SeededRandom('crc32c');
+    const bytes = random.bytes(70_000);
+    for (let i = 0; i < 300; i++) {
+      const start = random.int(0, 1000);
+      const view = new Uint8Array(bytes.buffer, bytes.byteOffset + start, random.int(0, i < 10 ? 69_000 : 300)); // a plain view at any alignment
+      const seed = i === 0 ? 0xffffffff : i === 1 ? 0 : random.int(0, 0xffffffff);
+      assert.equal(crc32c(seed, view), crc32cPortable(seed, view), `seed ${seed}, ${view.length} bytes at ${start}`);
+    }
   });
 });
 
