@@ -7,12 +7,12 @@ const WINDOW_BYTES = 4 * 1024 * 1024;
 
 export interface FileWindowOptions {
   /**
-   * Read each new window into the same buffer. A view returned by read() is then only valid until the
-   * next read(): right for a single pass that copies what it keeps (the index scan), where a fresh 4 MB
-   * buffer per window costs a thousand page faults (half the time of reading a cached segment).
-   * A WindowMemory given here is shared by files read one after another (the segments of one log).
+   * Read each new window into this memory. A view returned by read() is then only valid until the next
+   * read(): right for a single pass that copies what it keeps (the index scan), where a fresh 4 MB buffer
+   * per window costs a thousand page faults (half the time of reading a cached segment). One WindowMemory
+   * serves files read one after another (the segments of one log).
    */
-  reuseWindow?: boolean | WindowMemory;
+  reuseWindow?: WindowMemory;
   /** Bytes per window (default 4 MiB); a few small reads (a key check) need no more than 64 KiB. */
   windowBytes?: number;
 }
@@ -30,15 +30,13 @@ export class FileWindow {
   /** The window as a plain Uint8Array: its subarray() is several times cheaper than a Buffer's. */
   private plain: Uint8Array = new Uint8Array(0);
   private readonly windowBytes: number;
-  private readonly reuseWindow: boolean;
-  private windowMemory?: Buffer;
+  private readonly windowMemory?: Buffer;
 
   constructor(readonly path: string, options: FileWindowOptions = {}) {
     const opened = openRegularFile(path);
     this.fd = opened.fd;
     this.size = opened.size;
-    this.reuseWindow = options.reuseWindow !== undefined && options.reuseWindow !== false;
-    if (options.reuseWindow instanceof WindowMemory) this.windowMemory = options.reuseWindow.buffer;
+    this.windowMemory = options.reuseWindow?.buffer;
     this.windowBytes = Math.min(options.windowBytes ?? WINDOW_BYTES, WINDOW_BYTES);
   }
 
@@ -71,7 +69,6 @@ export class FileWindow {
         this.window = this.readExact(offset, length);
       } else {
         const windowLength = Math.min(this.windowBytes, this.size - offset);
-        if (this.reuseWindow) this.windowMemory ??= Buffer.allocUnsafe(WINDOW_BYTES);
         this.window = this.readExact(offset, windowLength, this.windowMemory);
       }
       this.plain = new Uint8Array(this.window.buffer, this.window.byteOffset, this.window.length);

@@ -78,8 +78,7 @@ export class FileModel {
 
   /** The entry of a WAL row (the log's shared object for it). */
   entryAt(row: number): WalEntry {
-    if (!(row >= 0 && row < this.entryCount)) throw new RangeError(`no row ${row} in ${this.fileName} (${this.entryCount} entries)`);
-    return this.state.wal.entry(this.firstSeq + row);
+    return this.state.wal.entry(this.seqOfRow(row));
   }
 
   decode(seq: number): DecodedEntry | undefined {
@@ -92,7 +91,7 @@ export class FileModel {
     let s = this.summaries[row];
     if (!s) {
       // An object of its own, not the shared one: background decoding would otherwise keep one per entry.
-      s = summarizeEntry(this.state.decodeEntry(this.state.wal.entryOnce(this.firstSeq + row)));
+      s = summarizeEntry(this.state.decodeEntry(this.entryOnceAt(row)));
       if (s.status === 'locked' && this.state.keyRing.status.state === 'no-key-file') s.summary = 'encrypted: no node key (swarm-node.key) to decrypt it';
       this.summaries[row] = s;
       this.summaryCount++;
@@ -177,8 +176,12 @@ export class FileModel {
   }
 
   private entryOnceAt(row: number): WalEntry {
+    return this.state.wal.entryOnce(this.seqOfRow(row));
+  }
+
+  private seqOfRow(row: number): number {
     if (!(row >= 0 && row < this.entryCount)) throw new RangeError(`no row ${row} in ${this.fileName} (${this.entryCount} entries)`);
-    return this.state.wal.entryOnce(this.firstSeq + row);
+    return this.firstSeq + row;
   }
 
   /** The raft index of the entry at `seq` (from the index: no entry object). */
