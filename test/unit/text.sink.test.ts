@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { quoteBytes, writeQuotedBytes, writeQuotedString } from '../../src/core/text/goFormat';
 import { TextSink } from '../../src/core/text/textSink';
+import { SeededRandom } from '../../src/core/writer/seededRandom';
 
 describe('TextSink', () => {
   it('keeps short and long, ASCII and non-ASCII strings as UTF-8, across growth', () => {
@@ -39,5 +40,24 @@ describe('TextSink', () => {
     const string = new TextSink(4);
     writeQuotedString(string, 'é');
     assert.equal(string.toString(), '"\\303\\251"');
+  });
+
+  it('quoted bytes match a byte-by-byte spelling on random slices, with what follows intact (the 4-byte stores run past the end)', () => {
+    // The plain rule, one byte at a time: named escapes, printable ASCII as is, everything else octal.
+    const named: Record<number, string> = { 0x0a: '\\n', 0x0d: '\\r', 0x09: '\\t', 0x22: '\\"', 0x5c: '\\\\' };
+    const spell = (bytes: Uint8Array) => '"' + Array.from(bytes, (b) => named[b] ?? (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '\\' + b.toString(8).padStart(3, '0'))).join('') + '"';
+    const random = new SeededRandom('quoted bytes');
+    for (let round = 0; round < 300; round++) {
+      const length = random.int(0, round < 5 ? 5000 : 60);
+      // Mostly text, sometimes binary: both kinds of run, and every byte value over the rounds.
+      const bytes = Uint8Array.from({ length }, () => (random.int(0, 3) === 0 ? random.int(0, 255) : random.int(0x20, 0x7e)));
+      const start = random.int(0, length);
+      const end = random.int(start, length);
+      const sink = new TextSink(random.int(1, 64)); // small: growth lands anywhere
+      sink.write('k: ');
+      writeQuotedBytes(sink, bytes, start, end);
+      sink.write('|after');
+      assert.equal(sink.toString(), `k: ${spell(bytes.subarray(start, end))}|after`, `round ${round}`);
+    }
   });
 });
