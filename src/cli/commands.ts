@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { dumpObjectText } from '../core/report/dumpObject';
 import { dumpSnapshotText } from '../core/report/dumpSnapshot';
-import { dumpWalBytes, selectEntries } from '../core/report/dumpWal';
+import { dumpWalBatches, selectEntries } from '../core/report/dumpWal';
 import { dumpWalTextChunks, parallelDumpLikely, parallelDumpPossible, parallelDumpWorthwhile, startTextWorkers } from '../core/parallel/parallelDump';
 import { join } from 'node:path';
 import { dumpWalJson } from '../core/report/dumpWalJson';
@@ -39,8 +39,10 @@ export function registerCommands(program: Command, context: ContextFactory): voi
             const started = workers ?? startTextWorkers(workerScript, opts.workers);
             workers = undefined; // the dump stops them when done
             await ctx.out.pipeReleasing(dumpWalTextChunks(state, options, ctx.faults, { workerScript, started }, entries));
+          } else if (!opts.filter && opts.format === 'text') {
+            await ctx.out.pipeReleasing(dumpWalBatches(state, options, ctx.faults));
           } else {
-            const dump = opts.filter ? filteredWalDump(opts.filter, opts.format) : opts.format === 'json' ? dumpWalJson : dumpWalBytes;
+            const dump = opts.filter ? filteredWalDump(opts.filter, opts.format) : dumpWalJson;
             await ctx.out.pipe(dump(state, options, ctx.faults));
           }
         } finally {

@@ -34,11 +34,14 @@ export class Output {
   }
 
   /** Writes byte chunks, handing each one's memory back (release) once the stream has written it. */
-  async pipeReleasing(chunks: AsyncIterable<{ text: Uint8Array; release(): void }>): Promise<void> {
+  async pipeReleasing(chunks: Iterable<{ text: Uint8Array; release(): void }> | AsyncIterable<{ text: Uint8Array; release(): void }>): Promise<void> {
     for await (const chunk of chunks) {
       this.flush();
       this.stream.write(chunk.text, () => chunk.release());
       if (this.stream.writableNeedDrain) await once(this.stream, 'drain');
+      // A write that finished at once (a file, or a pipe on Linux) calls back on the next tick: let it,
+      // so the next batch reuses this memory (a synchronous source would otherwise starve the tick queue).
+      else await new Promise<void>((resolve) => process.nextTick(resolve));
     }
   }
 

@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Fault } from '../../src/core/errors';
-import { dumpWalTextChunks, dumpWalTextParallel } from '../../src/core/parallel/parallelDump';
-import { dumpWalBytes, dumpWalText } from '../../src/core/report/dumpWal';
+import { dumpWalTextChunks, dumpWalTextParallel, parallelDumpWorthwhile } from '../../src/core/parallel/parallelDump';
+import { dumpWalBatches, dumpWalText } from '../../src/core/report/dumpWal';
 import { EntryTable } from '../../src/core/wal/entryTable';
+import { EntryList } from '../../src/core/wal/walLog';
 import { SwarmState } from '../../src/core/state/swarmState';
 import { manifestUnlockKey } from '../support/cli';
 import { corpusCase, generatedCase, repoRoot } from '../support/fixtures';
@@ -62,13 +63,45 @@ describe('what goes to the workers, and the serial byte batches', () => {
     assert.ok(compared > 300, `${compared} entries`);
     assert.ok(uncommitted > 8, "the fixture's uncommitted entry besides the hand-set ones");
   });
-  it('dumpWalBytes gives the text dumpWalText gives, in batches of about the size asked', () => {
+  it('dumpWalBatches gives the text dumpWalText gives, in batches of about the size asked, reusing released memory', () => {
     const state = SwarmState.open(join(generatedCase('big-wal'), 'swarm'), {});
     try {
       const text = [...dumpWalText(state, {}, [])].join('');
-      const batches = [...dumpWalBytes(state, {}, [], 64 * 1024)];
-      assert.equal(Buffer.concat(batches).toString('utf8'), text);
-      assert.ok(batches.length > 10 && batches.slice(0, -1).every((b) => b.length >= 64 * 1024), `${batches.length} batches`);
+      // Held batches keep their bytes while later ones are written (each is its own memory).
+      const held = [...dumpWalBatches(state, {}, [], 64 * 1024)].map((b) => b.text);
+      assert.equal(Buffer.concat(held).toString('utf8'), text);
+      assert.ok(held.length > 10 && held.slice(0, -1).every((b) => b.length >= 64 * 1024), `${held.length} batches`);
+      assert.equal(new Set(held.map((b) => b.buffer)).size, held.length, 'nothing released: no memory written twice');
+      // Released as soon as written (the CLI's way): the same text, in a few buffers used again and again.
+      const written: Buffer[] = [];
+      const memories = new Set<ArrayBufferLike>();
+      for (const batch of dumpWalBatches(state, {}, [], 64 * 1024)) {
+        written.push(Buffer.from(batch.text)); // a copy, as a stream's write has taken it
+        memories.add(batch.text.buffer);
+        batch.release();
+      }
+      assert.equal(Buffer.concat(written).toString('utf8'), text);
+      assert.ok(memories.size <= 3, `${memories.size} buffers for ${written.length} batches`);
+    } finally {
+      state.close();
+    }
+  });
+});
+
+describe('when the CLI prints on workers', () => {
+  it('only for 32 MB of data in 10,000 entries or more: big-wal\'s 159 huge entries stay on the main thread', () => {
+    const state = SwarmState.open(join(generatedCase('big-wal'), 'swarm'), {});
+    try {
+      const entries = state.effectiveEntries;
+      assert.ok(entries.length < 200);
+      assert.equal(parallelDumpWorthwhile(entries), false);
+      // The same big entry listed many times: enough bytes either way; the count decides.
+      const big = entries.seqs.reduce((best, seq) => (state.wal.table.dataLength(seq) > state.wal.table.dataLength(best) ? seq : best), entries.seqs[0]);
+      assert.ok(state.wal.table.dataLength(big) * 9_999 > 32 << 20);
+      assert.equal(parallelDumpWorthwhile(new EntryList(state.wal, new Uint32Array(9_999).fill(big))), false);
+      assert.equal(parallelDumpWorthwhile(new EntryList(state.wal, new Uint32Array(10_000).fill(big))), true);
+      const small = entries.seqs.find((seq) => state.wal.table.dataLength(seq) < 1000)!;
+      assert.equal(parallelDumpWorthwhile(new EntryList(state.wal, new Uint32Array(20_000).fill(small))), false, 'many entries, few bytes');
     } finally {
       state.close();
     }

@@ -19,6 +19,24 @@ describe('TextSink', () => {
     assert.equal(sink.length, 0);
   });
 
+  it('handOff() gives the written bytes without a copy and starts over in new memory; from a pooled buffer it copies', () => {
+    const sink = new TextSink(64 * 1024);
+    sink.write('first batch');
+    const first = sink.handOff(64 * 1024);
+    sink.write('SECOND');
+    assert.equal(Buffer.from(first).toString(), 'first batch');
+    assert.equal(first.byteOffset, 0);
+    assert.equal(first.buffer.byteLength, 64 * 1024, 'the sink\'s own buffer, not a copy');
+    const second = sink.handOff(16);
+    assert.equal(Buffer.from(second).toString(), 'SECOND');
+    assert.notEqual(second.buffer, first.buffer);
+    const small = new TextSink(16); // Node's pool: other buffers share that memory
+    small.write('pooled');
+    const copied = small.handOff(16);
+    assert.equal(Buffer.from(copied).toString(), 'pooled');
+    assert.equal(copied.buffer.byteLength, copied.length, 'an own copy');
+  });
+
   it('take() returns an own copy that outlives reuse of the sink', () => {
     const sink = new TextSink(8);
     sink.write('first');
@@ -42,15 +60,18 @@ describe('TextSink', () => {
     assert.equal(string.toString(), '"\\303\\251"');
   });
 
+  // The plain rule, one byte at a time: named escapes, printable ASCII as is, everything else octal.
+  const named: Record<number, string> = { 0x0a: '\\n', 0x0d: '\\r', 0x09: '\\t', 0x22: '\\"', 0x5c: '\\\\' };
+  const spellByte = (b: number) => named[b] ?? (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '\\' + b.toString(8).padStart(3, '0'));
+  const spell = (bytes: Uint8Array) => '"' + Array.from(bytes, spellByte).join('') + '"';
+
   it('quoted bytes match a byte-by-byte spelling on random slices, with what follows intact (the 4-byte stores run past the end)', () => {
-    // The plain rule, one byte at a time: named escapes, printable ASCII as is, everything else octal.
-    const named: Record<number, string> = { 0x0a: '\\n', 0x0d: '\\r', 0x09: '\\t', 0x22: '\\"', 0x5c: '\\\\' };
-    const spell = (bytes: Uint8Array) => '"' + Array.from(bytes, (b) => named[b] ?? (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '\\' + b.toString(8).padStart(3, '0'))).join('') + '"';
     const random = new SeededRandom('quoted bytes');
-    for (let round = 0; round < 300; round++) {
-      const length = random.int(0, round < 5 ? 5000 : 60);
-      // Mostly text, sometimes binary: both kinds of run, and every byte value over the rounds.
-      const bytes = Uint8Array.from({ length }, () => (random.int(0, 3) === 0 ? random.int(0, 255) : random.int(0x20, 0x7e)));
+    for (let round = 0; round < 400; round++) {
+      const length = random.int(0, round < 40 ? 40_000 : 100); // past the 16 KB slices, and short strings
+      // From all text to all binary: long plain runs (the 4-byte path) and escapes at every alignment.
+      const escapeOneIn = [1, 2, 4, 30, 1000, 0][round % 6];
+      const bytes = Uint8Array.from({ length }, () => (escapeOneIn && random.int(1, escapeOneIn) === 1 ? random.int(0, 255) : random.int(0x20, 0x7e)));
       const start = random.int(0, length);
       const end = random.int(start, length);
       const sink = new TextSink(random.int(1, 64)); // small: growth lands anywhere
@@ -58,6 +79,21 @@ describe('TextSink', () => {
       writeQuotedBytes(sink, bytes, start, end);
       sink.write('|after');
       assert.equal(sink.toString(), `k: ${spell(bytes.subarray(start, end))}|after`, `round ${round}`);
+    }
+  });
+
+  it('the 4-byte path escapes exactly the bytes it must: every pair of byte values, at every place in a word', () => {
+    const bytes = new Uint8Array(72).fill(0x61);
+    for (let b1 = 0; b1 < 256; b1++) {
+      for (let b2 = 0; b2 < 256; b2++) {
+        const at = 8 + ((b1 + b2) & 3); // the pair starts at each offset within a word
+        bytes[at] = b1;
+        bytes[at + 1] = b2;
+        const quoted = quoteBytes(bytes);
+        const expected = `"${'a'.repeat(at)}${spellByte(b1)}${spellByte(b2)}${'a'.repeat(72 - at - 2)}"`;
+        if (quoted !== expected) assert.equal(quoted, expected, `bytes ${b1}, ${b2} at ${at}`);
+        bytes[at] = bytes[at + 1] = 0x61;
+      }
     }
   });
 });

@@ -43,17 +43,23 @@ export function parallelDumpPossible(workerScript: string, workers?: number): bo
 }
 
 /**
- * Whether workers pay for `entries`: 32 MB of data or more. On the 2-core CI machines, 100,000 small
- * entries print in 0.75 s on the main thread and in 0.85-1.0 s on two workers (measured 2026-11-23,
- * young generations of 8-96 MB): below that size the copies and messages cost more than they save, and
- * each worker adds ~20 MB of memory.
+ * Whether workers pay for `entries`: 32 MB of data or more, in 10,000 entries or more. On the 2-core CI
+ * machines, 100,000 small entries print in 0.75 s on the main thread and in 0.85-1.0 s on two workers
+ * (measured 2026-11-23, young generations of 8-96 MB): below that size the copies and messages cost more
+ * than they save, and each worker adds ~20 MB of memory. A few huge entries do not pay either: big-wal's
+ * 159 entries (66 MB of configs) print in 0.50-0.58 s on the main thread against 0.67-0.72 s on two
+ * workers (2026-12-05), whose start-up and copies outweigh the split; the typical log's 131,105 entries
+ * take 3.5 s on two workers against 4.6-4.7 s on one thread.
  */
 export function parallelDumpWorthwhile(entries: EntryList): boolean {
+  if (entries.length < MIN_PARALLEL_ENTRIES) return false;
   const table = entries.log.table;
   let bytes = 0;
   for (const seq of entries.seqs) bytes += table.dataLength(seq);
   return bytes > 32 * BATCH_BYTES;
 }
+
+const MIN_PARALLEL_ENTRIES = 10_000;
 
 /**
  * Whether to start workers before the index is read: the WAL has more than one segment, so more than

@@ -107,18 +107,29 @@ export function* dumpWalText(state: SwarmState, options: DumpOptions, faults: Fa
   }
 }
 
+/** A batch of dump-wal's text; release() once it is written hands its memory back for the next batches. */
+export interface TextBatch {
+  text: Uint8Array;
+  release(): void;
+}
+
 /**
- * dumpWalText as UTF-8 bytes in batches of about `batchBytes` (each batch's memory is the caller's): a
- * writer to a file or pipe makes one write per batch and no string per entry.
+ * dumpWalText as UTF-8 bytes in batches of about `batchBytes`: a writer to a file or pipe makes one write
+ * per batch and no string per entry. Batches are the sink's memory, not copies; released ones are
+ * written into again (a few are kept), so a long dump touches the same few buffers.
  */
-export function* dumpWalBytes(state: SwarmState, options: DumpOptions, faults: Fault[], batchBytes = 256 * 1024): Generator<Uint8Array> {
+export function* dumpWalBatches(state: SwarmState, options: DumpOptions, faults: Fault[], batchBytes = 256 * 1024): Generator<TextBatch> {
   const out = new TextSink(batchBytes * 2);
+  const released: ArrayBuffer[] = [];
+  const batch = (next: ArrayBuffer | number): TextBatch => {
+    const text = out.handOff(next);
+    return { text, release: () => void (released.length < 4 && released.push(text.buffer as ArrayBuffer)) };
+  };
   for (const _ of writeEachEntry(out, state, options, faults)) {
     if (out.length < batchBytes) continue;
-    yield out.take();
-    out.reset(batchBytes * 2);
+    yield batch(released.pop() ?? batchBytes * 2);
   }
-  if (out.length > 0) yield out.take();
+  if (out.length > 0) yield batch(16);
 }
 
 /** Appends the selected entries' text to `out`, yielding after each entry (the caller may empty `out` then). */
