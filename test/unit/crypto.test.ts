@@ -5,7 +5,7 @@ import { before, describe, it } from 'node:test';
 import { crc32c, crc32cBackend, crc32cPortable } from '../../src/core/crypto/crc32c';
 import { fernetOpen, fernetSeal } from '../../src/core/crypto/fernet';
 import { Algorithm, decodeByProtobufjs, decodeEncryptedRecord, encodeEncryptedRecord, openRecord, type EncryptedRecord } from '../../src/core/crypto/maybeEncrypted';
-import { libsodiumOpenPaths, loadFastSecretbox, secretboxBackend, secretboxOpen, secretboxSeal } from '../../src/core/crypto/secretbox';
+import { libsodiumOpenPaths, loadFastSecretbox, loadLibsodium, NATIVE_FROM_BYTES, secretboxBackend, secretboxImplementations, secretboxOpen, secretboxSeal } from '../../src/core/crypto/secretbox';
 import { SeededRandom } from '../../src/core/writer/seededRandom';
 
 const hex = (s: string) => Buffer.from(s, 'hex');
@@ -45,28 +45,69 @@ describe('secretbox', () => {
   const nonce = hex('69696ee955b62b73cd62bda875fc73d68219e0036b7a0b37');
   const message = hex('be075fc53c81f2d5cf141316ebeb0c7b5228c52a4c62cbd44b66849b64244ffce5ecbaaf33bd751a1ac728d45e6c61296cdc3c01233561f41db66cce314adb310e3be8250c46f06dceea3a7fa1348057e2f6556ad6b1318a024a838f21af1fde048977eb48f59ffd4924ca1c60902e52f0a089bc76897040e082f937763848645e0705');
   const box = hex('f3ffc7703f9400e52a7dfb4b3d3305d98e993b9f48681273c29650ba32fc76ce48332ea7164d96a4476fb8c531a1186ac0dfc17c98dce87b4da7f011ec48c97271d2c20f9b928fe2270d6fb863d51738b48eeee314a7cc8ab932164548e526ae90224368517acfeabd6bb3732bc0e9da99832b61ca01b6de56244a9e88d5f9b37973f622a43d14a6599b1f654cb45a74e355a5');
-  // Each backend in turn: tweetnacl until libsodium has loaded, then libsodium (same results expected).
-  for (const backend of ['tweetnacl', 'libsodium'] as const) {
-    describe(backend, () => {
-      before(async () => {
-        if (backend === 'libsodium') await loadFastSecretbox();
-        assert.equal(secretboxBackend(), backend);
+  before(() => loadLibsodium());
+  it('opens boxes of 64 KB and more with the native addon where it is installed, smaller ones with libsodium (WebAssembly)', async () => {
+    let installed = true;
+    try {
+      require.resolve('sodium-native');
+    } catch {
+      installed = false;
+    }
+    const used = installed && process.env.SWARM_RAFT_SECRETBOX !== 'libsodium'; // the variable pins libsodium for comparisons
+    await loadFastSecretbox();
+    assert.equal(secretboxBackend(), 'libsodium');
+    assert.equal(secretboxBackend(NATIVE_FROM_BYTES - 1), 'libsodium');
+    assert.equal(secretboxBackend(NATIVE_FROM_BYTES), used ? 'native' : 'libsodium');
+    assert.deepEqual(Object.keys(secretboxImplementations()).sort(), used ? ['libsodium', 'native', 'tweetnacl'] : ['libsodium', 'tweetnacl']);
+    // Either side of the threshold, through the dispatching functions: what tweetnacl makes and opens.
+    const reference = secretboxImplementations().tweetnacl!;
+    for (const size of [NATIVE_FROM_BYTES - 17, NATIVE_FROM_BYTES - 16, 1 << 20]) {
+      const plain = new Uint8Array(size).fill(size & 0xff);
+      const sealed = secretboxSeal(plain, nonce, key);
+      assert.deepEqual(Buffer.from(sealed), Buffer.from(reference.seal(plain, nonce, key)), `${size} bytes`);
+      assert.deepEqual(Buffer.from(secretboxOpen(sealed, nonce, key)!), Buffer.from(plain), `${size} bytes`);
+      assert.equal(secretboxOpen(flip(sealed, size >> 1), nonce, key), undefined, `${size} bytes, tampered`);
+    }
+  });
+  it('secretboxOpen rejects a flipped bit, a wrong key, a short nonce and a short box', () => {
+    assert.deepEqual(Buffer.from(secretboxOpen(box, nonce, key)!), message);
+    const tampered = Buffer.from(box);
+    tampered[40] ^= 1;
+    assert.equal(secretboxOpen(tampered, nonce, key), undefined);
+    assert.equal(secretboxOpen(box, nonce, Buffer.alloc(32)), undefined);
+    assert.equal(secretboxOpen(box, nonce.subarray(0, 23), key), undefined);
+    assert.equal(secretboxOpen(box.subarray(0, 15), nonce, key), undefined);
+    assert.deepEqual(Buffer.from(secretboxSeal(message, nonce, key)), box);
+  });
+  // Each implementation on its own: the vector, then against tweetnacl (the reference port) on random boxes.
+  for (const backend of ['tweetnacl', 'libsodium', 'native'] as const) {
+    // Native is missing where its prebuilt binary is (the packaged extension's case) or when libsodium is pinned.
+    const missing = backend === 'native' && !secretboxImplementations().native;
+    describe(backend, { skip: missing && 'sodium-native is not loaded here' }, () => {
+      const implementation = () => {
+        const found = secretboxImplementations()[backend];
+        if (!found) assert.fail(`${backend} is not available here`);
+        return found;
+      };
+      it('seals to the NaCl vector (tag first, then ciphertext) and opens it', () => {
+        assert.deepEqual(Buffer.from(implementation().seal(message, nonce, key)), box);
+        assert.deepEqual(Buffer.from(implementation().open(box, nonce, key)!), message);
       });
-      it('seals to the NaCl vector (tag first, then ciphertext)', () => {
-        assert.deepEqual(Buffer.from(secretboxSeal(message, nonce, key)), box);
-      });
-      it('opens the vector and rejects a flipped bit, a wrong key, a short nonce and a short box', () => {
-        assert.deepEqual(Buffer.from(secretboxOpen(box, nonce, key)!), message);
-        const tampered = Buffer.from(box);
-        tampered[40] ^= 1;
-        assert.equal(secretboxOpen(tampered, nonce, key), undefined);
-        assert.equal(secretboxOpen(box, nonce, Buffer.alloc(32)), undefined);
-        assert.equal(secretboxOpen(box, nonce.subarray(0, 23), key), undefined);
-        assert.equal(secretboxOpen(box.subarray(0, 15), nonce, key), undefined);
-      });
-      it('round-trips an empty and a 1 MiB message', () => {
-        for (const plain of [new Uint8Array(0), new Uint8Array(1 << 20).fill(0xa5)]) {
-          assert.deepEqual(Buffer.from(secretboxOpen(secretboxSeal(plain, nonce, key), nonce, key)!), Buffer.from(plain));
+      it('agrees with tweetnacl from 0 bytes to 1 MiB, on views at any alignment, and rejects wrong keys and tampered boxes', () => {
+        const reference = secretboxImplementations().tweetnacl!;
+        const random = new SeededRandom(`secretbox ${backend}`);
+        for (const size of [0, 1, 15, 16, 17, 150, 4096, 65_536, 450_000, 1 << 20]) {
+          const k = random.bytes(32);
+          const n = random.bytes(24);
+          const plain = random.bytes(size);
+          const sealed = implementation().seal(plain, n, k);
+          assert.deepEqual(Buffer.from(sealed), Buffer.from(reference.seal(plain, n, k)), `${size} bytes sealed`);
+          const shifted = new Uint8Array(sealed.length + 7);
+          shifted.set(sealed, 3);
+          const view = shifted.subarray(3, 3 + sealed.length); // a view whose offset is not a multiple of anything
+          assert.deepEqual(Buffer.from(implementation().open(view, n, k)!), Buffer.from(plain), `${size} bytes opened`);
+          assert.equal(implementation().open(sealed, n, random.bytes(32)), undefined, `${size} bytes, wrong key`);
+          assert.equal(implementation().open(flip(sealed, random.int(0, sealed.length - 1)), n, k), undefined, `${size} bytes, tampered`);
         }
       });
     });
@@ -75,7 +116,7 @@ describe('secretbox', () => {
 
 describe('secretbox through libsodium: the heap-reusing call and the wrapper agree', () => {
   it('on boxes from 0 bytes to 3 MiB (the heap area grows), under the right and a wrong key, and on tampered boxes', async () => {
-    await loadFastSecretbox();
+    await loadLibsodium();
     assert.ok(libsodiumOpenPaths.hasDirect(), 'the wrapper exposes its module (else the wrapper path is used)');
     const random = new SeededRandom('secretbox paths');
     let opened = 0;

@@ -1,8 +1,12 @@
 // NaCl secretbox (XSalsa20-Poly1305), which Node's crypto module lacks. SwarmKit stores the tag first,
 // then the ciphertext: the standard NaCl "easy" layout.
-// Two implementations of the same function: libsodium (WebAssembly, ~3.7x faster on the 100 KB+
+// Three implementations of the same function: libsodium as WebAssembly (~3.7x tweetnacl on the 100 KB+
 // records of a busy log) once loadFastSecretbox() has resolved — it can only start asynchronously —
-// and tweetnacl, the synchronous reference port, until then. Both give identical results.
+// tweetnacl, the synchronous reference port, until then; and for boxes of 64 KB and more, libsodium as a
+// native addon (sodium-native) where its prebuilt binary is installed (not in the packaged extension,
+// which ships no native code): 3-4x the WebAssembly build on big configs, with no copies through its
+// heap, but a call into it costs more than WebAssembly's copies on small boxes, and loading it ~25 ms,
+// so it is loaded on the first big box. All give identical results (test/unit/crypto.test.ts).
 import nacl from 'tweetnacl';
 
 export const SECRETBOX_KEY_BYTES = 32;
@@ -19,6 +23,37 @@ interface RawSodium {
   _malloc(bytes: number): number;
   _free(address: number): void;
   _crypto_secretbox_open_easy(m: number, c: number, clenLow: number, clenHigh: number, n: number, k: number): number;
+}
+
+/** sodium-native's two functions used here (it writes into the output array it is given). */
+interface NativeSodium {
+  crypto_secretbox_open_easy(m: Uint8Array, c: Uint8Array, n: Uint8Array, k: Uint8Array): boolean;
+  crypto_secretbox_easy(c: Uint8Array, m: Uint8Array, n: Uint8Array, k: Uint8Array): void;
+}
+
+/** Which implementation is wanted: SWARM_RAFT_SECRETBOX=tweetnacl|libsodium pins one (tests, benchmark). */
+const pinned = process.env.SWARM_RAFT_SECRETBOX;
+
+/** Boxes from this size up go to the native addon, where it loads. */
+export const NATIVE_FROM_BYTES = 64 * 1024;
+
+/** The addon: undefined until first wanted, null where it does not load (or is pinned away). */
+let native: NativeSodium | null | undefined;
+
+function nativeSodium(): NativeSodium | undefined {
+  if (native === undefined) native = pinned === 'tweetnacl' || pinned === 'libsodium' ? null : loadNative();
+  return native ?? undefined;
+}
+
+function loadNative(): NativeSodium | null {
+  try {
+    // A plain require, left to Node at run time (esbuild keeps the package external); optional, so not an import.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const lib = require('sodium-native') as Partial<NativeSodium>;
+    return typeof lib.crypto_secretbox_open_easy === 'function' && typeof lib.crypto_secretbox_easy === 'function' ? (lib as NativeSodium) : null;
+  } catch {
+    return null;
+  }
 }
 
 let sodium: SodiumSecretbox | undefined;
@@ -66,11 +101,16 @@ function isRawSodium(lib: unknown): lib is RawSodium {
 }
 
 /**
- * Switches secretbox to libsodium. Safe to call many times; never rejects (on failure tweetnacl stays).
- * SWARM_RAFT_SECRETBOX=tweetnacl keeps the reference port (for comparisons in tests and the benchmark).
+ * Switches small boxes to libsodium's WebAssembly build. Safe to call many times; never rejects (on
+ * failure tweetnacl stays). Big boxes go to the native addon whenever it loads, awaited or not.
  */
 export function loadFastSecretbox(): Promise<void> {
-  if (process.env.SWARM_RAFT_SECRETBOX === 'tweetnacl') return Promise.resolve();
+  if (pinned === 'tweetnacl') return Promise.resolve();
+  return loadLibsodium();
+}
+
+/** libsodium's WebAssembly build (also for the tests, which compare it with the others). */
+export function loadLibsodium(): Promise<void> {
   loading ??= import('libsodium-wrappers').then(
     async (mod) => {
       const lib = mod.default;
@@ -84,7 +124,11 @@ export function loadFastSecretbox(): Promise<void> {
   return loading;
 }
 
-export function secretboxBackend(): 'libsodium' | 'tweetnacl' {
+export type SecretboxBackend = 'native' | 'libsodium' | 'tweetnacl';
+
+/** Which implementation opens a box of `boxBytes` now (loading the addon if the size calls for it). */
+export function secretboxBackend(boxBytes = 0): SecretboxBackend {
+  if (boxBytes >= NATIVE_FROM_BYTES && nativeSodium()) return 'native';
   return sodium ? 'libsodium' : 'tweetnacl';
 }
 
@@ -92,8 +136,24 @@ export function secretboxBackend(): 'libsodium' | 'tweetnacl' {
 export function secretboxOpen(box: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array | undefined {
   if (key.length !== SECRETBOX_KEY_BYTES || nonce.length !== SECRETBOX_NONCE_BYTES) return undefined;
   if (box.length < nacl.secretbox.overheadLength) return undefined;
+  const lib = box.length >= NATIVE_FROM_BYTES ? nativeSodium() : undefined;
+  if (lib) return nativeOpen(lib, box, nonce, key);
   if (!sodium) return nacl.secretbox.open(box, nonce, key) ?? undefined;
   return raw ? raw.open(box, nonce, key) : sodiumOpen(box, nonce, key);
+}
+
+function nativeOpen(lib: NativeSodium, box: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array | undefined {
+  // Not zero-filled (that took ~40% of the time on 450 KB records): libsodium writes every byte of an
+  // opened box, and a box that does not open returns nothing. A plain Uint8Array over its own memory.
+  const length = box.length - nacl.secretbox.overheadLength;
+  const plain = length < 4096 ? new Uint8Array(length) : new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
+  return lib.crypto_secretbox_open_easy(plain, box, nonce, key) ? plain : undefined;
+}
+
+function nativeSeal(lib: NativeSodium, plain: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array {
+  const box = new Uint8Array(plain.length + nacl.secretbox.overheadLength);
+  lib.crypto_secretbox_easy(box, plain, nonce, key);
+  return box;
 }
 
 /** Through the wrapper's API (when its module is not shaped as RawSodium expects). */
@@ -105,7 +165,7 @@ function sodiumOpen(box: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8A
   }
 }
 
-/** For the tests: both libsodium paths, to compare (after loadFastSecretbox). */
+/** For the tests: both libsodium paths, to compare (after loadLibsodium). */
 export const libsodiumOpenPaths = {
   direct: (box: Uint8Array, nonce: Uint8Array, key: Uint8Array) => raw?.open(box, nonce, key),
   wrapper: sodiumOpen,
@@ -113,5 +173,26 @@ export const libsodiumOpenPaths = {
 };
 
 export function secretboxSeal(plain: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array {
+  const lib = plain.length + nacl.secretbox.overheadLength >= NATIVE_FROM_BYTES ? nativeSodium() : undefined;
+  if (lib) return nativeSeal(lib, plain, nonce, key);
   return sodium ? sodium.crypto_secretbox_easy(plain, nonce, key) : nacl.secretbox(plain, nonce, key);
+}
+
+interface SecretboxImplementation {
+  open(box: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array | undefined;
+  seal(plain: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array;
+}
+
+/**
+ * For the tests: each implementation on its own, those available here (libsodium after loadLibsodium),
+ * called without secretboxOpen's size checks so that each one's own handling is what is compared.
+ */
+export function secretboxImplementations(): Partial<Record<SecretboxBackend, SecretboxImplementation>> {
+  const found: Partial<Record<SecretboxBackend, SecretboxImplementation>> = {
+    tweetnacl: { open: (b, n, k) => nacl.secretbox.open(b, n, k) ?? undefined, seal: (p, n, k) => nacl.secretbox(p, n, k) },
+  };
+  if (sodium) found.libsodium = { open: (b, n, k) => (raw ? raw.open(b, n, k) : sodiumOpen(b, n, k)), seal: (p, n, k) => sodium!.crypto_secretbox_easy(p, n, k) };
+  const lib = nativeSodium();
+  if (lib) found.native = { open: (b, n, k) => nativeOpen(lib, b, n, k), seal: (p, n, k) => nativeSeal(lib, p, n, k) };
+  return found;
 }
