@@ -2,12 +2,12 @@
 // text — whatever the batching, with the same faults in the same order.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Fault } from '../../src/core/errors';
-import { dumpWalTextChunks, dumpWalTextParallel, parallelDumpWorthwhile } from '../../src/core/parallel/parallelDump';
+import { dumpWalTextChunks, dumpWalTextParallel, parallelDumpLikely, parallelDumpWorthwhile } from '../../src/core/parallel/parallelDump';
 import { dumpWalBatches, dumpWalText } from '../../src/core/report/dumpWal';
 import { EntryTable } from '../../src/core/wal/entryTable';
 import { EntryList } from '../../src/core/wal/walLog';
@@ -104,6 +104,24 @@ describe('when the CLI prints on workers', () => {
       assert.equal(parallelDumpWorthwhile(new EntryList(state.wal, new Uint32Array(20_000).fill(small))), false, 'many entries, few bytes');
     } finally {
       state.close();
+    }
+  });
+
+  it('starts them before the index only when the segment names say 10,000 entries came before the last segment', () => {
+    assert.equal(parallelDumpLikely(join(generatedCase('big-wal'), 'swarm')), false, 'two segments, the second from index 155');
+    assert.equal(parallelDumpLikely(join(corpusCase('synth-nosnap'), 'swarm')), false, 'one segment');
+    const scratch = mkdtempSync(join(tmpdir(), 'swarm-raft-likely-'));
+    try {
+      const wal = join(scratch, 'raft', 'wal-v3-encrypted');
+      mkdirSync(wal, { recursive: true });
+      const names = (last: string) => ['0000000000000000-0000000000000000.wal', `0000000000000001-${last}.wal`];
+      for (const name of names('000000000000270f')) writeFileSync(join(wal, name), ''); // 9,999
+      assert.equal(parallelDumpLikely(scratch), false);
+      rmSync(join(wal, names('000000000000270f')[1]));
+      writeFileSync(join(wal, names('0000000000002710')[1]), ''); // 10,000
+      assert.equal(parallelDumpLikely(scratch), true);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
     }
   });
 });

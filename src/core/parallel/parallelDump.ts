@@ -63,13 +63,18 @@ const MIN_PARALLEL_ENTRIES = 10_000;
 
 /**
  * Whether to start workers before the index is read: the WAL has more than one segment, so more than
- * 64 MB were written (a guess from file names; parallelDumpWorthwhile decides once entries are known).
+ * 64 MB were written, in 10,000 entries or more before its last segment (a segment's name carries the
+ * raft index it starts at). A guess from file names, never a read; parallelDumpWorthwhile decides once
+ * the entries are known. Workers started for nothing cost more than the export of a few huge entries
+ * gains (big-wal: two segments, the last from index 155).
  */
 export function parallelDumpLikely(stateDir: string): boolean {
   const layout = layoutOf(stateDir);
   if (!layout) return false;
   try {
-    return listSegments(layout.walDir).segments.length > 1;
+    const { segments } = listSegments(layout.walDir);
+    if (segments.length < 2) return false;
+    return segments[segments.length - 1].parsed.firstIndex - segments[0].parsed.firstIndex >= BigInt(MIN_PARALLEL_ENTRIES);
   } catch {
     return false; // opening the state reports it
   }
