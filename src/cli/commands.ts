@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { dumpObjectText } from '../core/report/dumpObject';
 import { dumpSnapshotText } from '../core/report/dumpSnapshot';
+import { readySecretboxFor } from '../core/crypto/secretbox';
 import { dumpWalBatches, selectEntries } from '../core/report/dumpWal';
 import { dumpWalTextChunks, parallelDumpLikely, parallelDumpPossible, parallelDumpWorthwhile, startTextWorkers } from '../core/parallel/parallelDump';
 import { join } from 'node:path';
@@ -34,8 +35,9 @@ export function registerCommands(program: Command, context: ContextFactory): voi
         const state = ctx.openState();
         try {
           const options = { start: opts.start, end: opts.end, redact: opts.redact, all: opts.all };
-          const entries = parallel ? selectEntries(state, options) : undefined;
-          if (entries && parallelDumpWorthwhile(entries)) {
+          const entries = selectEntries(state, options);
+          await readySecretboxFor(entries.length);
+          if (parallel && parallelDumpWorthwhile(entries)) {
             const started = workers ?? startTextWorkers(workerScript, opts.workers);
             workers = undefined; // the dump stops them when done
             await ctx.out.pipeReleasing(dumpWalTextChunks(state, options, ctx.faults, { workerScript, started }, entries));

@@ -87,7 +87,9 @@ export async function main(argv: string[]): Promise<number> {
   const result = { code: EXIT.ok as number };
   const program = buildProgram(result);
   try {
-    await loadFastSecretbox();
+    // dump-wal picks its secretbox once it knows how many entries it prints (readySecretboxFor); every
+    // other command loads libsodium's WebAssembly build before it starts.
+    program.hook('preAction', (_program, action) => (action.name() === 'dump-wal' ? undefined : loadFastSecretbox()));
     await program.parseAsync(argv, { from: 'user' });
     return result.code;
   } catch (e) {

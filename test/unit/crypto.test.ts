@@ -1,6 +1,7 @@
 // Byte-exact vectors for the primitives under the reader: CRC-32C (format notes), NaCl secretbox (the
 // NaCl distribution's crypto_secretbox vector), Fernet (the Fernet specification's vector).
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { before, describe, it } from 'node:test';
 import { crc32c, crc32cBackend, crc32cPortable } from '../../src/core/crypto/crc32c';
 import { fernetOpen, fernetSeal } from '../../src/core/crypto/fernet';
@@ -68,6 +69,27 @@ describe('secretbox', () => {
       assert.deepEqual(Buffer.from(secretboxOpen(sealed, nonce, key)!), Buffer.from(plain), `${size} bytes`);
       assert.equal(secretboxOpen(flip(sealed, size >> 1), nonce, key), undefined, `${size} bytes, tampered`);
     }
+  });
+  it('readySecretboxFor: the addon alone for a few boxes where it loads, else the WebAssembly build (in a fresh process)', () => {
+    const probe = `
+      const sb = require(${JSON.stringify(require.resolve('../../src/core/crypto/secretbox'))});
+      (async () => {
+        await sb.readySecretboxFor(159);
+        const few = sb.secretboxBackend(100);
+        await sb.readySecretboxFor(100000);
+        console.log(JSON.stringify([few, sb.secretboxBackend(100), sb.secretboxBackend(1 << 20)]));
+      })();`;
+    const env = { ...process.env };
+    delete env.SWARM_RAFT_SECRETBOX;
+    const run = (extra: Record<string, string>) => JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '-e', probe], { env: { ...env, ...extra }, encoding: 'utf8' })) as string[];
+    let installed = true;
+    try {
+      require.resolve('sodium-native');
+    } catch {
+      installed = false;
+    }
+    assert.deepEqual(run({}), installed ? ['native', 'libsodium', 'native'] : ['libsodium', 'libsodium', 'libsodium']);
+    assert.deepEqual(run({ SWARM_RAFT_SECRETBOX: 'libsodium' }), ['libsodium', 'libsodium', 'libsodium']);
   });
   it('secretboxOpen rejects a flipped bit, a wrong key, a short nonce and a short box', () => {
     assert.deepEqual(Buffer.from(secretboxOpen(box, nonce, key)!), message);

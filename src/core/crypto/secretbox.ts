@@ -6,7 +6,8 @@
 // native addon (sodium-native) where its prebuilt binary is installed (not in the packaged extension,
 // which ships no native code): 3-4x the WebAssembly build on big configs, with no copies through its
 // heap, but a call into it costs more than WebAssembly's copies on small boxes, and loading it ~25 ms,
-// so it is loaded on the first big box. All give identical results (test/unit/crypto.test.ts).
+// so it is loaded on the first big box (or by readySecretboxFor, for a log of few entries, where it opens
+// small boxes too). All give identical results (test/unit/crypto.test.ts).
 import nacl from 'tweetnacl';
 
 export const SECRETBOX_KEY_BYTES = 32;
@@ -129,14 +130,25 @@ export type SecretboxBackend = 'native' | 'libsodium' | 'tweetnacl';
 /** Which implementation opens a box of `boxBytes` now (loading the addon if the size calls for it). */
 export function secretboxBackend(boxBytes = 0): SecretboxBackend {
   if (boxBytes >= NATIVE_FROM_BYTES && nativeSodium()) return 'native';
-  return sodium ? 'libsodium' : 'tweetnacl';
+  return sodium ? 'libsodium' : native ? 'native' : 'tweetnacl';
+}
+
+/**
+ * Readies secretbox for about `boxes` boxes. Loading the WebAssembly build is ~56 ms of synchronous
+ * JavaScript; it pays for itself from ~10,000 small boxes on (a call costs ~1 us less than the addon's).
+ * Below that, where the addon loads, it opens every box and the WebAssembly build is never loaded.
+ */
+export async function readySecretboxFor(boxes: number): Promise<void> {
+  if (boxes < 10_000 && nativeSodium()) return;
+  await loadFastSecretbox();
 }
 
 /** Returns the plaintext, or undefined when the key does not authenticate the box. */
 export function secretboxOpen(box: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array | undefined {
   if (key.length !== SECRETBOX_KEY_BYTES || nonce.length !== SECRETBOX_NONCE_BYTES) return undefined;
   if (box.length < nacl.secretbox.overheadLength) return undefined;
-  const lib = box.length >= NATIVE_FROM_BYTES ? nativeSodium() : undefined;
+  // Big boxes to the addon; small ones too when it is loaded and the WebAssembly build is not.
+  const lib = box.length >= NATIVE_FROM_BYTES ? nativeSodium() : sodium ? undefined : native;
   if (lib) return nativeOpen(lib, box, nonce, key);
   if (!sodium) return nacl.secretbox.open(box, nonce, key) ?? undefined;
   return raw ? raw.open(box, nonce, key) : sodiumOpen(box, nonce, key);
@@ -173,7 +185,7 @@ export const libsodiumOpenPaths = {
 };
 
 export function secretboxSeal(plain: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array {
-  const lib = plain.length + nacl.secretbox.overheadLength >= NATIVE_FROM_BYTES ? nativeSodium() : undefined;
+  const lib = plain.length + nacl.secretbox.overheadLength >= NATIVE_FROM_BYTES ? nativeSodium() : sodium ? undefined : native;
   if (lib) return nativeSeal(lib, plain, nonce, key);
   return sodium ? sodium.crypto_secretbox_easy(plain, nonce, key) : nacl.secretbox(plain, nonce, key);
 }
