@@ -6,7 +6,7 @@ import { before, describe, it } from 'node:test';
 import { crc32c, crc32cBackend, crc32cPortable } from '../../src/core/crypto/crc32c';
 import { fernetOpen, fernetSeal } from '../../src/core/crypto/fernet';
 import { Algorithm, decodeByProtobufjs, decodeEncryptedRecord, encodeEncryptedRecord, openRecord, type EncryptedRecord } from '../../src/core/crypto/maybeEncrypted';
-import { libsodiumOpenPaths, loadFastSecretbox, loadLibsodium, NATIVE_FROM_BYTES, secretboxBackend, secretboxImplementations, secretboxOpen, secretboxSeal } from '../../src/core/crypto/secretbox';
+import { libsodiumOpenPaths, loadFastSecretbox, loadLibsodium, NATIVE_FROM_BYTES, PlainScratch, secretboxBackend, secretboxImplementations, secretboxOpen, secretboxSeal } from '../../src/core/crypto/secretbox';
 import { SeededRandom } from '../../src/core/writer/seededRandom';
 
 const hex = (s: string) => Buffer.from(s, 'hex');
@@ -90,6 +90,23 @@ describe('secretbox', () => {
     }
     assert.deepEqual(run({}), installed ? ['native', 'libsodium', 'native'] : ['libsodium', 'libsodium', 'libsodium']);
     assert.deepEqual(run({ SWARM_RAFT_SECRETBOX: 'libsodium' }), ['libsodium', 'libsodium', 'libsodium']);
+  });
+  it('with a PlainScratch, big boxes open into the same memory each time; small ones and failures do not touch it', () => {
+    const scratch = new PlainScratch();
+    const reference = secretboxImplementations().tweetnacl!;
+    const big = (fill: number) => new Uint8Array(NATIVE_FROM_BYTES + 1000).fill(fill);
+    const first = secretboxOpen(reference.seal(big(1), nonce, key), nonce, key, scratch)!;
+    assert.deepEqual(Buffer.from(first), Buffer.from(big(1)));
+    const second = secretboxOpen(reference.seal(big(2), nonce, key), nonce, key, scratch)!;
+    assert.deepEqual(Buffer.from(second), Buffer.from(big(2)));
+    if (secretboxBackend(NATIVE_FROM_BYTES) === 'native') {
+      assert.equal(second.buffer, first.buffer, 'the scratch memory, again');
+      assert.equal(first[0], 2, 'the earlier view was overwritten: valid until the next open');
+    }
+    const small = secretboxOpen(reference.seal(new Uint8Array(100).fill(3), nonce, key), nonce, key, scratch)!;
+    assert.notEqual(small.buffer, second.buffer);
+    assert.equal(secretboxOpen(flip(reference.seal(big(4), nonce, key), 5), nonce, key, scratch), undefined);
+    assert.deepEqual(Buffer.from(scratch.view(10)), Buffer.from(big(2).subarray(0, 10)), 'a box that did not open left the memory alone');
   });
   it('secretboxOpen rejects a flipped bit, a wrong key, a short nonce and a short box', () => {
     assert.deepEqual(Buffer.from(secretboxOpen(box, nonce, key)!), message);

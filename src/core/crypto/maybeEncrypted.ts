@@ -4,7 +4,7 @@
 import { Messages } from '../codec';
 import { readShortVarint, varintEnd } from '../proto/varint';
 import { fernetOpen } from './fernet';
-import { secretboxOpen } from './secretbox';
+import { secretboxOpen, type PlainScratch } from './secretbox';
 
 export enum Algorithm {
   None = 0,
@@ -64,12 +64,12 @@ export function encodeEncryptedRecord(record: EncryptedRecord): Uint8Array {
 }
 
 /** Decrypts with one key; undefined when the key does not authenticate the record. */
-export function openWithKey(record: EncryptedRecord, key: Uint8Array): Uint8Array | undefined {
+export function openWithKey(record: EncryptedRecord, key: Uint8Array, scratch?: PlainScratch): Uint8Array | undefined {
   switch (record.algorithm) {
     case Algorithm.None:
       return record.data;
     case Algorithm.Secretbox:
-      return secretboxOpen(record.data, record.nonce, key);
+      return secretboxOpen(record.data, record.nonce, key, scratch);
     case Algorithm.Fernet:
       return fernetOpen(record.data, key);
     default:
@@ -84,7 +84,8 @@ export type OpenResult =
 /**
  * Tries every key (in order) on the record. `keyIndex` is -1 for a plaintext (NONE) record.
  */
-export function openRecord(bytes: Uint8Array, keys: readonly Uint8Array[]): OpenResult {
+/** `scratch`: see PlainScratch (the plaintext may be a view of it, valid until its next use). */
+export function openRecord(bytes: Uint8Array, keys: readonly Uint8Array[], scratch?: PlainScratch): OpenResult {
   let record: EncryptedRecord;
   try {
     record = decodeEncryptedRecord(bytes);
@@ -96,7 +97,7 @@ export function openRecord(bytes: Uint8Array, keys: readonly Uint8Array[]): Open
     return { ok: false, reason: 'unknown-algorithm', message: `unknown encryption algorithm ${record.algorithm}` };
   }
   for (let i = 0; i < keys.length; i++) {
-    const plain = openWithKey(record, keys[i]);
+    const plain = openWithKey(record, keys[i], scratch);
     if (plain) return { ok: true, plain, keyIndex: i };
   }
   return { ok: false, reason: 'no-key', message: `none of the ${keys.length} data key(s) opens this ${ALGORITHM_NAMES[record.algorithm]} record` };

@@ -1,5 +1,6 @@
 // A batch of entries for a worker thread: their headers and still-sealed data in, their dump-wal text
 // out, as bytes. Problems come back per entry so the main thread reports them in log order, as a serial dump would.
+import { PlainScratch } from '../crypto/secretbox';
 import { writeSealedEntryText, writeUnreadableEntryText } from '../report/dumpWal';
 import type { PayloadContext } from '../state/entryPayload';
 import type { PayloadProblem } from '../state/swarmState';
@@ -34,6 +35,9 @@ export type ToWorker =
   | { type: 'recycle'; memory: ArrayBuffer };
 
 /** `memory`: where to write the text if it is large enough (the result then hands it over, not a copy). */
+/** Plaintexts of big entries, printed before the next is opened (one per thread: this module's). */
+const scratch = new PlainScratch();
+
 export function runTextJob(context: PayloadContext, job: TextJob, memory?: ArrayBuffer): TextJobResult {
   const out = new TextSink(job.data.reduce((n, d) => n + d.length, 0) * 3, memory);
   const problems: TextJobResult['problems'] = [];
@@ -42,7 +46,7 @@ export function runTextJob(context: PayloadContext, job: TextJob, memory?: Array
     const entry = entries.entry(at);
     const why = job.unreadable?.[at];
     const decoded = why === undefined
-      ? writeSealedEntryText(out, context, entry, job.data[at], job.redact)
+      ? writeSealedEntryText(out, context, entry, job.data[at], job.redact, scratch)
       : writeUnreadableEntryText(out, entry, new Error(why), job.redact);
     if (decoded && !decoded.ok) problems.push({ at, problem: decoded.problem, message: decoded.message });
   }

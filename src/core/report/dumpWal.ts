@@ -2,6 +2,7 @@
 // without building one huge string. Entries that cannot be decrypted print their header and the reason,
 // instead of aborting the whole dump as the reference does.
 import { Messages } from '../codec';
+import { PlainScratch } from '../crypto/secretbox';
 import type { Fault } from '../errors';
 import { decodeEntryPayload, unreadableRecord, unsealPayload, type PayloadContext } from '../state/entryPayload';
 import type { DecodedEntry, SwarmState } from '../state/swarmState';
@@ -70,9 +71,9 @@ export function writeEntryText(out: TextSink, decoded: DecodedEntry, redact: boo
  * that printer declines, are decoded and printed as entryText does. Returns the decoded entry when it went
  * that way (for EntryProblems), undefined when it was printed from the bytes.
  */
-export function writeSealedEntryText(out: TextSink, ctx: PayloadContext, entry: WalEntry, data: Uint8Array, redact: boolean): DecodedEntry | undefined {
+export function writeSealedEntryText(out: TextSink, ctx: PayloadContext, entry: WalEntry, data: Uint8Array, redact: boolean, scratch?: PlainScratch): DecodedEntry | undefined {
   if (!redact && entry.type !== EntryType.ConfChange) {
-    const opened = unsealPayload(ctx, data, entry.index);
+    const opened = unsealPayload(ctx, data, entry.index, scratch); // printed before the next open: scratch memory will do
     if (opened.ok) {
       const mark = out.length;
       try {
@@ -138,6 +139,7 @@ function* writeEachEntry(out: TextSink, state: SwarmState, options: DumpOptions,
   const redact = options.redact ?? false;
   const context = state.payloadContext;
   const reader = new SequentialEntryReader();
+  const scratch = new PlainScratch();
   try {
     for (const entry of selectEntries(state, options)) {
       let data: Uint8Array | undefined;
@@ -147,7 +149,7 @@ function* writeEachEntry(out: TextSink, state: SwarmState, options: DumpOptions,
       } catch (e) {
         readError = e;
       }
-      const decoded = data ? writeSealedEntryText(out, context, entry, data, redact) : writeUnreadableEntryText(out, entry, readError, redact);
+      const decoded = data ? writeSealedEntryText(out, context, entry, data, redact, scratch) : writeUnreadableEntryText(out, entry, readError, redact);
       if (decoded) problems.add(decoded);
       yield;
     }

@@ -3,6 +3,7 @@
 // PayloadContext instead of the whole state.
 import { Messages, toU64 } from '../codec';
 import { openRecord } from '../crypto/maybeEncrypted';
+import type { PlainScratch } from '../crypto/secretbox';
 import type { DataKey } from '../keys/nodeKey';
 import type { KeyStatus } from '../keys/keyRing';
 import { EntryType } from '../wal/segment';
@@ -29,10 +30,10 @@ const NO_KEYS: Partial<Record<KeyStatus['state'], string>> = {
 };
 
 /** Decrypts a MaybeEncryptedRecord (or passes plaintext through for unencrypted layouts). */
-export function unsealPayload(ctx: PayloadContext, data: Uint8Array, index: bigint | undefined): Unsealed {
+export function unsealPayload(ctx: PayloadContext, data: Uint8Array, index: bigint | undefined, scratch?: PlainScratch): Unsealed {
   if (!ctx.encrypted) return { ok: true, plain: data };
   if (ctx.keys.length === 0) return { ok: false, problem: 'locked', message: `encrypted; ${NO_KEYS[ctx.keyState] ?? NO_KEYS.locked}` };
-  const result = openRecord(data, ctx.keys.map((k) => k.key));
+  const result = openRecord(data, ctx.keys.map((k) => k.key), scratch);
   if (result.ok) return { ok: true, plain: result.plain, keyLabel: result.keyIndex >= 0 ? ctx.keys[result.keyIndex].label : undefined };
   if (result.reason !== 'no-key') return { ok: false, problem: 'corrupt', message: result.message };
   // With keys that open nothing recent, "an earlier data key" would be a wrong guess.
