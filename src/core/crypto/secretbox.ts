@@ -4,7 +4,7 @@
 // records of a busy log) once loadFastSecretbox() has resolved — it can only start asynchronously —
 // tweetnacl, the synchronous reference port, until then; and for boxes of 64 KB and more, libsodium as a
 // native addon (sodium-native) where its prebuilt binary is installed (not in the packaged extension,
-// which ships no native code): 3-4x the WebAssembly build on big configs, with no copies through its
+// which ships no native code): 1.6-3x the WebAssembly build on big records, with no copies through its
 // heap, but a call into it costs more than WebAssembly's copies on small boxes, and loading it ~25 ms,
 // so it is loaded on the first big box (or by readySecretboxFor, for a log of few entries, where it opens
 // small boxes too). All give identical results (test/unit/crypto.test.ts).
