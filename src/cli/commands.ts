@@ -42,7 +42,7 @@ export function registerCommands(program: Command, context: ContextFactory): voi
             workers = undefined; // the dump stops them when done
             await ctx.out.pipeReleasing(dumpWalTextChunks(state, options, ctx.faults, { workerScript, started }, entries));
           } else if (!opts.filter && opts.format === 'text') {
-            await ctx.out.pipeReleasing(dumpWalBatches(state, options, ctx.faults));
+            await ctx.out.pipeReleasing(dumpWalBatches(state, options, ctx.faults, undefined, entries));
           } else {
             const dump = opts.filter ? filteredWalDump(opts.filter, opts.format) : dumpWalJson;
             await ctx.out.pipe(dump(state, options, ctx.faults));

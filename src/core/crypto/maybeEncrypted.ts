@@ -82,9 +82,9 @@ export type OpenResult =
   | { ok: false; reason: 'no-key' | 'unknown-algorithm' | 'bad-record'; message: string };
 
 /**
- * Tries every key (in order) on the record. `keyIndex` is -1 for a plaintext (NONE) record.
+ * Tries every key (in order) on the record. `keyIndex` is -1 for a plaintext (NONE) record. With
+ * `scratch` (see PlainScratch) the plaintext may be a view of it, valid until its next use.
  */
-/** `scratch`: see PlainScratch (the plaintext may be a view of it, valid until its next use). */
 export function openRecord(bytes: Uint8Array, keys: readonly Uint8Array[], scratch?: PlainScratch): OpenResult {
   let record: EncryptedRecord;
   try {

@@ -133,13 +133,15 @@ export function secretboxBackend(boxBytes = 0): SecretboxBackend {
   return sodium ? 'libsodium' : native ? 'native' : 'tweetnacl';
 }
 
+const WEBASSEMBLY_FROM_BOXES = 10_000;
+
 /**
  * Readies secretbox for about `boxes` boxes. Loading the WebAssembly build is ~56 ms of synchronous
  * JavaScript; it pays for itself from ~10,000 small boxes on (a call costs ~1 us less than the addon's).
  * Below that, where the addon loads, it opens every box and the WebAssembly build is never loaded.
  */
 export async function readySecretboxFor(boxes: number): Promise<void> {
-  if (boxes < 10_000 && nativeSodium()) return;
+  if (boxes < WEBASSEMBLY_FROM_BOXES && nativeSodium()) return;
   await loadFastSecretbox();
 }
 

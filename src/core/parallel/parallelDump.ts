@@ -15,6 +15,8 @@ import type { TextJob, TextJobResult, ToWorker } from './textJob';
 
 const BATCH_BYTES = 1 << 20;
 const BATCH_ENTRIES = 1000;
+/** Fewer entries print faster on the main thread, however big (parallelDumpWorthwhile). */
+const MIN_PARALLEL_ENTRIES = 10_000;
 
 export interface PoolOptions {
   /** Path of the bundled worker (dist/textWorker.js). */
@@ -58,8 +60,6 @@ export function parallelDumpWorthwhile(entries: EntryList): boolean {
   for (const seq of entries.seqs) bytes += table.dataLength(seq);
   return bytes > 32 * BATCH_BYTES;
 }
-
-const MIN_PARALLEL_ENTRIES = 10_000;
 
 /**
  * Whether to start workers before the index is read: the WAL has more than one segment, so more than

@@ -34,10 +34,10 @@ export type ToWorker =
   /** The memory of an earlier result, written out and handed back for the next one. */
   | { type: 'recycle'; memory: ArrayBuffer };
 
-/** `memory`: where to write the text if it is large enough (the result then hands it over, not a copy). */
 /** Plaintexts of big entries, printed before the next is opened (one per thread: this module's). */
 const scratch = new PlainScratch();
 
+/** `memory`: where to write the text if it is large enough (the result then hands it over, not a copy). */
 export function runTextJob(context: PayloadContext, job: TextJob, memory?: ArrayBuffer): TextJobResult {
   const out = new TextSink(job.data.reduce((n, d) => n + d.length, 0) * 3, memory);
   const problems: TextJobResult['problems'] = [];

@@ -119,14 +119,16 @@ export interface TextBatch {
  * per batch and no string per entry. Batches are the sink's memory, not copies; released ones are
  * written into again (a few are kept), so a long dump touches the same few buffers.
  */
-export function* dumpWalBatches(state: SwarmState, options: DumpOptions, faults: Fault[], batchBytes = 256 * 1024): Generator<TextBatch> {
+export function* dumpWalBatches(
+  state: SwarmState, options: DumpOptions, faults: Fault[], batchBytes = 256 * 1024, entries: EntryList = selectEntries(state, options),
+): Generator<TextBatch> {
   const out = new TextSink(batchBytes * 2);
   const released: ArrayBuffer[] = [];
   const batch = (next: ArrayBuffer | number): TextBatch => {
     const text = out.handOff(next);
     return { text, release: () => void (released.length < 4 && released.push(text.buffer as ArrayBuffer)) };
   };
-  for (const _ of writeEachEntry(out, state, options, faults)) {
+  for (const _ of writeEachEntry(out, state, options, faults, entries)) {
     if (out.length < batchBytes) continue;
     yield batch(released.pop() ?? batchBytes * 2);
   }
@@ -134,14 +136,14 @@ export function* dumpWalBatches(state: SwarmState, options: DumpOptions, faults:
 }
 
 /** Appends the selected entries' text to `out`, yielding after each entry (the caller may empty `out` then). */
-function* writeEachEntry(out: TextSink, state: SwarmState, options: DumpOptions, faults: Fault[]): Generator<void> {
+function* writeEachEntry(out: TextSink, state: SwarmState, options: DumpOptions, faults: Fault[], entries = selectEntries(state, options)): Generator<void> {
   const problems = new EntryProblems(faults);
   const redact = options.redact ?? false;
   const context = state.payloadContext;
   const reader = new SequentialEntryReader();
   const scratch = new PlainScratch();
   try {
-    for (const entry of selectEntries(state, options)) {
+    for (const entry of entries) {
       let data: Uint8Array | undefined;
       let readError: unknown;
       try {
