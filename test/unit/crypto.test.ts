@@ -99,14 +99,15 @@ describe('secretbox', () => {
     assert.deepEqual(Buffer.from(first), Buffer.from(big(1)));
     const second = secretboxOpen(reference.seal(big(2), nonce, key), nonce, key, scratch)!;
     assert.deepEqual(Buffer.from(second), Buffer.from(big(2)));
-    if (secretboxBackend(NATIVE_FROM_BYTES) === 'native') {
+    const native = secretboxBackend(NATIVE_FROM_BYTES) === 'native'; // else (pinned, not installed) the scratch is not used
+    if (native) {
       assert.equal(second.buffer, first.buffer, 'the scratch memory, again');
       assert.equal(first[0], 2, 'the earlier view was overwritten: valid until the next open');
     }
     const small = secretboxOpen(reference.seal(new Uint8Array(100).fill(3), nonce, key), nonce, key, scratch)!;
     assert.notEqual(small.buffer, second.buffer);
     assert.equal(secretboxOpen(flip(reference.seal(big(4), nonce, key), 5), nonce, key, scratch), undefined);
-    assert.deepEqual(Buffer.from(scratch.view(10)), Buffer.from(big(2).subarray(0, 10)), 'a box that did not open left the memory alone');
+    if (native) assert.deepEqual(Buffer.from(scratch.view(10)), Buffer.from(big(2).subarray(0, 10)), 'a box that did not open left the memory alone');
   });
   it('secretboxOpen rejects a flipped bit, a wrong key, a short nonce and a short box', () => {
     assert.deepEqual(Buffer.from(secretboxOpen(box, nonce, key)!), message);
