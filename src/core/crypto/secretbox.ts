@@ -168,10 +168,20 @@ export class PlainScratch {
 export function secretboxOpen(box: Uint8Array, nonce: Uint8Array, key: Uint8Array, scratch?: PlainScratch): Uint8Array | undefined {
   if (key.length !== SECRETBOX_KEY_BYTES || nonce.length !== SECRETBOX_NONCE_BYTES) return undefined;
   if (box.length < nacl.secretbox.overheadLength) return undefined;
-  // Big boxes to the addon; small ones too when it is loaded and the WebAssembly build is not.
-  const lib = box.length >= NATIVE_FROM_BYTES ? nativeSodium() : sodium ? undefined : native;
+  const lib = nativeFor(box.length);
   if (lib) return nativeOpen(lib, box, nonce, key, box.length >= NATIVE_FROM_BYTES ? scratch : undefined);
   if (!sodium) return nacl.secretbox.open(box, nonce, key) ?? undefined;
+  return libsodiumOpen(box, nonce, key);
+}
+
+/** The addon for a box of `boxBytes`: big boxes always; small ones when it is loaded and the WebAssembly build is not. */
+function nativeFor(boxBytes: number): NativeSodium | undefined {
+  if (boxBytes >= NATIVE_FROM_BYTES) return nativeSodium();
+  return sodium ? undefined : native ?? undefined;
+}
+
+/** The WebAssembly build: on its heap directly, or through the wrapper. */
+function libsodiumOpen(box: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array | undefined {
   return raw ? raw.open(box, nonce, key) : sodiumOpen(box, nonce, key);
 }
 
@@ -206,7 +216,7 @@ export const libsodiumOpenPaths = {
 };
 
 export function secretboxSeal(plain: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array {
-  const lib = plain.length + nacl.secretbox.overheadLength >= NATIVE_FROM_BYTES ? nativeSodium() : sodium ? undefined : native;
+  const lib = nativeFor(plain.length + nacl.secretbox.overheadLength);
   if (lib) return nativeSeal(lib, plain, nonce, key);
   return sodium ? sodium.crypto_secretbox_easy(plain, nonce, key) : nacl.secretbox(plain, nonce, key);
 }
@@ -224,7 +234,7 @@ export function secretboxImplementations(): Partial<Record<SecretboxBackend, Sec
   const found: Partial<Record<SecretboxBackend, SecretboxImplementation>> = {
     tweetnacl: { open: (b, n, k) => nacl.secretbox.open(b, n, k) ?? undefined, seal: (p, n, k) => nacl.secretbox(p, n, k) },
   };
-  if (sodium) found.libsodium = { open: (b, n, k) => (raw ? raw.open(b, n, k) : sodiumOpen(b, n, k)), seal: (p, n, k) => sodium!.crypto_secretbox_easy(p, n, k) };
+  if (sodium) found.libsodium = { open: libsodiumOpen, seal: (p, n, k) => sodium!.crypto_secretbox_easy(p, n, k) };
   const lib = nativeSodium();
   if (lib) found.native = { open: (b, n, k) => nativeOpen(lib, b, n, k), seal: (p, n, k) => nativeSeal(lib, p, n, k) };
   return found;

@@ -68,11 +68,8 @@ function quoteWords(input: DataView, bytes: Uint8Array, from: number, to: number
       i += 4;
       continue;
     }
-    for (const stop = i + 4; i < stop; i++) {
-      const b = bytes[i];
-      out.setUint32(o, ESCAPED[b], true);
-      o += ESCAPED_LENGTH[b];
-    }
+    o = quoteBytes4(bytes, i, i + 4, out, o);
+    i += 4;
   }
   return quoteBytes4(bytes, i, to, out, o);
 }
