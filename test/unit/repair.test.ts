@@ -10,7 +10,8 @@ import { checkRepairOutput, planRepair, repairReportJson, repairReportText, writ
 import { SwarmState } from '../../src/core/state/swarmState';
 import { corpusCases } from '../support/fixtures';
 import { scratchCopy } from '../support/scratch';
-import { dumps, flipByte, repair, truncateTo, zeroFill, OBJECT_TYPES } from './repair.support';
+import { flipByte, truncateTo, zeroFill } from '../support/damage';
+import { dumps, repair, OBJECT_TYPES } from './repair.support';
 import { cleanupTempDirs, corpusState, tempDir } from './writer.support';
 
 after(cleanupTempDirs);
