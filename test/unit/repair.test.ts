@@ -7,6 +7,7 @@ import { existsSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { checkRepairOutput, planRepair, repairReportJson, repairReportText, writeRepair } from '../../src/core/repair';
+import { runDecrypt } from '../../src/cli/commands/decrypt';
 import { SwarmState } from '../../src/core/state/swarmState';
 import { corpusCases, generatedCase } from '../support/fixtures';
 import { scratchCopy } from '../support/scratch';
@@ -39,8 +40,12 @@ function payloadByte(dir: string, index: bigint, unlockKey?: string): { file: st
 }
 
 function assertClean(r: { result: { verification: string[] }; out: string }): void {
+  assertCleanAt(r, WAL);
+}
+
+function assertCleanAt(r: { result: { verification: string[] }; out: string }, walDir: string): void {
   assert.deepEqual(r.result.verification, [], 'the copy reads back clean');
-  assert.deepEqual(readdirSync(join(r.out, WAL)).filter((n) => !n.endsWith('.wal')), [], 'only segments in the WAL dir (no .tmp, no .broken)');
+  assert.deepEqual(readdirSync(join(r.out, walDir)).filter((n) => !n.endsWith('.wal')), [], 'only segments in the WAL dir (no .tmp, no .broken)');
 }
 
 describe('repair of an undamaged corpus case gives identical dumps', () => {
@@ -227,6 +232,23 @@ describe('repair of damaged copies', () => {
       state.close();
     }
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('a plain layout (the output of decrypt)', () => {
+  it('keeps its folders and dumps as before', () => {
+    const c = corpusState('seed-sample');
+    const source = SwarmState.open(c.stateDir, { unlockKey: c.unlockKey });
+    const plain = join(tempDir('plain'), 'plain');
+    try {
+      runDecrypt(source, plain);
+    } finally {
+      source.close();
+    }
+    const r = repair(plain, undefined);
+    assertCleanAt(r, 'wal-decrypted');
+    assert.deepEqual(readdirSync(r.out).sort(), ['snap-decrypted', 'wal-decrypted']);
+    assert.deepEqual(dumps(r.out, undefined), dumps(plain, undefined));
   });
 });
 

@@ -4,7 +4,7 @@
 // them, then the snapshot mark and hard state the plan adds. On any failure OUT is removed again (or
 // emptied, when it existed), so a refusal leaves nothing behind. The source is only read.
 import { copyFileSync, constants, cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { RaftReadError } from '../errors';
 import { FileWindow, WindowMemory } from '../io/fileWindow';
 import { SwarmState, type OpenOptions } from '../state/swarmState';
@@ -28,14 +28,13 @@ export function writeRepair(state: SwarmState, plan: RepairPlan, outDir: string,
   const out = prepareEmptyDir(outDir);
   try {
     const copied = copyOtherFiles(state, out);
-    const raft = join(out, 'raft');
-    const snapDir = join(raft, basename(state.layout.snapDir));
+    const snapDir = join(out, relative(state.layout.stateDir, state.layout.snapDir));
     mkdirSync(snapDir, { recursive: true, mode: 0o700 });
     const snapFiles = plan.snapshotFiles.map((name) => {
       copyFileSync(join(state.layout.snapDir, name), join(snapDir, name), constants.COPYFILE_EXCL);
       return join(snapDir, name);
     });
-    const walFiles = writeWal(state, plan, join(raft, basename(state.layout.walDir)), onProgress);
+    const walFiles = writeWal(state, plan, join(out, relative(state.layout.stateDir, state.layout.walDir)), onProgress);
     return { outDir: out, walFiles, snapFiles, copied, verification: [] };
   } catch (e) {
     if (existed) for (const name of readdirSync(out)) rmSync(join(out, name), { recursive: true, force: true });
@@ -44,25 +43,30 @@ export function writeRepair(state: SwarmState, plan: RepairPlan, outDir: string,
   }
 }
 
-/** Everything of the state directory except the raft log (certificates, docker-state.json, state.json, worker/...). */
+/**
+ * Everything of the state directory except the WAL and snapshot folders (certificates, docker-state.json,
+ * state.json, worker/, ...), which keep their place relative to it: raft/wal-v3-encrypted, or a plain
+ * layout's folders.
+ */
 function copyOtherFiles(state: SwarmState, out: string): string[] {
   const { stateDir, walDir, snapDir } = state.layout;
+  const skipped = [walDir, snapDir];
   const copied: string[] = [];
-  const copy = (from: string, to: string) => {
-    cpSync(from, to, { recursive: true, errorOnExist: true, force: false, preserveTimestamps: true });
-    copied.push(relative(out, to));
-  };
-  for (const name of readdirSync(stateDir).sort()) {
-    if (name === 'raft') {
-      mkdirSync(join(out, 'raft'), { mode: 0o700 });
-      for (const inner of readdirSync(join(stateDir, 'raft')).sort()) {
-        const path = join(stateDir, 'raft', inner);
-        if (path !== walDir && path !== snapDir) copy(path, join(out, 'raft', inner));
+  const copyDir = (from: string, to: string) => {
+    for (const name of readdirSync(from).sort()) {
+      const path = join(from, name);
+      const target = join(to, name);
+      if (skipped.includes(path)) continue;
+      if (skipped.some((s) => s.startsWith(path + sep))) {
+        mkdirSync(target, { mode: 0o700 });
+        copyDir(path, target);
+        continue;
       }
-    } else {
-      copy(join(stateDir, name), join(out, name));
+      cpSync(path, target, { recursive: true, errorOnExist: true, force: false, preserveTimestamps: true });
+      copied.push(relative(out, target));
     }
-  }
+  };
+  copyDir(stateDir, out);
   return copied;
 }
 
