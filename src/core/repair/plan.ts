@@ -77,6 +77,9 @@ export function planRepair(state: SwarmState, options: RepairOptions = {}): Repa
 
 function requireKeys(state: SwarmState): void {
   const status = state.keyRing.status;
+  const foreign = state.keysOpenNothing;
+  // Keys that open none of the newest records would cut the log right after the snapshot: refuse instead.
+  if (foreign) throw new RaftReadError(foreign.message, foreign.file, foreign.offset);
   if (status.state === 'open' || status.state === 'not-encrypted') return;
   const keyFile = state.keyRing.nodeKey?.file ?? state.layout.nodeKeyFile;
   const why = status.state === 'locked'
@@ -97,9 +100,10 @@ function chooseSnapshot(state: SwarmState, at: bigint | undefined): { chosen?: S
     } else if (at !== undefined && file.snapshot.index > at) {
       leftOut.push({ name: file.name, file: file.path, offset: 0, reason: `its index ${file.snapshot.index} is above --at ${at}` });
     } else {
-      const decoded = state.decodeSnapshot(file);
-      if (decoded.ok) chosen = file;
-      else leftOut.push({ name: file.name, file: file.path, offset: 0, reason: decoded.message });
+      // Opening it proves it is what was written (the MAC); decoding its objects would only cost memory.
+      const opened = unsealPayload(state.payloadContext, file.snapshot.data, undefined);
+      if (opened.ok) chosen = file;
+      else leftOut.push({ name: file.name, file: file.path, offset: 0, reason: opened.message });
     }
   }
   const limit = chosen?.snapshot?.index;
