@@ -59,6 +59,10 @@ export function registerCommands(explorer: Explorer): vscode.Disposable[] {
       const paths = Array.isArray(files) ? files.filter((f): f is string => typeof f === 'string') : [];
       if (d) await explorer.addOlderKeyFiles(d, paths.length ? paths : undefined);
     }),
+    vscode.commands.registerCommand('swarmRaft.forgetOlderNodeKeys', async (arg?: unknown) => {
+      const d = doc(arg);
+      return d ? explorer.forgetOlderKeyFiles(d) : undefined;
+    }),
     vscode.commands.registerCommand('swarmRaft.groupBy', async (value?: unknown) => {
       let choice = typeof value === 'string' && (GROUP_BY as readonly string[]).includes(value) ? (value as GroupBy) : undefined;
       if (!choice) {
