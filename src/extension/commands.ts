@@ -29,6 +29,8 @@ export function registerCommands(explorer: Explorer): vscode.Disposable[] {
   };
   const version = String(explorer.ext.extension.packageJSON.version);
   return [
+    // The Getting Started walkthrough of the manifest (contributes.walkthroughs), opened in the editor area.
+    vscode.commands.registerCommand('swarmRaft.getStarted', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${explorer.ext.extension.id}#gettingStarted`, false)),
     vscode.commands.registerCommand('swarmRaft.showVersion', () => vscode.window.showInformationMessage(`Swarm Raft Explorer ${version}`)),
     vscode.commands.registerCommand('swarmRaft.exportText', exportCmd('text')),
     vscode.commands.registerCommand('swarmRaft.exportJson', exportCmd('json')),
