@@ -38,6 +38,7 @@ export interface CodeServer {
   origin: string;
   logDir: string;
   userDataDir: string;
+  extensionsDir: string;
   stop(): Promise<void>;
 }
 
@@ -145,7 +146,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     await stop();
     throw new Error(`code-server ${install.version} did not start (see ${join(logDir, 'code-server.log')}): ${String(error)}`, { cause: error });
   }
-  return { install, port, origin, logDir, userDataDir, stop };
+  return { install, port, origin, logDir, userDataDir, extensionsDir, stop };
 }
 
 async function waitForHealthy(origin: string, exited: Promise<void>, timeoutMs: number): Promise<void> {
