@@ -81,8 +81,13 @@ export class FileModel {
     return this.state.wal.entry(this.seqOfRow(row));
   }
 
+  /**
+   * A WAL model decodes any entry of the log, not only its own file's: the State view shows an object by
+   * the entry that last changed it, which may be in another segment (details and reveals go through here).
+   */
   decode(seq: number): DecodedEntry | undefined {
-    const e = this.entryBySeq(seq);
+    const inLog = this.kind === 'wal' && Number.isInteger(seq) && seq >= 0 && seq < this.state.wal.table.length;
+    const e = this.entryBySeq(seq) ?? (inLog ? this.state.wal.entry(seq) : undefined);
     return e ? this.state.decodeEntry(e) : undefined;
   }
 
@@ -238,6 +243,23 @@ export class FileModel {
 
   objectsOf(file: SnapshotFile | undefined): SnapshotObject[] | undefined {
     return this.snapshot(file)?.objects;
+  }
+
+  /**
+   * Where to look at an object as a replayed store holds it: the entry at `changedAt` (any segment of the
+   * log) that last changed it, else the snapshot the store was restored from (`base`).
+   */
+  placeInStore(kind: string, id: string, changedAt: bigint | undefined, base: string | undefined): ObjectPlace | undefined {
+    if (changedAt !== undefined && this.kind === 'wal') {
+      const wal = this.state.wal;
+      const seq = wal.effectiveSeqsAfter(changedAt - 1n)[0];
+      const decoded = seq !== undefined && wal.table.index(seq) === changedAt ? this.decode(seq) : undefined;
+      const action = decoded ? summarizeEntry(decoded).actions.findIndex((a) => a.kind === kind && a.id === id) : -1;
+      if (action >= 0) return { kind: 'entry', seq, action };
+    }
+    const file = this.state.snapshotFiles.find((f) => f.name === base);
+    const position = this.objectsOf(file)?.findIndex((o) => o.kind === kind && o.id === id) ?? -1;
+    return file && position >= 0 ? { kind: 'snapshot', snapshot: file.name, position } : undefined;
   }
 
   /** Where to look at an object: the last entry of this file that wrote it, else the newest snapshot that holds it. */
