@@ -25,7 +25,6 @@ export function registerForensics(explorer: Explorer): ForensicsApi {
   const forensics = new Forensics(explorer);
   const stateTree = new StateTreeProvider(forensics);
   const stateView = vscode.window.createTreeView(STATE_VIEW_ID, { treeDataProvider: stateTree, showCollapseAll: true });
-  forensics.stateViewVisible = () => stateView.visible;
   const describe = () => {
     // Building the roots replays the log: only for a visible view. The description follows the index.
     if (!stateView.visible) return;
@@ -44,10 +43,7 @@ export function registerForensics(explorer: Explorer): ForensicsApi {
   const disposables: vscode.Disposable[] = [
     forensics, stateTree, stateView,
     stateTree.onDidChangeTreeData(() => describe()),
-    stateView.onDidChangeVisibility((e) => {
-      if (!e.visible) forensics.stateViewHidden();
-      describe();
-    }),
+    stateView.onDidChangeVisibility(() => describe()),
     ...history.register(),
     ...stateCommands.register(),
     ...filters.register(),
