@@ -11,6 +11,7 @@ import type { CommandContext } from './main';
 import { filteredWalDump, parseFilterOption, registerForensicsCommands } from './commands/forensics';
 import type { EntryFilter } from '../core/forensics';
 import { runDecrypt } from './commands/decrypt';
+import { registerRecoveryCommands } from './commands/recovery';
 
 type ContextFactory = (cmd: Command) => CommandContext;
 
@@ -112,6 +113,7 @@ export function registerCommands(program: Command, context: ContextFactory): voi
     });
 
   registerForensicsCommands(program, context);
+  registerRecoveryCommands(program, context);
 }
 
 
@@ -120,7 +122,7 @@ function parsePositive(value: string): number {
   return Number(value);
 }
 
-function parseIndex(value: string): bigint {
+export function parseIndex(value: string): bigint {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a non-negative whole number');
   const n = BigInt(value);
   if (n >= 1n << 64n) throw new InvalidArgumentError('larger than a uint64');
