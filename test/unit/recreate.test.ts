@@ -35,7 +35,7 @@ function checkComposeAgainstReport(kit: RecoveryKit): number {
   const netName = new Map(kit.engine.networks.map((n) => [n.ID, n.Spec.Name as string]));
   const cfgName = new Map(kit.engine.configs.map((n) => [n.ID, n.Spec.Name as string]));
   for (const file of kit.compose) {
-    const model = parse(file.text) as Record<string, unknown>;
+    const model = parse(file.text, { version: '1.1' }) as Record<string, unknown>;
     const stack = file.stack ?? SERVICES_STACK;
     const deployed = stackDeploy(model, stack, (path) => {
       const f = kit.files.find((x) => `./${x.path}` === path);
@@ -153,7 +153,7 @@ describe('recreate: newer fields (v2-mixed: jobs, ulimits, capabilities, cluster
     const file = kit.compose.find((f) => f.stack === undefined)!;
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed YAML document, probed field by field
     type Doc = Record<string, any>;
-    const model = parse(file.text) as { version: string; services: Record<string, Doc>; secrets: Doc; configs: Doc };
+    const model = parse(file.text, { version: '1.1' }) as { version: string; services: Record<string, Doc>; secrets: Doc; configs: Doc };
     assert.equal(model.version, '3.9');
     const api = model.services['ledger-api'];
     assert.ok(api.ulimits.nofile && api.cap_add.length && api.cap_drop.length && api.sysctls && api.healthcheck.start_period);

@@ -12,3 +12,5 @@ export function recoveryKitAt(state: SwarmState, at?: bigint): { kit: RecoveryKi
   const store = replayStore(state, { at, lenient: true });
   return { kit: buildRecoveryKit(store), index: store.appliedIndex, faults: store.faults };
 }
+export { applyRestore, planRestore, planText, readKitEngineForm, type ApplyOutcome, type PlanItem, type RestorePlan } from './restore';
+export { dockerTarget, type RestoreTarget } from './target';

@@ -242,11 +242,13 @@ function networkDefinition(spec: JsonObject, keepName: string | undefined): Reco
   return d;
 }
 
+// YAML 1.1 spelling: the Docker CLI reads Compose with a YAML 1.1 parser, where an unquoted yes, on or
+// 0444 would not be the string it was.
 function composeText(model: Record<string, unknown>, stack: string | undefined): string {
   const head = stack === undefined
     ? `# Services outside stacks, with the networks, secrets and configs no stack owns.\n# Deploy first: docker stack deploy -c ${SERVICES_FILE} ${SERVICES_STACK}\n# (names get the prefix "${SERVICES_STACK}_"; see report.md)\n`
     : `# Stack "${stack}": docker stack deploy -c stack-${stack}.compose.yml ${stack}\n`;
-  return head + stringify(model, { lineWidth: 0, aliasDuplicateObjects: false });
+  return head + stringify(model, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false });
 }
 
 function reportObjects(report: ReportEntry[], file: string, stack: string | undefined, engine: EngineForm, deployed: ReturnType<typeof stackDeploy>, ownerOf: (k: Kind, n: string) => string | undefined): void {
