@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyRestore, dockerTarget, ENGINE_FILE, planRestore, planText, readKitEngineForm, recoveryKitAt, writeRecoveryKit } from '../../core/recreate';
-import { parseIndex } from '../commands';
+import { parseIndex } from './options';
 import type { CommandContext } from '../main';
 
 type ContextFactory = (cmd: Command) => CommandContext;

@@ -61,6 +61,14 @@ export function actionRow(storeAction: Message): ActionRow {
   return { action: s.action, kind: s.kind, id: s.id, name: s.name };
 }
 
+/**
+ * The id beside a name, unless the name already ends with it: SwarmKit names a task
+ * `<service>.<slot>.<task id>`, and a label that shows the name need not repeat the id.
+ */
+export function idBesideName(name: string, id: string): string | undefined {
+  return !name || name === id || name.endsWith(`.${id}`) ? undefined : id;
+}
+
 export function actionText(a: ActionRow): string {
   return `${a.action} ${a.kind} ${a.name || a.id}`.trimEnd();
 }

@@ -8,6 +8,8 @@ import { FilterCommands } from './filterCommands';
 import { HistoryCommands } from './historyCommands';
 import { StateCommands } from './stateCommands';
 import { StatsPanel } from './statsPanel';
+import { showStateObject } from './stateObjectDetail';
+import { showEntryHistory } from './entryHistory';
 import { STATE_VIEW_ID, StateTreeProvider, type StateNode } from './stateTree';
 
 export interface ForensicsApi extends vscode.Disposable {
@@ -25,6 +27,7 @@ export function registerForensics(explorer: Explorer): ForensicsApi {
   const forensics = new Forensics(explorer);
   const stateTree = new StateTreeProvider(forensics);
   const stateView = vscode.window.createTreeView(STATE_VIEW_ID, { treeDataProvider: stateTree, showCollapseAll: true });
+  forensics.stateViewVisible = () => stateView.visible;
   const describe = () => {
     // Building the roots replays the log: only for a visible view. The description follows the index.
     if (!stateView.visible) return;
@@ -43,8 +46,13 @@ export function registerForensics(explorer: Explorer): ForensicsApi {
   const disposables: vscode.Disposable[] = [
     forensics, stateTree, stateView,
     stateTree.onDidChangeTreeData(() => describe()),
-    stateView.onDidChangeVisibility(() => describe()),
+    stateView.onDidChangeVisibility((e) => {
+      if (!e.visible) forensics.stateViewHidden();
+      describe();
+    }),
     ...history.register(),
+    vscode.commands.registerCommand('swarmRaft.showStateObject', (arg?: unknown) => showStateObject(forensics, arg)),
+    vscode.commands.registerCommand('swarmRaft.showEntryHistory', (arg?: unknown) => showEntryHistory(forensics, arg)),
     ...stateCommands.register(),
     ...filters.register(),
     ...compare.register(),

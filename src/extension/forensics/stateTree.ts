@@ -2,6 +2,7 @@
 // chosen snapshot, by the reference's rules, with the objects grouped by kind.
 import * as vscode from 'vscode';
 import { stateObjects, type StateKindGroup, type StateObjectRow } from '../../core/forensics';
+import { idBesideName } from '../../core/view/entries';
 import { kindIcon } from '../tree/icons';
 import type { Forensics } from './forensics';
 import type { ForensicsSession } from './session';
@@ -99,11 +100,12 @@ export class StateTreeProvider implements vscode.TreeDataProvider<StateNode>, vs
         const r = node.row;
         const item = new vscode.TreeItem(r.name || r.id, vscode.TreeItemCollapsibleState.None);
         item.id = `object|${r.kind}|${r.id}`;
-        item.description = [r.name ? r.id : '', r.lastChangedAt ? `#${r.lastChangedAt}` : 'snapshot'].filter(Boolean).join(' · ');
+        item.description = [idBesideName(r.name, r.id), r.lastChangedAt ? `#${r.lastChangedAt}` : 'snapshot'].filter(Boolean).join(' · ');
         item.tooltip = `${r.kind} ${r.name}\nid: ${r.id}\n${r.lastChangedAt ? `last changed by entry #${r.lastChangedAt}` : 'as in the snapshot'}`;
         item.iconPath = kindIcon(r.kind);
         item.contextValue = 'stateObject';
-        item.command = { command: 'swarmRaft.openStateObject', title: 'Open', arguments: [node] };
+        // As in the Raft Log tree: a click shows it in the detail view.
+        item.command = { command: 'swarmRaft.showStateObject', title: 'Show in Detail', arguments: [node] };
         item.accessibilityInformation = { label: `${r.kind} ${r.name || r.id}` };
         return item;
       }
