@@ -13,6 +13,7 @@ import type { EntryFilter } from '../core/forensics';
 import { runDecrypt } from './commands/decrypt';
 import { parseIndex } from './commands/options';
 import { registerRepairCommand } from './commands/repair';
+import { registerRecoveryCommands } from './commands/recovery';
 
 type ContextFactory = (cmd: Command) => CommandContext;
 
@@ -115,6 +116,7 @@ export function registerCommands(program: Command, context: ContextFactory): voi
 
   registerForensicsCommands(program, context);
   registerRepairCommand(program, context);
+  registerRecoveryCommands(program, context);
 }
 
 
