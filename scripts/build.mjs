@@ -18,7 +18,8 @@ const common = {
 
 // A native addon cannot be bundled: Node loads it from node_modules at run time, where it is installed
 // (src/core/crypto/crc32c.ts falls back to portable code where it is not, as in the packaged extension).
-const native = ['@node-rs/crc32', 'sodium-native'];
+// ssh2 (docker-modem's ssh://) requires its optional addons inside try/catch and falls back to pure JS.
+const native = ['@node-rs/crc32', 'sodium-native', 'cpu-features', '*.node'];
 
 const targets = [
   // CLI: `node dist/cli.js ...` and the package's `swarm-raft` bin.

@@ -11,6 +11,7 @@ import type { CommandContext } from './main';
 import { filteredWalDump, parseFilterOption, registerForensicsCommands } from './commands/forensics';
 import type { EntryFilter } from '../core/forensics';
 import { runDecrypt } from './commands/decrypt';
+import { registerCaptureCommand } from './commands/capture';
 
 type ContextFactory = (cmd: Command) => CommandContext;
 
@@ -112,6 +113,7 @@ export function registerCommands(program: Command, context: ContextFactory): voi
     });
 
   registerForensicsCommands(program, context);
+  registerCaptureCommand(program);
 }
 
 
