@@ -134,58 +134,70 @@ async function copyThroughContainer(
 ): Promise<TarCopyResult> {
   const suffix = randomBytes(4).toString('hex');
   const image = await chooseImage(client, suffix, actions, progress);
-  let containerId: string | undefined;
+  const made: { containerId?: string } = {};
+  let copied: TarCopyResult | undefined;
+  let failure: unknown;
   try {
-    const name = `swarm-raft-capture-${suffix}`;
-    progress(`creating container ${name} (never started) with ${swarmDir} mounted read-only`);
-    containerId = await client.createContainer(name, {
-      Image: image.id,
-      Cmd: ['/swarm-raft-capture-never-started'],
-      Labels: { 'swarm-raft-explorer.capture': 'created, never started; removed after the copy' },
-      NetworkDisabled: true,
-      HostConfig: { Binds: [`${swarmDir}:${MOUNT}:ro`], NetworkMode: 'none' },
-    });
-    actions.push(`created container ${name} (${containerId.slice(0, 12)}) of image ${image.label} with a read-only bind mount of ${swarmDir} at ${MOUNT}; never started`);
-    const total: TarCopyResult = { files: [], directories: 0, skipped: [], bytes: 0 };
-    const onBytes = (n: number) => progress(`copying: ${formatBytes(total.bytes + n)}`);
-    if (withCertificates) {
-      Object.assign(total, await unpackTar(await client.archive(containerId, MOUNT), copyRoot, { onBytes }));
-      actions.push(`read ${MOUNT} through the archive API (GET /containers/{id}/archive)`);
-    } else {
-      prepareEmptyDir(join(copyRoot, 'swarm'));
-      for (const part of WITHOUT_CERTIFICATES) {
-        let tar;
-        try {
-          tar = await client.archive(containerId, `${MOUNT}/${part}`);
-        } catch (e) {
-          if (e instanceof EngineError && e.statusCode === 404) continue; // e.g. worker/ on an older engine
-          throw e;
-        }
-        const part1 = await unpackTar(tar, join(copyRoot, 'swarm'), { onBytes });
-        total.files.push(...part1.files.map((f) => ({ ...f, path: `swarm/${f.path}` })));
-        total.skipped.push(...part1.skipped);
-        total.directories += part1.directories;
-        total.bytes += part1.bytes;
-      }
-      actions.push(`read ${WITHOUT_CERTIFICATES.map((p) => `${MOUNT}/${p}`).join(', ')} through the archive API (certificates/ was not read)`);
-    }
-    return total;
-  } finally {
-    // Both clean-ups are tried even when one fails; a failure says what is left on the host.
-    const failures: string[] = [];
-    if (containerId) {
-      const id = containerId.slice(0, 12);
-      await client.removeContainer(containerId).then(
-        () => actions.push(`removed container ${id}`),
-        (e: Error) => failures.push(`container ${id} could not be removed (${e.message}): remove it with \`docker rm ${id}\``));
-    }
-    if (image.imported) {
-      await client.removeImage(image.id).then(
-        () => actions.push(`removed image ${image.label}`),
-        (e: Error) => failures.push(`image ${image.label} could not be removed (${e.message}): remove it with \`docker rmi ${image.id}\``));
-    }
-    if (failures.length) throw new CaptureError(failures.join('; '));
+    copied = await copyFromContainer(client, image, `swarm-raft-capture-${suffix}`, swarmDir, copyRoot, withCertificates, made, actions, progress);
+  } catch (e) {
+    failure = e;
   }
+  // Both clean-ups are tried whatever happened; a failed one says what is left on the host.
+  const left: string[] = [];
+  if (made.containerId) {
+    const id = made.containerId.slice(0, 12);
+    await client.removeContainer(made.containerId).then(
+      () => actions.push(`removed container ${id}`),
+      (e: Error) => left.push(`container ${id} could not be removed (${e.message}): remove it with \`docker rm ${id}\``));
+  }
+  if (image.imported) {
+    await client.removeImage(image.id).then(
+      () => actions.push(`removed image ${image.label}`),
+      (e: Error) => left.push(`image ${image.label} could not be removed (${e.message}): remove it with \`docker rmi ${image.id}\``));
+  }
+  if (left.length) throw new CaptureError([...(failure ? [(failure as Error).message] : []), ...left].join('; '));
+  if (failure || !copied) throw failure;
+  return copied;
+}
+
+async function copyFromContainer(
+  client: EngineClient, image: ChosenImage, name: string, swarmDir: string, copyRoot: string, withCertificates: boolean,
+  made: { containerId?: string }, actions: string[], progress: (m: string) => void,
+): Promise<TarCopyResult> {
+  progress(`creating container ${name} (never started) with ${swarmDir} mounted read-only`);
+  const containerId = await client.createContainer(name, {
+    Image: image.id,
+    Cmd: ['/swarm-raft-capture-never-started'],
+    Labels: { 'swarm-raft-explorer.capture': 'created, never started; removed after the copy' },
+    NetworkDisabled: true,
+    HostConfig: { Binds: [`${swarmDir}:${MOUNT}:ro`], NetworkMode: 'none' },
+  });
+  made.containerId = containerId;
+  actions.push(`created container ${name} (${containerId.slice(0, 12)}) of image ${image.label} with a read-only bind mount of ${swarmDir} at ${MOUNT}; never started`);
+  const total: TarCopyResult = { files: [], directories: 0, skipped: [], bytes: 0 };
+  const onBytes = (n: number) => progress(`copying: ${formatBytes(total.bytes + n)}`);
+  if (withCertificates) {
+    Object.assign(total, await unpackTar(await client.archive(containerId, MOUNT), copyRoot, { onBytes }));
+    actions.push(`read ${MOUNT} through the archive API (GET /containers/{id}/archive)`);
+    return total;
+  }
+  prepareEmptyDir(join(copyRoot, 'swarm'));
+  for (const part of WITHOUT_CERTIFICATES) {
+    let tar;
+    try {
+      tar = await client.archive(containerId, `${MOUNT}/${part}`);
+    } catch (e) {
+      if (e instanceof EngineError && e.statusCode === 404) continue; // e.g. worker/ on an older engine
+      throw e;
+    }
+    const one = await unpackTar(tar, join(copyRoot, 'swarm'), { onBytes });
+    total.files.push(...one.files.map((f) => ({ ...f, path: `swarm/${f.path}` })));
+    total.skipped.push(...one.skipped);
+    total.directories += one.directories;
+    total.bytes += one.bytes;
+  }
+  actions.push(`read ${WITHOUT_CERTIFICATES.map((p) => `${MOUNT}/${p}`).join(', ')} through the archive API (certificates/ was not read)`);
+  return total;
 }
 
 interface ChosenImage {

@@ -115,7 +115,7 @@ function fromContext(name: string, configDir: string, env: NodeJS.ProcessEnv, so
   const docker = meta.Endpoints?.docker;
   if (!docker?.Host) throw new EndpointError(`docker context "${name}" has no docker endpoint (${metaFile})`);
   const host = normalizeHost(docker.Host, `context ${name}`);
-  const endpoint: EngineEndpoint = { host, source: `context ${name}` };
+  const endpoint: EngineEndpoint = { host, source: source === '--context' ? `context ${name}` : `context ${name} (${source})` };
   const tlsDir = join(contextDirectory(configDir), 'tls', key, 'docker');
   if (host.startsWith('tcp://') && existsSync(tlsDir)) endpoint.tls = readTlsDir(tlsDir, !docker.SkipTLSVerify, true);
   else if (host.startsWith('tcp://') && docker.SkipTLSVerify) endpoint.tls = { verify: false, from: tlsDir };
