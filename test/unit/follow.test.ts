@@ -3,6 +3,7 @@
 // progress (no fault) until it stays torn, and ends with exactly the index, text and faults a fresh open
 // of the same directory gives. Nothing in the directory is changed by the reader.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,8 @@ import { dumpWalText } from '../../src/core/report/dumpWal';
 import { StateFollower } from '../../src/core/state/stateFollower';
 import { SwarmState } from '../../src/core/state/swarmState';
 import { LiveWriter } from '../support/liveWriter';
+import { runCli } from '../support/cli';
+import { repoRoot } from '../support/fixtures';
 
 const root = mkdtempSync(join(tmpdir(), 'swarm-raft-follow-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -158,4 +161,42 @@ describe('following a state directory being written', () => {
     state.close();
     live.close();
   });
+});
+
+describe('dump-wal --follow', () => {
+  for (const format of ['text', 'json']) {
+    it(`prints committed entries as they are committed, as dump-wal prints them (${format})`, async () => {
+      const live = new LiveWriter(join(root, `cli-${format}`), { segmentBytes: 64 * 1024 });
+      live.append(5);
+      live.commitAll();
+      live.append(2); // not committed yet: printed once it is
+      const target = live.index + 40n;
+      const child = spawn(process.execPath, [join(repoRoot, 'dist', 'cli.js'), '-d', live.stateDir, 'dump-wal', '--follow', '--end', String(target), '--format', format], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      for (let i = 0; i < 200 && stdout.length === 0; i++) await sleep(50);
+      let seen = stdout.length;
+      assert.ok(seen > 0, 'the committed entries are printed first');
+      while (live.index < target) {
+        live.append(Number(target - live.index < 4n ? target - live.index : 4n)); // crosses segment roll-overs
+        await sleep(30);
+      }
+      live.commitAll();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      const code = await exited;
+      clearTimeout(timer);
+      assert.equal(code, 0, `stderr: ${stderr}`);
+      assert.ok(stdout.length > seen);
+      seen = stdout.length;
+      const whole = runCli(['-d', live.stateDir, 'dump-wal', '--end', String(target), '--format', format]);
+      assert.equal(whole.code, 0, whole.stderr);
+      assert.equal(stdout, whole.stdout, 'the same text, entry for entry');
+      assert.ok(live.writer.wal.segmentCount > 1, 'the log rolled over while followed');
+      live.close();
+    });
+  }
 });

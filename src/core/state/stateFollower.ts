@@ -20,6 +20,8 @@ export class StateFollower {
     const snapshots = this.state.refreshSnapshots();
     const wal = this.wal.poll(nowMs);
     const changed = wal.changed || snapshots.added.length > 0 || snapshots.gone.length > 0;
+    // A cached window of the newest segment holds the zeros that were there before the append.
+    if (wal.newRecords > 0 || wal.segmentsGone.length > 0) this.state.dropFileWindows();
     return { ...wal, changed, snapshotsAdded: snapshots.added, snapshotsGone: snapshots.gone };
   }
 }

@@ -222,9 +222,14 @@ export class SwarmState {
     return f;
   }
 
-  close(): void {
+  /** Drops the cached read windows (a followed file changed under them); files are opened again when read. */
+  dropFileWindows(): void {
     for (const f of this.files.values()) f.close();
     this.files.clear();
+  }
+
+  close(): void {
+    this.dropFileWindows();
   }
 }
 
