@@ -179,7 +179,7 @@ describe('dump-wal --follow', () => {
       const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
       const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
       for (let i = 0; i < 200 && stdout.length === 0; i++) await sleep(50);
-      let seen = stdout.length;
+      const seen = stdout.length;
       assert.ok(seen > 0, 'the committed entries are printed first');
       while (live.index < target) {
         live.append(Number(target - live.index < 4n ? target - live.index : 4n)); // crosses segment roll-overs
@@ -191,7 +191,6 @@ describe('dump-wal --follow', () => {
       clearTimeout(timer);
       assert.equal(code, 0, `stderr: ${stderr}`);
       assert.ok(stdout.length > seen);
-      seen = stdout.length;
       const whole = runCli(['-d', live.stateDir, 'dump-wal', '--end', String(target), '--format', format]);
       assert.equal(whole.code, 0, whole.stderr);
       assert.equal(stdout, whole.stdout, 'the same text, entry for entry');
