@@ -30,6 +30,8 @@ export function registerCommands(explorer: Explorer): vscode.Disposable[] {
   };
   const version = String(explorer.ext.extension.packageJSON.version);
   return [
+    // The Getting Started walkthrough of the manifest (contributes.walkthroughs), opened in the editor area.
+    vscode.commands.registerCommand('swarmRaft.getStarted', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${explorer.ext.extension.id}#gettingStarted`, false)),
     vscode.commands.registerCommand('swarmRaft.showVersion', () => vscode.window.showInformationMessage(`Swarm Raft Explorer ${version}`)),
     vscode.commands.registerCommand('swarmRaft.exportText', exportCmd('text')),
     vscode.commands.registerCommand('swarmRaft.exportJson', exportCmd('json')),
@@ -63,6 +65,10 @@ export function registerCommands(explorer: Explorer): vscode.Disposable[] {
       // From a tree item the second argument is the selection (nodes), not file paths.
       const paths = Array.isArray(files) ? files.filter((f): f is string => typeof f === 'string') : [];
       if (d) await explorer.addOlderKeyFiles(d, paths.length ? paths : undefined);
+    }),
+    vscode.commands.registerCommand('swarmRaft.forgetOlderNodeKeys', async (arg?: unknown) => {
+      const d = doc(arg);
+      return d ? explorer.forgetOlderKeyFiles(d) : undefined;
     }),
     vscode.commands.registerCommand('swarmRaft.groupBy', async (value?: unknown) => {
       let choice = typeof value === 'string' && (GROUP_BY as readonly string[]).includes(value) ? (value as GroupBy) : undefined;

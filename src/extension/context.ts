@@ -1,17 +1,20 @@
 // The extension's one context object: it owns every disposable, the settings wrapper, the shared states,
 // the unlock-key store, the open Raft documents, the tree, the detail panel and the editor provider, and
 // keeps the editor, the tree and the detail view in sync.
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { Config } from './config';
 import { Log } from './log';
 import { StateRegistry } from './state/stateRegistry';
 import { UnlockKeyStore } from './keys/secretStore';
+import { keyFilesScope, OlderKeyFiles } from './keys/olderKeyFiles';
 import { ensureUnlocked, type UnlockResult } from './keys/unlockFlow';
 import { RaftDocument } from './editor/raftDocument';
 import { RaftEditorProvider } from './editor/rawEditorProvider';
 import { EntryTreeProvider, type Node } from './tree/entryTreeProvider';
 import { DetailPanel } from './detail/detailPanel';
 import { exportDocument } from './export/exportCommands';
+import { ExportDocuments } from './export/exportDocuments';
 
 /** What the detail view shows: an entry (or, in a .snap document, the object at that position), or a snapshot object seen from a WAL. */
 export type Target = { kind: 'entry'; seq: number; action?: number } | { kind: 'snapshot'; snapshot: string; position: number };
@@ -23,10 +26,13 @@ export class Explorer implements vscode.Disposable {
   readonly log = new Log();
   readonly registry = new StateRegistry();
   readonly keys: UnlockKeyStore;
+  readonly olderKeyFiles: OlderKeyFiles;
   readonly documents = new Set<RaftDocument>();
   readonly tree: EntryTreeProvider;
   readonly detail: DetailPanel;
   readonly editors: RaftEditorProvider;
+  /** The read-only documents exports open in. */
+  readonly exports = new ExportDocuments();
   private readonly treeView: vscode.TreeView<Node>;
   private readonly disposables: vscode.Disposable[] = [];
   private active?: RaftDocument;
@@ -44,12 +50,13 @@ export class Explorer implements vscode.Disposable {
 
   constructor(readonly ext: vscode.ExtensionContext) {
     this.keys = new UnlockKeyStore(ext.secrets, ext.globalState);
+    this.olderKeyFiles = new OlderKeyFiles(ext.globalState);
     this.tree = new EntryTreeProvider(this);
     this.detail = new DetailPanel(this);
     this.treeView = vscode.window.createTreeView(TREE_VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true });
     this.editors = new RaftEditorProvider(this);
     this.disposables.push(
-      this.log, this.registry, this.tree, this.detail, this.treeView, this.activeChanged,
+      this.log, this.registry, this.tree, this.detail, this.treeView, this.activeChanged, this.exports,
       ...RaftEditorProvider.registerWith(this.editors),
       this.detail.register(),
       this.treeView.onDidChangeSelection((e) => {
@@ -128,7 +135,47 @@ export class Explorer implements vscode.Disposable {
       const picked = await this.offerNodeKey(doc);
       if (!picked) return 'no-key-file';
     }
+    await this.useRememberedKeyFiles(doc);
     return ensureUnlocked(shared, { store: this.keys, config: this.config, log: this.log, ask: (o) => this.prompts.unlockKey(o) }, { interactive: true, force: options.force });
+  }
+
+  /**
+   * Adds the older copies of swarm-node.key remembered for this cluster and node (paths) to the state's key
+   * files. A locked state opens with them at the unlock; an open one is reopened with them now.
+   */
+  private async useRememberedKeyFiles(doc: RaftDocument): Promise<void> {
+    const shared = doc.shared;
+    if (!shared) return;
+    const remembered = this.olderKeyFiles.get(keyFilesScope(shared)).filter((f) => !shared.keyFiles.includes(f));
+    if (!remembered.length) return;
+    const present = remembered.filter((f) => existsSync(f));
+    for (const f of remembered) if (!present.includes(f)) this.log.warn(`${shared.stateDir}: the older copy of swarm-node.key remembered at ${f} is not there any more ("Forget Older Copies of swarm-node.key" forgets it)`);
+    if (!present.length) return;
+    shared.keyFiles = [...shared.keyFiles, ...present];
+    this.log.info(`${shared.stateDir}: using ${present.length} remembered older cop${present.length === 1 ? 'y' : 'ies'} of swarm-node.key`);
+    if (shared.isOpen()) {
+      const stored = shared.clusterId ? await this.keys.get(shared.clusterId) : undefined;
+      shared.tryReopen({ unlockKey: stored });
+    }
+  }
+
+  /** Forgets the remembered older copies of swarm-node.key of the document's cluster and reopens without them. */
+  async forgetOlderKeyFiles(doc: RaftDocument): Promise<string[]> {
+    await doc.load();
+    const shared = doc.shared;
+    if (!shared) return [];
+    const forgotten = await this.olderKeyFiles.forget(keyFilesScope(shared));
+    const dropped = shared.keyFiles.length;
+    shared.keyFiles = [];
+    this.log.info(`${shared.stateDir}: forgot ${forgotten.length} remembered older cop${forgotten.length === 1 ? 'y' : 'ies'} of swarm-node.key`);
+    if (dropped) {
+      shared.reload();
+      await this.openKeys(doc);
+    }
+    void vscode.window.showInformationMessage(forgotten.length || dropped
+      ? `Forgot the older copies of swarm-node.key of ${doc.fileName}'s swarm: entries under earlier data keys are not read any more.`
+      : `No older copy of swarm-node.key was added for ${doc.fileName}'s swarm.`);
+    return forgotten;
   }
 
   /** Tells that swarm-node.key is missing (entries still listed) and lets the user pick a key file. */
@@ -180,6 +227,9 @@ export class Explorer implements vscode.Disposable {
     const after = countEarlier(doc);
     this.log.info(`${shared.stateDir}: ${files.length} older key file(s) added; entries under an earlier data key: ${before} -> ${after}`);
     const unused = shared.state.faults.filter((f) => files!.includes(f.file));
+    // The usable ones are remembered by path for this cluster and node, so a reload reopens with them.
+    const usable = files.filter((f) => !unused.some((u) => u.file === f));
+    if (usable.length) await this.olderKeyFiles.add(keyFilesScope(shared), usable);
     if (unused.length) void vscode.window.showWarningMessage(unused.map((f) => `${f.file}: ${f.message}`).join('\n'));
     else void vscode.window.showInformationMessage(`${before - after} more entr${before - after === 1 ? 'y' : 'ies'} of ${doc.fileName} can be read.`);
   }

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import type { Explorer } from '../../src/extension/context';
 import type { RaftDocument } from '../../src/extension/editor/raftDocument';
 import { unlockKeyProblem } from '../../src/core/keys/unlockKey';
+import { keyFilesScope } from '../../src/extension/keys/olderKeyFiles';
 import { api, closeAllEditors, copyCase, corpusDir, hashTree, raftFiles, waitFor, type CaseCopy } from './raftFixtures';
 
 const WRONG_KEY = 'SWMKEY-1-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
@@ -205,6 +206,7 @@ describe('older copies of swarm-node.key', function () {
     const explorer = (await api()).explorer;
     const locked = copyCase('locked');
     const history = readdirSync(join(corpusDir('locked'), 'key-history')).sort().map((f) => join(corpusDir('locked'), 'key-history', f));
+    let scope: string | undefined;
     try {
       const hashes = hashTree(locked.root);
       explorer.prompts.unlockKey = async () => locked.unlockKey;
@@ -217,6 +219,7 @@ describe('older copies of swarm-node.key', function () {
       const before = earlier();
       assert.ok(before > 0, 'the locked case has entries under the retired data key');
       await vscode.commands.executeCommand('swarmRaft.addOlderNodeKey', doc.uri, history);
+      scope = keyFilesScope(doc.shared!);
       await doc.whenSummarized();
       assert.equal(earlier(), 0, 'the key history opens every earlier entry');
       assert.equal(doc.shared!.status.state, 'open');
@@ -224,7 +227,67 @@ describe('older copies of swarm-node.key', function () {
       await explorer.keys.forgetAll();
       assert.deepEqual(hashTree(locked.root), hashes);
     } finally {
+      // Remembered paths would open the earlier entries of every later copy of this case.
+      if (scope) await explorer.olderKeyFiles.forget(scope);
       locked.remove();
+    }
+  });
+
+  it('are remembered by path for the cluster: a re-opened swarm reads them again, until forgotten', async () => {
+    const explorer = (await api()).explorer;
+    const history = readdirSync(join(corpusDir('locked'), 'key-history')).sort().map((f) => join(corpusDir('locked'), 'key-history', f));
+    const open = async (copy: CaseCopy) => {
+      const uri = vscode.Uri.file(raftFiles(copy.capture()).find((f) => f.endsWith('.wal'))!);
+      await vscode.commands.executeCommand('vscode.openWith', uri, 'swarmRaft.raftFile', { preview: false });
+      const doc = await waitFor('document', () => explorer.documentFor(uri.toString()));
+      await doc.keyFlow;
+      await doc.whenSummarized();
+      return doc;
+    };
+    const earlier = (doc: RaftDocument) => doc.model!.rows(0, 100_000).filter((r) => r.status === 'earlier-key').length;
+    const first = copyCase('locked');
+    const second = copyCase('locked');
+    try {
+      explorer.prompts.unlockKey = async () => first.unlockKey;
+      const doc = await open(first);
+      const before = earlier(doc);
+      assert.ok(before > 0);
+      await vscode.commands.executeCommand('swarmRaft.addOlderNodeKey', doc.uri, history);
+      const scope = keyFilesScope(doc.shared!);
+      assert.ok(scope.startsWith(`${doc.shared!.clusterId!}/`), 'kept per cluster (and node)');
+      // The files that open something are remembered (one copy of the history holds no key this state needs: a fault says so).
+      const unusable = doc.shared!.state.faults.filter((f) => history.includes(f.file)).map((f) => f.file);
+      const usable = history.filter((f) => !unusable.includes(f));
+      assert.ok(usable.length > 0);
+      assert.deepEqual(explorer.olderKeyFiles.get(scope), usable, 'the paths are remembered for the cluster and node');
+      // What is kept is paths, never key material.
+      assert.ok(!JSON.stringify(explorer.ext.globalState.get('swarmRaft.olderNodeKeyFiles')).includes('PRIVATE KEY'));
+      await closeAllEditors();
+      await waitFor('the state directory released', () => explorer.registry.get(first.capture()) === undefined || undefined);
+
+      // Re-opened (a new SharedState, as after a reload), and a second copy of the same manager: both read
+      // the earlier entries with the remembered key files, without being told again.
+      const again = await open(first);
+      assert.deepEqual(again.shared!.keyFiles, usable);
+      assert.equal(earlier(again), 0, 'the remembered key files open the earlier entries after a re-open');
+      const other = await open(second);
+      assert.equal(earlier(other), 0, 'another copy of the same manager uses them too');
+
+      // Forget: the state is reopened without them, and the next open does not use them.
+      const forgotten = await vscode.commands.executeCommand<string[]>('swarmRaft.forgetOlderNodeKeys', other.uri);
+      assert.deepEqual(forgotten, usable);
+      assert.deepEqual(explorer.olderKeyFiles.get(scope), []);
+      await other.whenSummarized();
+      assert.equal(earlier(other), before, 'forgotten: the earlier entries are unreadable again');
+      await closeAllEditors();
+      await waitFor('the state directories released', () => (explorer.registry.get(first.capture()) === undefined && explorer.registry.get(second.capture()) === undefined) || undefined);
+      const third = await open(first);
+      assert.equal(earlier(third), before, 'a forgotten key file is not used on the next open');
+      await closeAllEditors();
+      await explorer.keys.forgetAll();
+    } finally {
+      first.remove();
+      second.remove();
     }
   });
 });

@@ -1,5 +1,6 @@
 // Starts code-server on a free loopback port with its own config, user-data, extensions and temp
 // folders, so a run never touches ~/.config or another run's state.
+import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, symlinkSync, writeFileSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -14,6 +15,10 @@ export interface CodeServerOptions {
   name: string;
   /** Install the repo's extension into the extensions dir (a symlink, as an installed extension). */
   installExtension?: boolean;
+  /** Install this packaged extension with code-server's `--install-extension`, as a user does (instead of the link). */
+  vsix?: string;
+  /** Keep VS Code's workspace trust on (default off): an untrusted folder then opens in Restricted Mode. */
+  workspaceTrust?: boolean;
   /** Extra user settings. */
   settings?: Record<string, unknown>;
   userDataDir?: string;
@@ -33,6 +38,7 @@ export interface CodeServer {
   origin: string;
   logDir: string;
   userDataDir: string;
+  extensionsDir: string;
   stop(): Promise<void>;
 }
 
@@ -79,15 +85,36 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   for (const d of ['t', 'xdg-config', 'xdg-data', 'xdg-cache']) mkdirSync(join(scratch, d), { recursive: true });
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...quietSettings, ...options.settings }, null, 2));
+  const trust = options.workspaceTrust ? { 'security.workspace.trust.enabled': true } : {};
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...quietSettings, ...trust, ...options.settings }, null, 2));
   if (options.installExtension) linkRepoExtension(extensionsDir);
+  const env = {
+    ...process.env,
+    PATH: `${install.nodeBinDir}:${process.env.PATH ?? ''}`,
+    TMPDIR: join(scratch, 't'),
+    XDG_CONFIG_HOME: join(scratch, 'xdg-config'),
+    XDG_DATA_HOME: join(scratch, 'xdg-data'),
+    XDG_CACHE_HOME: join(scratch, 'xdg-cache'),
+    // No extension gallery: it is unreachable here and its failed queries flood the logs.
+    EXTENSIONS_GALLERY: '{}',
+    ...options.env,
+  };
+  if (options.vsix) {
+    // What a user runs: code-server installs the .vsix into the extensions dir and exits.
+    const installed = spawnSync(join(install.nodeBinDir, 'node'), [install.entry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', options.vsix], { cwd: scratch, env, encoding: 'utf8', timeout: 120_000 });
+    writeFileSync(join(logDir, 'install-extension.log'), `${installed.stdout ?? ''}${installed.stderr ?? ''}`);
+    if (installed.status !== 0) {
+      removeScratch(scratch);
+      throw new Error(`code-server --install-extension ${options.vsix} failed (exit ${installed.status}): ${installed.stderr || installed.stdout}`);
+    }
+  }
 
   const port = options.port ?? (await freeLoopbackPort());
   const config = join(scratch, 'config.yaml');
   writeFileSync(
     config,
     [`bind-addr: 127.0.0.1:${port}`, 'auth: none', 'cert: false', 'disable-telemetry: true',
-      'disable-update-check: true', 'disable-workspace-trust: true', 'disable-getting-started-override: true', ''].join('\n'),
+      'disable-update-check: true', ...(options.workspaceTrust ? [] : ['disable-workspace-trust: true']), 'disable-getting-started-override: true', ''].join('\n'),
   );
 
   const log = createWriteStream(join(logDir, 'code-server.log'));
@@ -98,17 +125,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     {
       cwd: scratch,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        PATH: `${install.nodeBinDir}:${process.env.PATH ?? ''}`,
-        TMPDIR: join(scratch, 't'),
-        XDG_CONFIG_HOME: join(scratch, 'xdg-config'),
-        XDG_DATA_HOME: join(scratch, 'xdg-data'),
-        XDG_CACHE_HOME: join(scratch, 'xdg-cache'),
-        // No extension gallery: it is unreachable here and its failed queries flood the logs.
-        EXTENSIONS_GALLERY: '{}',
-        ...options.env,
-      },
+      env,
     },
   );
   child.stdout?.pipe(log);
@@ -129,7 +146,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     await stop();
     throw new Error(`code-server ${install.version} did not start (see ${join(logDir, 'code-server.log')}): ${String(error)}`, { cause: error });
   }
-  return { install, port, origin, logDir, userDataDir, stop };
+  return { install, port, origin, logDir, userDataDir, extensionsDir, stop };
 }
 
 async function waitForHealthy(origin: string, exited: Promise<void>, timeoutMs: number): Promise<void> {

@@ -14,6 +14,10 @@ export interface SessionOptions {
   /** code-server to use: 'oldest', 'newest' or a version (default $SWARM_RAFT_CODE_SERVER or newest). */
   which?: string;
   settings?: Record<string, unknown>;
+  /** Install this .vsix with `--install-extension` instead of linking the repository. */
+  vsix?: string;
+  /** Workspace trust on: the folder opens in Restricted Mode until trusted. */
+  workspaceTrust?: boolean;
 }
 
 export interface Session {
@@ -29,7 +33,9 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   const server = await startCodeServer({
     which: options.which,
     name: options.test,
-    installExtension: true,
+    installExtension: !options.vsix,
+    vsix: options.vsix,
+    workspaceTrust: options.workspaceTrust,
     settings: options.settings,
   });
   let browser: BrowserSession | undefined;

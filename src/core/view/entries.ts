@@ -61,6 +61,15 @@ export function actionRow(storeAction: Message): ActionRow {
   return { action: s.action, kind: s.kind, id: s.id, name: s.name };
 }
 
+/**
+ * How a row names an object: its name, and its id beside it, each once. SwarmKit names a task
+ * `<service>.<slot>.<task id>`: the row says `<service>.<slot>` and the id beside it.
+ */
+export function nameAndId(name: string, id: string): { name: string; id?: string } {
+  if (!name || name === id) return { name: id };
+  return name.endsWith(`.${id}`) ? { name: name.slice(0, -id.length - 1), id } : { name, id };
+}
+
 export function actionText(a: ActionRow): string {
   return `${a.action} ${a.kind} ${a.name || a.id}`.trimEnd();
 }

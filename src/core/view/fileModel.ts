@@ -20,6 +20,12 @@ export type ObjectPlace = { kind: 'entry'; seq: number; action: number } | { kin
 export interface RevealResult {
   text: string;
   hex: string;
+  /** Valid UTF-8 text (else the webview shows hex first). */
+  isText: boolean;
+  /** What was revealed, for the log (never the value): the object's kind and id and the field's path. */
+  kind: string;
+  id: string;
+  field: string;
 }
 
 export class FileModel {
@@ -81,8 +87,13 @@ export class FileModel {
     return this.state.wal.entry(this.seqOfRow(row));
   }
 
+  /**
+   * A WAL model decodes any entry of the log, not only its own file's: the State view shows an object by
+   * the entry that last changed it, which may be in another segment (details and reveals go through here).
+   */
   decode(seq: number): DecodedEntry | undefined {
-    const e = this.entryBySeq(seq);
+    const inLog = this.kind === 'wal' && Number.isInteger(seq) && seq >= 0 && seq < this.state.wal.table.length;
+    const e = this.entryBySeq(seq) ?? (inLog ? this.state.wal.entry(seq) : undefined);
     return e ? this.state.decodeEntry(e) : undefined;
   }
 
@@ -215,11 +226,13 @@ export class FileModel {
       if (this.kind !== 'wal') return undefined;
       const decoded = this.decode(seq);
       const found = decoded && entryActionObject(decoded, target.action);
-      return found ? revealValue(found.object, target.path) : undefined;
+      const value = found && revealValue(found.object, target.path);
+      return value && { ...value, kind: found.kind, id: found.id, field: target.path.join('.') };
     }
     const file = this.state.snapshotFiles.find((f) => f.name === target.snapshot);
     const obj = this.objectsOf(file)?.find((o) => o.kind === target.kind && o.id === target.id);
-    return obj ? revealValue(obj.object, target.path) : undefined;
+    const value = obj && revealValue(obj.object, target.path);
+    return value && { ...value, kind: target.kind, id: target.id, field: target.path.join('.') };
   }
 
   /** The decoded snapshot and its objects (cached), or undefined when `file` is absent. */
@@ -238,6 +251,23 @@ export class FileModel {
 
   objectsOf(file: SnapshotFile | undefined): SnapshotObject[] | undefined {
     return this.snapshot(file)?.objects;
+  }
+
+  /**
+   * Where to look at an object as a replayed store holds it: the entry at `changedAt` (any segment of the
+   * log) that last changed it, else the snapshot the store was restored from (`base`).
+   */
+  placeInStore(kind: string, id: string, changedAt: bigint | undefined, base: string | undefined): ObjectPlace | undefined {
+    if (changedAt !== undefined && this.kind === 'wal') {
+      const wal = this.state.wal;
+      const seq = wal.effectiveSeqsAfter(changedAt - 1n)[0];
+      const decoded = seq !== undefined && wal.table.index(seq) === changedAt ? this.decode(seq) : undefined;
+      const action = decoded ? summarizeEntry(decoded).actions.findIndex((a) => a.kind === kind && a.id === id) : -1;
+      if (action >= 0) return { kind: 'entry', seq, action };
+    }
+    const file = this.state.snapshotFiles.find((f) => f.name === base);
+    const position = this.objectsOf(file)?.findIndex((o) => o.kind === kind && o.id === id) ?? -1;
+    return file && position >= 0 ? { kind: 'snapshot', snapshot: file.name, position } : undefined;
   }
 
   /** Where to look at an object: the last entry of this file that wrote it, else the newest snapshot that holds it. */

@@ -57,6 +57,8 @@ export class FilterCommands {
     this.filter = filter;
     const { tree, editors } = this.forensics.explorer;
     tree.rowFilter = filter ? (row) => matchesFilter(row, filter) : undefined;
+    tree.filterText = filter ? this.text : '';
+    if (!filter) this.forensics.explorer.view.message = undefined;
     editors.rowFilter = filter ? { key: this.text, matches: (row) => matchesFilter(row, filter) } : undefined;
     tree.refresh();
     editors.refreshRows();

@@ -8,6 +8,8 @@ import { FilterCommands } from './filterCommands';
 import { HistoryCommands } from './historyCommands';
 import { StateCommands } from './stateCommands';
 import { StatsPanel } from './statsPanel';
+import { showStateObject } from './stateObjectDetail';
+import { showEntryHistory } from './entryHistory';
 import { STATE_VIEW_ID, StateTreeProvider, type StateNode } from './stateTree';
 
 export interface ForensicsApi extends vscode.Disposable {
@@ -45,6 +47,8 @@ export function registerForensics(explorer: Explorer): ForensicsApi {
     stateTree.onDidChangeTreeData(() => describe()),
     stateView.onDidChangeVisibility(() => describe()),
     ...history.register(),
+    vscode.commands.registerCommand('swarmRaft.showStateObject', (arg?: unknown) => showStateObject(forensics, arg)),
+    vscode.commands.registerCommand('swarmRaft.showEntryHistory', (arg?: unknown) => showEntryHistory(forensics, arg)),
     ...stateCommands.register(),
     ...filters.register(),
     ...compare.register(),

@@ -4,7 +4,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { groupEntries, type Group, type GroupBy } from '../../core/view/grouping';
-import { actionText, type EntrySummary } from '../../core/view/entries';
+import { actionText, nameAndId, type EntrySummary } from '../../core/view/entries';
 import { formatFault } from '../../core/errors';
 import { hexId } from '../../core/report/names';
 import { decodeRaftMember } from '../../core/state/swarmState';
@@ -30,6 +30,8 @@ interface Layout {
   /** Built from the entries' summaries (grouped by action or kind, or filtered): rebuilt when counting ends. */
   usesCounts: boolean;
   roots: Node[];
+  /** With an entry filter: how many entries of the file it keeps (undefined while they are being decoded). */
+  kept?: number;
   /** Where entries are listed, in tree order: a leaf group (or the root, undefined) and its seqs. */
   listings: { node: Node | undefined; seqs: readonly number[] }[];
   /** The leaf group (or root) each entry is listed under first, for reveal: made on first use from `listings`. */
@@ -46,6 +48,8 @@ export class EntryTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
   private docSubscriptions: vscode.Disposable[] = [];
   /** Hides the entries it rejects (the entry filter of src/extension/forensics); refresh() after changing it. */
   rowFilter?: (row: EntryRow) => boolean;
+  /** The filter as the user typed it: shown above the tree while it applies (a count alone does not say what hides entries). */
+  filterText = '';
 
   constructor(private readonly explorer: Explorer) {}
 
@@ -84,6 +88,7 @@ export class EntryTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
     const groupBy = this.explorer.config.groupBy;
     if (this.layout && this.layout.model === model && this.layout.groupBy === groupBy) return this.layout;
     this.layout = buildLayout(doc, model, groupBy, this.explorer.config.bucketSize, this.rowFilter);
+    this.explorer.view.message = this.rowFilter ? filterMessage(this.filterText, this.layout) : undefined;
     return this.layout;
   }
 
@@ -138,9 +143,10 @@ export class EntryTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
       case 'action': {
         const s = layout!.model.summaryOfSeq(node.seq)!;
         const a = s.actions[node.index];
-        const item = new vscode.TreeItem(actionText(a), vscode.TreeItemCollapsibleState.None);
+        const shown = nameAndId(a.name, a.id);
+        const item = new vscode.TreeItem(`${a.action} ${a.kind} ${shown.name}`, vscode.TreeItemCollapsibleState.None);
         item.id = node.id;
-        item.description = a.name ? a.id : undefined;
+        item.description = shown.id;
         item.iconPath = ACTION_ICONS[a.action] ?? ACTION_ICONS.UNKNOWN;
         item.tooltip = `${a.action} ${a.kind}\nid: ${a.id}${a.name ? `\nname: ${a.name}` : ''}`;
         item.contextValue = 'action';
@@ -167,9 +173,10 @@ export class EntryTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
       }
       case 'snapObject': {
         const obj = layout!.model.objectsOf(layout!.model.state.snapshotFiles.find((f) => f.name === node.snapshot))![node.position];
-        const item = new vscode.TreeItem(`${obj.kind} ${obj.name || obj.id}`, vscode.TreeItemCollapsibleState.None);
+        const shown = nameAndId(obj.name, obj.id);
+        const item = new vscode.TreeItem(`${obj.kind} ${shown.name}`, vscode.TreeItemCollapsibleState.None);
         item.id = node.id;
-        item.description = obj.name ? obj.id : undefined;
+        item.description = shown.id;
         item.iconPath = kindIcon(obj.kind);
         item.tooltip = `${obj.kind} ${obj.name}\nid: ${obj.id}\nin snapshot ${node.snapshot}`;
         item.contextValue = 'snapshotObject';
@@ -245,6 +252,7 @@ function buildLayout(doc: RaftDocument, model: FileModel, groupBy: GroupBy, buck
   }
   const byIndex = model.indexOfSeq;
   const items = rowFilter ? model.groupItems().filter((_, r) => rowFilter(model.row(r))) : model.groupItems();
+  if (rowFilter) layout.kept = items.length;
   let groups = groupEntries(items, groupBy, bucketSize, byIndex);
   const prefix = `${key}|${groupBy}`;
   // Flat by index with a single bucket: the entries themselves.
@@ -315,6 +323,12 @@ function snapshotKindNodes(layout: Layout, key: string, snapshot: string, parent
     out.push(node);
   }
   return out;
+}
+
+function filterMessage(text: string, layout: Layout): string {
+  const { model } = layout;
+  const count = model.kind !== 'wal' ? '' : layout.kept === undefined ? ' (decoding entries…)' : ` · ${layout.kept} of ${model.rowCount} entries`;
+  return `Filter: ${text || '(set)'}${count}`;
 }
 
 function entryItem(layout: Layout, node: Extract<Node, { t: 'entry' }>): vscode.TreeItem {
