@@ -136,6 +136,7 @@ class PlanWalk {
     private readonly at: bigint | undefined,
   ) {
     this.lastIndex = base;
+    this.lastTerm = baseTerm; // until an entry above the snapshot is kept
   }
 
   firstDamage(): DroppedItem | undefined {
