@@ -7,6 +7,7 @@
 // - the last hard state's commit must lie within [snapshot index, last entry index].
 import { Messages } from '../codec';
 import { RaftReadError } from '../errors';
+import { runSteps, type Steps } from '../steps';
 import { FileWindow, WindowMemory } from '../io/fileWindow';
 import { summarizeAction } from '../model/objects';
 import { hexId } from '../report/names';
@@ -21,6 +22,9 @@ import type { CutPoint, DroppedItem, HardStatePlan, LeftOutSnapshot, RepairOptio
 import { walkSegment, type WalkedRecord } from './recordWalk';
 import { decodeHardStateRecord, decodeSnapshotMark } from './records';
 
+/** Records between two yields of the steps: a millisecond or two of work. */
+const STEP_RECORDS = 256;
+
 /** Dropped items listed in a plan; more are counted only. */
 const MAX_LISTED = 200;
 
@@ -29,6 +33,11 @@ const CONF_REMOVE_NODE = 1;
 const CONF_ADD_LEARNER = 3;
 
 export function planRepair(state: SwarmState, options: RepairOptions = {}): RepairPlan {
+  return runSteps(planRepairSteps(state, options));
+}
+
+/** planRepair, yielding every few hundred records (the extension runs it in slices: runStepsInSlices). */
+export function* planRepairSteps(state: SwarmState, options: RepairOptions = {}): Steps<RepairPlan> {
   requireKeys(state);
   const metadata = state.wal.metadata;
   if (!metadata || state.wal.segments.length === 0) {
@@ -39,7 +48,7 @@ export function planRepair(state: SwarmState, options: RepairOptions = {}): Repa
   const base = snap?.index ?? 0n;
   const walk = new PlanWalk(state, base, snap?.term ?? 0n, options.at);
   walk.members = new Set(snap?.confStateNodes ?? []);
-  walk.run(options.onProgress);
+  yield* walk.run(options.onProgress);
 
   if (walk.keptEntries === 0 && !snap) {
     const where = walk.cut ?? walk.firstDamage();
@@ -143,16 +152,22 @@ class PlanWalk {
     return this.firstDamageItem;
   }
 
-  run(onProgress?: (fraction: number, message: string) => void): void {
+  *run(onProgress?: (fraction: number, message: string) => void): Steps<void> {
     const segments = this.state.wal.segments;
     const total = segments.reduce((n, s) => n + s.scan.size, 0) || 1;
     let done = 0;
     const memory = new WindowMemory();
-    segments.forEach((segment, number) => {
+    for (let number = 0; number < segments.length; number++) {
+      const segment = segments[number];
       onProgress?.(done / total, `checking ${segment.name}`);
       const file = new FileWindow(segment.path, { reuseWindow: memory });
       try {
+        let records = 0;
         for (const item of walkSegment(file)) {
+          if (++records % STEP_RECORDS === 0) {
+            onProgress?.((done + item.offset) / total, `checking ${segment.name}`);
+            yield;
+          }
           if (item.kind === 'damage') {
             const bytes = item.end - item.offset;
             if (this.cut) this.lost.damagedStretches++;
@@ -166,7 +181,7 @@ class PlanWalk {
         file.close();
       }
       done += segment.scan.size;
-    });
+    }
     onProgress?.(1, 'checked');
   }
 

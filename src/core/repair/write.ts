@@ -6,6 +6,7 @@
 import { copyFileSync, constants, cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { RaftReadError } from '../errors';
+import { runSteps, type Steps } from '../steps';
 import { FileWindow, WindowMemory } from '../io/fileWindow';
 import { SwarmState, type OpenOptions } from '../state/swarmState';
 import { readEntryHeader, RecordType } from '../wal/records';
@@ -16,6 +17,9 @@ import type { RepairPlan, RepairResult } from './model';
 import { decodeHardStateRecord, decodeSnapshotMark } from './records';
 import { walkSegment, type WalkedRecord } from './recordWalk';
 
+/** Records between two yields of the steps. */
+const STEP_RECORDS = 256;
+
 /** Refuses an output inside the source or holding anything; creates nothing. */
 export function checkRepairOutput(outDir: string, stateDir: string): void {
   assertOutsideOf(outDir, stateDir);
@@ -23,6 +27,11 @@ export function checkRepairOutput(outDir: string, stateDir: string): void {
 }
 
 export function writeRepair(state: SwarmState, plan: RepairPlan, outDir: string, onProgress?: (fraction: number, message: string) => void): RepairResult {
+  return runSteps(writeRepairSteps(state, plan, outDir, onProgress));
+}
+
+/** writeRepair, yielding every few hundred records (the extension runs it in slices). */
+export function* writeRepairSteps(state: SwarmState, plan: RepairPlan, outDir: string, onProgress?: (fraction: number, message: string) => void): Steps<RepairResult> {
   checkRepairOutput(outDir, state.layout.stateDir);
   const existed = existsSync(outDir);
   const out = prepareEmptyDir(outDir);
@@ -34,7 +43,7 @@ export function writeRepair(state: SwarmState, plan: RepairPlan, outDir: string,
       copyFileSync(join(state.layout.snapDir, name), join(snapDir, name), constants.COPYFILE_EXCL);
       return join(snapDir, name);
     });
-    const walFiles = writeWal(state, plan, join(out, relative(state.layout.stateDir, state.layout.walDir)), onProgress);
+    const walFiles = yield* writeWal(state, plan, join(out, relative(state.layout.stateDir, state.layout.walDir)), onProgress);
     return { outDir: out, walFiles, snapFiles, copied, verification: [] };
   } catch (e) {
     if (existed) for (const name of readdirSync(out)) rmSync(join(out, name), { recursive: true, force: true });
@@ -70,7 +79,7 @@ function copyOtherFiles(state: SwarmState, out: string): string[] {
   return copied;
 }
 
-function writeWal(state: SwarmState, plan: RepairPlan, walDir: string, onProgress?: (fraction: number, message: string) => void): string[] {
+function* writeWal(state: SwarmState, plan: RepairPlan, walDir: string, onProgress?: (fraction: number, message: string) => void): Steps<string[]> {
   const segments = state.wal.segments;
   const first = segments[0];
   const fresh = first.sequence === 0n && first.firstIndex === 0n;
@@ -96,7 +105,10 @@ function writeWal(state: SwarmState, plan: RepairPlan, walDir: string, onProgres
         let started = false;
         for (const item of walkSegment(file)) {
           if (item.kind === 'damage') continue;
-          ordinal++;
+          if (++ordinal % STEP_RECORDS === 0) {
+            onProgress?.((done + item.offset) / total, `writing ${segment.name}`);
+            yield;
+          }
           if (item.type === RecordType.Crc && ordinal === 1) startCrc = item.crc;
           if (item.type === RecordType.Crc || item.type === RecordType.Metadata) continue;
           if (cut && number === cut.segment && item.offset >= cut.offset) break;
