@@ -290,6 +290,18 @@ describe('repair refuses bad input and writes nothing', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('entries only an older key file opens are not kept: the engine has only the node key', () => {
+    const c = corpusState('locked'); // snapshot 120; entries up to it under the data key autolock retired
+    const keyFiles = readdirSync(join(c.dir, 'key-history')).sort().map((f) => join(c.dir, 'key-history', f));
+    const state = SwarmState.open(c.stateDir, { unlockKey: c.unlockKey, keyFiles });
+    try {
+      assert.ok(state.decodeEntry(state.wal.effective[0]).ok, 'the key history opens entry 1');
+      assert.throws(() => planRepair(state, { at: 100n }), /nothing consistent to keep: .*its payload does not open/);
+    } finally {
+      state.close();
+    }
+  });
+
   it('a failed write removes what it wrote', () => {
     const c = corpusState('fresh');
     const state = SwarmState.open(c.stateDir);

@@ -12,7 +12,7 @@ import { FileWindow, WindowMemory } from '../io/fileWindow';
 import { summarizeAction } from '../model/objects';
 import { hexId } from '../report/names';
 import type { SnapshotFile } from '../snap/snapshotFile';
-import { decodeConfChange, decodeRaftMember, unsealPayload } from '../state/entryPayload';
+import { decodeConfChange, decodeRaftMember, unsealPayload, type PayloadContext } from '../state/entryPayload';
 import type { SwarmState } from '../state/swarmState';
 import { EntryType } from '../wal/segment';
 import { readEntryHeader, RecordType } from '../wal/records';
@@ -84,6 +84,15 @@ export function* planRepairSteps(state: SwarmState, options: RepairOptions = {})
   };
 }
 
+/**
+ * The data keys the engine will have: those of the copy's own node key (raft-dek, raft-dek-pending), not
+ * those of older key files given with --key-file, which open entries the engine could not.
+ */
+function engineContext(state: SwarmState): PayloadContext {
+  const context = state.payloadContext;
+  return { ...context, keys: context.keys.filter((k) => !k.label.includes(' of ')) };
+}
+
 function requireKeys(state: SwarmState): void {
   const status = state.keyRing.status;
   const foreign = state.keysOpenNothing;
@@ -110,7 +119,7 @@ function chooseSnapshot(state: SwarmState, at: bigint | undefined): { chosen?: S
       leftOut.push({ name: file.name, file: file.path, offset: 0, reason: `its index ${file.snapshot.index} is above --at ${at}` });
     } else {
       // Opening it proves it is what was written (the MAC); decoding its objects would only cost memory.
-      const opened = unsealPayload(state.payloadContext, file.snapshot.data, undefined);
+      const opened = unsealPayload(engineContext(state), file.snapshot.data, undefined);
       if (opened.ok) chosen = file;
       else leftOut.push({ name: file.name, file: file.path, offset: 0, reason: opened.message });
     }
@@ -137,6 +146,7 @@ class PlanWalk {
   readonly tally = new LossTally();
   lost = { count: 0, unreadable: 0, damagedStretches: 0 } as { count: number; unreadable: number; damagedStretches: number; firstIndex?: bigint; lastIndex?: bigint };
   private firstDamageItem: DroppedItem | undefined;
+  private readonly context: PayloadContext;
 
   constructor(
     private readonly state: SwarmState,
@@ -146,6 +156,7 @@ class PlanWalk {
   ) {
     this.lastIndex = base;
     this.lastTerm = baseTerm; // until an entry above the snapshot is kept
+    this.context = engineContext(state);
   }
 
   firstDamage(): DroppedItem | undefined {
@@ -268,7 +279,7 @@ class PlanWalk {
     if (this.lost.firstIndex === undefined || header.index < this.lost.firstIndex) this.lost.firstIndex = header.index;
     if (this.lost.lastIndex === undefined || header.index > this.lost.lastIndex) this.lost.lastIndex = header.index;
     if (header.type !== EntryType.Normal || header.dataStart < 0) return;
-    const opened = r.verified ? this.open(header.stored(r.data), header.index) : undefined;
+    const opened = r.verified ? this.open(header.stored(r.data), header.index, this.state.payloadContext) : undefined;
     if (!opened?.ok) {
       this.lost.unreadable++;
       return;
@@ -281,9 +292,10 @@ class PlanWalk {
     }
   }
 
-  private open(stored: Uint8Array | undefined, index: bigint): { ok: true; plain: Uint8Array } | { ok: false; message: string } {
+  /** Opens an entry's payload with the engine's keys (or, to tell what a lost entry held, with every key given). */
+  private open(stored: Uint8Array | undefined, index: bigint, context = this.context): { ok: true; plain: Uint8Array } | { ok: false; message: string } {
     if (stored === undefined) return { ok: true, plain: new Uint8Array(0) };
-    return unsealPayload(this.state.payloadContext, stored, index);
+    return unsealPayload(context, stored, index);
   }
 
   private confChange(plain: Uint8Array): void {
