@@ -103,7 +103,7 @@ describe('repair of damaged copies', () => {
     assert.ok(r.plan.lost.objects.some((o) => o.lastKeptVersion !== undefined));
     const text = repairReportText(r.plan, r.result);
     assert.match(text, new RegExp(`Cut: ${at.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+ \\(entry 620, term \\d+\\)`));
-    assert.match(text, /: \d+ updates?.* lost, last kept version \d+|: created lost, not in the copy/);
+    assert.match(text, /: \d+ updates?.* lost, last kept version \d+|: creation lost, not in the copy/);
     assert.deepEqual(dumps(r.out, undefined, undefined)['dump-object service'], dumps(original, undefined, 619n)['dump-object service']);
     const copy = dumps(r.out, undefined);
     const expected = dumps(original, undefined, 619n);
@@ -120,6 +120,7 @@ describe('repair of damaged copies', () => {
     assert.equal(r.plan.kept.lastIndex, 635n);
     assert.equal(r.plan.dropped.at(-1)?.what, 'damage');
     assert.equal(r.plan.dropped.at(-1)?.offset, last.offset);
+    assert.equal(r.plan.dropped.at(-1)?.covered, false, 'the torn record is lost');
     const copy = dumps(r.out, undefined);
     const expected = dumps(original, undefined, 635n);
     for (const type of OBJECT_TYPES) assert.equal(copy[`dump-object ${type}`], expected[`dump-object ${type}`], type);
@@ -149,7 +150,8 @@ describe('repair of damaged copies', () => {
     assert.equal(r.plan.cut, undefined);
     assert.equal(r.plan.kept.lastIndex, 636n);
     assert.ok(r.plan.dropped.some((d) => d.what === 'damage'));
-    assert.ok(r.plan.dropped.filter((d) => d.what !== 'damage').every((d) => d.covered));
+    assert.ok(r.plan.dropped.every((d) => d.covered), 'the damaged stretch and the record after it held nothing the copy lacks');
+    assert.match(repairReportText(r.plan, r.result), /The cluster loses: nothing/);
     assert.equal(r.plan.hardState.final.commit, 636n);
     const before = dumps(original, undefined);
     const copy = dumps(r.out, undefined);

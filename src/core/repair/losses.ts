@@ -43,7 +43,7 @@ export class LossTally {
 /** "service web: 2 updates lost, last kept version 14" */
 export function describeLoss(loss: ObjectLoss): string {
   const parts: string[] = [];
-  if (loss.creates) parts.push(loss.creates === 1 ? 'created' : `${loss.creates} creates`);
+  if (loss.creates) parts.push(loss.creates === 1 ? 'creation' : `${loss.creates} creations`);
   if (loss.updates) parts.push(`${loss.updates} update${loss.updates === 1 ? '' : 's'}`);
   if (loss.removes) parts.push('removal');
   const name = loss.name || loss.id;

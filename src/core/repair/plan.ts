@@ -146,6 +146,8 @@ class PlanWalk {
   readonly tally = new LossTally();
   lost = { count: 0, unreadable: 0, damagedStretches: 0 } as { count: number; unreadable: number; damagedStretches: number; firstIndex?: bigint; lastIndex?: bigint };
   private firstDamageItem: DroppedItem | undefined;
+  /** Damage (or undecodable entries) left out whose loss is known only once the next entry is kept or cuts the log. */
+  private readonly uncertain: DroppedItem[] = [];
   private readonly context: PayloadContext;
 
   constructor(
@@ -182,7 +184,7 @@ class PlanWalk {
           if (item.kind === 'damage') {
             const bytes = item.end - item.offset;
             if (this.cut) this.lost.damagedStretches++;
-            else this.drop(number, { file: segment.path, offset: item.offset, what: 'damage', bytes, reason: `${bytes} bytes hold no readable record (${item.reason})`, covered: false }, false);
+            else this.uncertain.push(this.drop(number, { file: segment.path, offset: item.offset, what: 'damage', bytes, reason: `${bytes} bytes hold no readable record (${item.reason})`, covered: false }, false));
             continue;
           }
           if (this.cut) this.afterCut(item);
@@ -203,17 +205,17 @@ class PlanWalk {
         return this.entry(segment, file, r);
       case RecordType.HardState: {
         const state = r.verified ? decodeHardStateRecord(r.data) : undefined;
-        if (!state) return this.drop(segment, { ...where, what: 'hard state', reason: r.problem ?? 'does not decode', covered: true });
+        if (!state) return void this.drop(segment, { ...where, what: 'hard state', reason: r.problem ?? 'does not decode', covered: true });
         this.lastHardState = state;
         this.keptRecords++;
         return;
       }
       case RecordType.Snapshot: {
         const mark = r.verified ? decodeSnapshotMark(r.data) : undefined;
-        if (!mark) return this.drop(segment, { ...where, what: 'snapshot mark', reason: r.problem ?? 'does not decode', covered: true });
+        if (!mark) return void this.drop(segment, { ...where, what: 'snapshot mark', reason: r.problem ?? 'does not decode', covered: true });
         if (mark.index === this.base && mark.term !== this.baseTerm) {
           // etcd refuses a log whose mark at the snapshot's index has another term (ErrSnapshotMismatch).
-          return this.drop(segment, { ...where, what: 'snapshot mark', index: mark.index, term: mark.term, reason: `its term differs from the kept snapshot's (${this.baseTerm})`, covered: true });
+          return void this.drop(segment, { ...where, what: 'snapshot mark', index: mark.index, term: mark.term, reason: `its term differs from the kept snapshot's (${this.baseTerm})`, covered: true });
         }
         if (mark.index === this.base && this.base > 0n) this.markKept = true;
         this.keptRecords++;
@@ -223,7 +225,7 @@ class PlanWalk {
       case RecordType.Metadata:
         return; // the writer starts every segment with its own
       default:
-        return this.drop(segment, { ...where, what: 'record', reason: `unknown record type ${r.type}`, covered: true });
+        return void this.drop(segment, { ...where, what: 'record', reason: `unknown record type ${r.type}`, covered: true });
     }
   }
 
@@ -231,12 +233,13 @@ class PlanWalk {
     const header = entryHeader(r.data);
     if (!header) {
       // Without its index it cannot be placed: left out; a hole it leaves above the snapshot cuts the log at the next entry.
-      return this.drop(segment, { file, offset: r.offset, what: 'entry', reason: `${r.problem ?? 'CRC ok'}; the entry does not decode`, covered: false });
+      this.uncertain.push(this.drop(segment, { file, offset: r.offset, what: 'entry', reason: `${r.problem ?? 'CRC ok'}; the entry does not decode`, covered: false }));
+      return;
     }
     const { index, term } = header;
     const item = { file, offset: r.offset, what: 'entry' as const, index, term };
     if (index <= this.base) {
-      if (!r.verified) return this.drop(segment, { ...item, reason: r.problem ?? 'damaged', covered: true });
+      if (!r.verified) return void this.drop(segment, { ...item, reason: r.problem ?? 'damaged', covered: true });
       return this.keep(index, term, false);
     }
     let why: string | undefined;
@@ -257,6 +260,8 @@ class PlanWalk {
   }
 
   private keep(index: bigint, term: bigint, aboveBase: boolean): void {
+    // The log goes on whole after what was left out before this entry: that held nothing the copy lacks.
+    for (const item of this.uncertain.splice(0)) item.covered = true;
     this.keptRecords++;
     this.keptEntries++;
     this.firstKept ??= index;
@@ -308,11 +313,12 @@ class PlanWalk {
     }
   }
 
-  private drop(segment: number, item: DroppedItem, record = true): void {
+  private drop(segment: number, item: DroppedItem, record = true): DroppedItem {
     if (record) this.drops.add(`${segment}:${item.offset}`);
     if (item.what === 'damage') this.firstDamageItem ??= item;
     if (this.dropped.length < MAX_LISTED) this.dropped.push(item);
     else this.droppedNotListed++;
+    return item;
   }
 }
 

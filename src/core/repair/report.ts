@@ -44,7 +44,7 @@ function at(item: { index?: bigint; term?: bigint }): string {
 
 function droppedText(d: DroppedItem): string {
   const what = d.what === 'damage' ? 'damaged bytes' : d.what;
-  const effect = d.covered ? 'nothing lost, the snapshot holds it' : d.what === 'damage' ? 'whatever they held is not in the copy' : 'left out';
+  const effect = d.covered ? 'nothing lost' : d.what === 'damage' ? 'whatever they held is not in the copy' : 'left out';
   return `${d.file}:${d.offset}: ${what}${at(d)}: ${d.reason}; ${effect}`;
 }
 
