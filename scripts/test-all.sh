@@ -2,7 +2,7 @@
 # README command 2: everything CI runs, each phase timed. Installs what is missing first (Debian
 # packages, code-server for the oldest and newest VS Code into the tools cache, npm dependencies),
 # then: build, type check, lint, unit + conformance tests, the extension-host suite in both VS Code
-# versions, the Chromium UI tests, that no test changed an unpacked fixture, the launch command's check,
+# versions, the Chromium UI tests, the real-engine tests (dockerd in sandboxes), that no test changed an unpacked fixture, the launch command's check,
 # and a check that no process outlived the run. Runs every phase even after a failure; exits non-zero if
 # any failed.
 # Artifacts (logs, screenshots): test-results/.
@@ -63,6 +63,7 @@ phase lint npm run lint
 phase unit npm run test:unit
 phase extension npm run test:extension
 phase ui npm run test:ui
+phase engine npm run test:engine
 # The read-only guarantee over every phase: unpacked fixtures still match their archives.
 phase fixtures node scripts/check-fixtures-untouched.mjs
 phase package npm run package

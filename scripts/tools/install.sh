@@ -14,7 +14,10 @@ source "$here/env.sh"
 
 log() { printf '[tools +%ds] %s\n' "$SECONDS" "$*"; } # seconds since the start of this script
 
-apt_packages=(chromium fonts-liberation libkrb5-dev ripgrep build-essential python3 pkg-config procps util-linux unzip)
+apt_packages=(chromium fonts-liberation libkrb5-dev ripgrep build-essential python3 pkg-config procps util-linux unzip
+  # the real-engine tests (test/engine): Debian's Docker 20.10 engine and client, a static busybox for a
+  # local task image, ip for the sandbox's loopback, openssl for TLS certificates, sshd for ssh:// hosts
+  docker.io busybox-static iproute2 openssl openssh-server openssh-client)
 
 install_apt() {
   local missing=()
@@ -25,7 +28,16 @@ install_apt() {
   log "apt: installing ${missing[*]}"
   local sudo=(); [ "$(id -u)" -ne 0 ] && sudo=(sudo)
   "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Package scripts must not start system services (dockerd, sshd): the tests start their own, sandboxed.
+  # A policy-rc.d that says no is in place for the install only, unless one already exists.
+  local policy=/usr/sbin/policy-rc.d added=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+    "${sudo[@]}" chmod 755 "$policy"; added=1
+  fi
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || { [ $added = 1 ] && "${sudo[@]}" rm -f "$policy"; return 1; }
+  [ $added = 1 ] && "${sudo[@]}" rm -f "$policy"
+  return 0
 }
 
 # Writes a package.json whose allowScripts lets the named dependencies run their install scripts:

@@ -11,6 +11,8 @@ import type { CommandContext } from './main';
 import { filteredWalDump, parseFilterOption, registerForensicsCommands } from './commands/forensics';
 import type { EntryFilter } from '../core/forensics';
 import { runDecrypt } from './commands/decrypt';
+import { parseIndex } from './commands/options';
+import { registerRepairCommand } from './commands/repair';
 
 type ContextFactory = (cmd: Command) => CommandContext;
 
@@ -112,6 +114,7 @@ export function registerCommands(program: Command, context: ContextFactory): voi
     });
 
   registerForensicsCommands(program, context);
+  registerRepairCommand(program, context);
 }
 
 
@@ -120,12 +123,6 @@ function parsePositive(value: string): number {
   return Number(value);
 }
 
-function parseIndex(value: string): bigint {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a non-negative whole number');
-  const n = BigInt(value);
-  if (n >= 1n << 64n) throw new InvalidArgumentError('larger than a uint64');
-  return n;
-}
 
 function parseFormat(value: string): string {
   if (value !== 'text' && value !== 'json') throw new InvalidArgumentError('expected text or json');

@@ -5,7 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { RaftReadError, type Fault } from '../core/errors';
 import { loadFastSecretbox } from '../core/crypto/secretbox';
-import { SwarmState } from '../core/state/swarmState';
+import { SwarmState, type OpenOptions } from '../core/state/swarmState';
 import { Output, reportFaults } from './output';
 import { resolveUnlockKey } from './unlockKeySource';
 import { registerCommands } from './commands';
@@ -25,8 +25,10 @@ export interface CommandContext {
   stateDir: string;
   out: Output;
   faults: Fault[];
-  /** Flushes output, prints faults and sets the exit code (3 when any fault lost data). */
-  finish(): void;
+  /** Flushes output, prints faults and sets the exit code (3 when any fault lost data, or `code` when given). */
+  finish(code?: number): void;
+  /** The global key options as SwarmState.open takes them (to open a second directory the same way). */
+  openOptions(): OpenOptions;
   /** Opens the state directory with the global options; fails (exit 1) when the data keys cannot be opened. */
   openState(needKeys?: boolean): SwarmState;
 }
@@ -58,17 +60,16 @@ function makeContext(cmd: Command, result: { code: number }): CommandContext {
     stateDir: g.stateDir,
     out,
     faults,
-    finish() {
+    finish(code?: number) {
       out.flush();
       reportFaults(faults);
-      result.code = faults.some((f) => f.severity === 'error') ? EXIT.partial : EXIT.ok;
+      result.code = code ?? (faults.some((f) => f.severity === 'error') ? EXIT.partial : EXIT.ok);
+    },
+    openOptions() {
+      return { unlockKey: resolveUnlockKey({ unlockKey: g.unlockKey, unlockKeyFile: g.unlockKeyFile }), keyFiles: g.keyFile, nodeKeyFile: g.nodeKey };
     },
     openState(needKeys = true) {
-      const state = SwarmState.open(g.stateDir, {
-        unlockKey: resolveUnlockKey({ unlockKey: g.unlockKey, unlockKeyFile: g.unlockKeyFile }),
-        keyFiles: g.keyFile,
-        nodeKeyFile: g.nodeKey,
-      });
+      const state = SwarmState.open(g.stateDir, this.openOptions());
       const status = state.keyRing.status;
       if (needKeys && status.state !== 'open' && status.state !== 'not-encrypted') {
         state.close();

@@ -126,7 +126,8 @@ export type HostToWebview =
   | { type: 'rows'; requestId: number; start: number; total: number; rows: EntryRow[] }
   /** `focusAction`: the action (index in detail.actions) the user picked, to scroll to and expand. */
   | { type: 'detail'; detail: EntryDetail; focusAction?: number }
-  | { type: 'revealed'; requestId: number; revealPath: string; text: string; hex: string }
+  /** `isText`: the value is valid UTF-8 text; else it is shown as hex first. */
+  | { type: 'revealed'; requestId: number; revealPath: string; text: string; hex: string; isText: boolean }
   | { type: 'select'; seq: number }
   | { type: 'error'; requestId?: number; message: string };
 

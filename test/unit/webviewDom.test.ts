@@ -101,8 +101,14 @@ describe('FieldTree', () => {
     assert.equal(t.element.querySelector('[data-path="1.1"] .revealed-value')!.textContent, '00000000  70 61');
     buttons().find((b) => b.textContent === 'Copy')!.click();
     assert.deepEqual(copies, ['7061']);
+    assert.match(hidden.textContent ?? '', /revealed below \(12 B\)/, 'no "hidden" beside a revealed value');
     buttons().find((b) => b.textContent === 'Hide')!.click();
     assert.equal(t.element.querySelector('[data-path="1.1"] .revealed-value'), null);
+    assert.match(hidden.textContent ?? '', /hidden \(12 B\)/);
+    // Not UTF-8 text: hex first.
+    t.setRevealed('spec.data', '\ufffd\ufffd', 'fffe', false);
+    assert.equal(t.element.querySelector('[data-path="1.1"] .revealed-value')!.textContent, '00000000  ff fe');
+    assert.ok(t.element.querySelector('[data-path="1.1"] .revealed-actions')!.textContent!.includes('not UTF-8 text'));
     t.element.remove();
   });
 
@@ -131,9 +137,9 @@ describe('editor pieces', () => {
     assert.equal(node.querySelector('.col-summary')?.textContent, 'Loading…');
     fillRow(node, 4, 'no file', undefined);
     assert.equal(node.querySelector('.col-summary')?.textContent, 'Could not load: no file');
-    fillRow(node, 4, undefined, { ...row, status: 'locked', summary: 'key locked' });
+    fillRow(node, 4, undefined, { ...row, status: 'locked', summary: 'locked: unlock key needed' });
     assert.ok(node.classList.contains('unreadable'));
-    assert.equal(node.querySelector('.col-summary')?.textContent, 'locked: key locked');
+    assert.equal(node.querySelector('.col-summary')?.textContent, 'locked: unlock key needed', 'the status once');
   });
 
   test('bar chart: sorted, widths relative to the largest count, labels as text', async () => {

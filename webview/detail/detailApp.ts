@@ -65,7 +65,7 @@ export function startDetail(root: HTMLElement, host: HostChannel<DetailState>): 
         break;
       case 'revealed': {
         pendingReveals.delete(message.requestId);
-        for (const tree of trees.values()) tree.setRevealed(message.revealPath, message.text, message.hex);
+        for (const tree of trees.values()) tree.setRevealed(message.revealPath, message.text, message.hex, message.isText);
         break;
       }
       case 'error':

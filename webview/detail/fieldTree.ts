@@ -19,6 +19,8 @@ interface Revealed {
   text: string;
   hex: string;
   mode: 'text' | 'hex';
+  /** Valid UTF-8 text; else its text form is full of replacement characters. */
+  isText: boolean;
 }
 
 export class FieldTree {
@@ -41,9 +43,9 @@ export class FieldTree {
     this.element.addEventListener('focusin', (e) => this.makeCurrent(e.target as HTMLElement));
   }
 
-  /** Shows a value the host decrypted for `revealPath`. */
-  setRevealed(revealPath: string, text: string, hex: string): void {
-    this.revealed.set(revealPath, { text, hex, mode: 'text' });
+  /** Shows a value the host decrypted for `revealPath`: as text when it is text, else as hex. */
+  setRevealed(revealPath: string, text: string, hex: string, isText = true): void {
+    this.revealed.set(revealPath, { text, hex, mode: isText ? 'text' : 'hex', isText });
     this.refreshHidden(revealPath);
   }
 
@@ -73,7 +75,7 @@ export class FieldTree {
     if (node.hidden) {
       const hidden = node.hidden;
       return el('span', { className: 'field-value hidden-value', attrs: { 'data-reveal': hidden.revealPath } }, [
-        el('span', { className: 'muted', text: `hidden (${formatBytes(hidden.bytes)}${hidden.bytes >= 1024 ? `, ${hidden.bytes} bytes` : ''})` }),
+        el('span', { className: 'muted hidden-size', text: hiddenText('hidden', hidden.bytes) }),
         button('Reveal', () => this.options.onReveal(hidden.revealPath), { className: 'reveal-button', title: `Decrypt and show ${node.name}` }),
       ]);
     }
@@ -198,6 +200,11 @@ export class FieldTree {
     }
   }
 
+  private hiddenBytes(revealPath: string): number {
+    for (const node of this.nodes.values()) if (node.hidden?.revealPath === revealPath) return node.hidden.bytes;
+    return 0;
+  }
+
   private refreshHidden(revealPath: string): void {
     for (const cell of Array.from(this.element.querySelectorAll<HTMLElement>('.hidden-value'))) {
       if (cell.dataset.reveal !== revealPath) continue;
@@ -206,11 +213,14 @@ export class FieldTree {
       clear(slot);
       const state = this.revealed.get(revealPath);
       cell.querySelector('.reveal-button')?.toggleAttribute('hidden', state !== undefined);
+      const size = cell.querySelector('.hidden-size');
+      if (size) size.textContent = hiddenText(state ? 'revealed below' : 'hidden', this.hiddenBytes(revealPath));
       if (!state) continue;
       const shown = state.mode === 'text' ? state.text : groupHex(state.hex);
+      const label = state.mode === 'text' ? 'Revealed (text)' : state.isText ? 'Revealed (hex)' : 'Revealed (hex: not UTF-8 text)';
       slot.append(
         el('div', { className: 'revealed-actions' }, [
-          el('span', { className: 'muted', text: state.mode === 'text' ? 'Revealed (text)' : 'Revealed (hex)' }),
+          el('span', { className: 'muted', text: label }),
           button(state.mode === 'text' ? 'Show hex' : 'Show text', () => {
             state.mode = state.mode === 'text' ? 'hex' : 'text';
             this.refreshHidden(revealPath);
@@ -225,6 +235,11 @@ export class FieldTree {
       );
     }
   }
+}
+
+/** "hidden (26 B)", "revealed below (2.0 KiB, 2048 bytes)". */
+function hiddenText(what: string, bytes: number): string {
+  return `${what} (${formatBytes(bytes)}${bytes >= 1024 ? `, ${bytes} bytes` : ''})`;
 }
 
 function isList(node: FieldNode): boolean {

@@ -58,7 +58,7 @@ function onMessage(message: WebviewToHost): void {
       break;
     }
     case 'reveal':
-      send({ type: 'revealed', requestId: message.requestId, revealPath: message.revealPath, text: SECRET_TEXT, hex: [...new TextEncoder().encode(SECRET_TEXT)].map((b) => b.toString(16).padStart(2, '0')).join('') });
+      send({ type: 'revealed', requestId: message.requestId, revealPath: message.revealPath, text: SECRET_TEXT, hex: [...new TextEncoder().encode(SECRET_TEXT)].map((b) => b.toString(16).padStart(2, '0')).join(''), isText: true });
       break;
     case 'command':
       if (message.command === 'unlock' && locked) {

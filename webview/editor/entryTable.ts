@@ -234,7 +234,8 @@ export function fillRow(node: HTMLElement, position: number, failure: string | u
     cell('index', row.index),
     cell('term', row.term),
     cell('type', shortType(row.type), row.type),
-    cell('summary', row.status === 'ok' ? row.summary : `${row.status}: ${row.summary}`, row.summary),
+    // An unreadable entry's summary already names its status ("locked: unlock key needed").
+    cell('summary', row.summary, row.summary),
     cell('size', formatBytes(row.size), `${row.size} bytes`),
     flags,
   );

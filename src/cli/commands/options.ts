@@ -7,6 +7,14 @@ export function parseFormat(value: string): 'text' | 'json' {
   return value;
 }
 
+/** A raft index: a uint64 written in decimal. */
+export function parseIndex(value: string): bigint {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a non-negative whole number');
+  const n = BigInt(value);
+  if (n >= 1n << 64n) throw new InvalidArgumentError('larger than a uint64');
+  return n;
+}
+
 export function parseCount(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a non-negative whole number');
   return Number(value);

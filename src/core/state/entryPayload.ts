@@ -69,7 +69,7 @@ export function decodeRaftMember(bytes: Uint8Array): RaftMemberInfo {
   return { raftId: toU64(m.raft_id), nodeId: m.node_id ?? '', addr: m.addr ?? '' };
 }
 
-function decodeConfChange(bytes: Uint8Array): ConfChangeInfo {
+export function decodeConfChange(bytes: Uint8Array): ConfChangeInfo {
   const c = Messages.raftConfChange.decode(bytes) as never as { ID?: never; Type?: number; NodeID?: never; Context?: Uint8Array };
   const info: ConfChangeInfo = { id: toU64(c.ID), type: c.Type ?? 0, nodeId: toU64(c.NodeID) };
   if (c.Context && c.Context.length) {

@@ -53,7 +53,8 @@ export function entryDetail(decoded: DecodedEntry, nameOf?: NameLookup): EntryDe
   if (e.uncommitted) notes.push('not committed: above the hard state\'s commit index');
   if (!e.crcOk) notes.push(`${e.file}:${e.offset}: the record's CRC does not match; the data may be corrupt`);
   if (!decoded.ok) {
-    notes.unshift(`${PROBLEM_TEXT[decoded.problem]}. ${decoded.message}`);
+    // The message says what happened and where (file:offset: ...); PROBLEM_TEXT would say it twice.
+    notes.unshift(decoded.message || PROBLEM_TEXT[decoded.problem]);
     return { ...base, message: notes.join('\n') };
   }
   if (notes.length) base.message = notes.join('\n');
@@ -106,22 +107,26 @@ export function parseRevealPath(revealPath: string): RevealTarget | undefined {
 }
 
 /** The object an entry's reveal path points into, or undefined. */
-export function entryActionObject(decoded: DecodedEntry, action: number): { kind: string; object: Message } | undefined {
+export function entryActionObject(decoded: DecodedEntry, action: number): { kind: string; id: string; object: Message } | undefined {
   if (!decoded.ok || decoded.kind !== 'normal') return undefined;
   const a = ((decoded.request as unknown as { action?: Message[] }).action ?? [])[action];
   if (!a) return undefined;
   const s = summarizeAction(a);
-  return s.object ? { kind: s.kind, object: s.object } : undefined;
+  return s.object ? { kind: s.kind, id: s.id, object: s.object } : undefined;
 }
 
-/** The revealed value as text (UTF-8 when it decodes, else a note) and as hex. */
-export function revealValue(object: unknown, path: string[]): { text: string; hex: string } | undefined {
+/**
+ * The revealed value as text and as hex, and whether it is text: valid UTF-8 without control characters
+ * (a binary value decoded as UTF-8 would be replacement characters, so it is shown as hex first).
+ */
+export function revealValue(object: unknown, path: string[]): { text: string; hex: string; isText: boolean } | undefined {
   const value = valueAtPath(object, path);
   let bytes: Uint8Array;
   if (value instanceof Uint8Array) bytes = value;
   else if (typeof value === 'string') bytes = new TextEncoder().encode(value);
   else if (value === undefined || value === null) bytes = new Uint8Array(0);
   else return undefined;
-  const text = printableUtf8(bytes) ?? new TextDecoder('utf-8').decode(bytes);
-  return { text, hex: Buffer.from(bytes).toString('hex') };
+  const printable = printableUtf8(bytes);
+  const text = printable ?? new TextDecoder('utf-8').decode(bytes);
+  return { text, hex: Buffer.from(bytes).toString('hex'), isText: printable !== undefined };
 }

@@ -20,6 +20,12 @@ export type ObjectPlace = { kind: 'entry'; seq: number; action: number } | { kin
 export interface RevealResult {
   text: string;
   hex: string;
+  /** Valid UTF-8 text (else the webview shows hex first). */
+  isText: boolean;
+  /** What was revealed, for the log (never the value): the object's kind and id and the field's path. */
+  kind: string;
+  id: string;
+  field: string;
 }
 
 export class FileModel {
@@ -220,11 +226,13 @@ export class FileModel {
       if (this.kind !== 'wal') return undefined;
       const decoded = this.decode(seq);
       const found = decoded && entryActionObject(decoded, target.action);
-      return found ? revealValue(found.object, target.path) : undefined;
+      const value = found && revealValue(found.object, target.path);
+      return value && { ...value, kind: found.kind, id: found.id, field: target.path.join('.') };
     }
     const file = this.state.snapshotFiles.find((f) => f.name === target.snapshot);
     const obj = this.objectsOf(file)?.find((o) => o.kind === target.kind && o.id === target.id);
-    return obj ? revealValue(obj.object, target.path) : undefined;
+    const value = obj && revealValue(obj.object, target.path);
+    return value && { ...value, kind: target.kind, id: target.id, field: target.path.join('.') };
   }
 
   /** The decoded snapshot and its objects (cached), or undefined when `file` is absent. */

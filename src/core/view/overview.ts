@@ -71,7 +71,11 @@ export function buildOverview(input: OverviewInput): OverviewModel {
 
 const ACTION_ORDER = ['CREATE', 'UPDATE', 'REMOVE', 'UNKNOWN', 'SNAPSHOT'];
 
-/** Counts by action (plus conf changes, empty entries and each unreadable status) and by object kind. */
+/**
+ * Entries (objects of a snapshot) by action, plus conf changes, empty entries and each unreadable status,
+ * and by object kind. An entry counts once under each action and each kind among its store actions, as
+ * the Raft Log tree groups it: the cards' counts are the tree's.
+ */
 export function countRows(summaries: readonly (EntrySummary | undefined)[], fileKind: 'wal' | 'snap' = 'wal'): { byAction: CountRow[]; byKind: CountRow[] } {
   const actions = new Map<string, number>();
   const kinds = new Map<string, number>();
@@ -81,10 +85,8 @@ export function countRows(summaries: readonly (EntrySummary | undefined)[], file
     if (s.status !== 'ok') bump(actions, s.status);
     else if (s.confChange) bump(actions, 'conf change');
     else if (s.empty) bump(actions, 'empty');
-    for (const a of s.actions) {
-      if (fileKind === 'wal') bump(actions, a.action);
-      bump(kinds, a.kind);
-    }
+    if (fileKind === 'wal') for (const action of new Set(s.actions.map((a) => a.action))) bump(actions, action);
+    for (const kind of new Set(s.actions.map((a) => a.kind))) bump(kinds, kind);
   }
   const order = [...ACTION_ORDER, 'conf change', 'empty', 'locked', 'earlier-key', 'undecryptable', 'corrupt'];
   const byAction = [...actions].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b)).map(([label, count]) => ({ label, count }));

@@ -7,7 +7,8 @@ import { copyFileSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fernetSeal } from '../crypto/fernet';
 import { Algorithm, encodeEncryptedRecord } from '../crypto/maybeEncrypted';
-import { withFile } from '../io/fileWindow';
+import { withFile, type FileWindow } from '../io/fileWindow';
+import { RaftReadError } from '../errors';
 import type { SwarmState } from '../state/swarmState';
 import type { SegmentInfo, WalEntry } from '../wal/walLog';
 import { segmentEntries, segmentHardStates } from '../wal/segment';
@@ -19,8 +20,8 @@ import { writeSnapshotFile } from './snapshotWriter';
 import { WalWriter, type EntryInput } from './walWriter';
 import { encodeRecord, type HardStateFields } from './rawEncode';
 import { crc32c } from '../crypto/crc32c';
-import { encodeLengthWord } from '../wal/framing';
-import { RecordType } from '../wal/records';
+import { encodeLengthWord, readFrame } from '../wal/framing';
+import { decodeWalRecord, RecordType } from '../wal/records';
 
 export interface RewriteOptions {
   mode: 'verbatim' | 'reseal';
@@ -103,7 +104,8 @@ function rewriteWal(segments: SegmentInfo[], walDir: string, reseal: (stored: Ui
     const items = headerRecord(segment, streams[i]) ? streams[i].slice(1) : streams[i];
     withFile(segment.path, (file) => {
       for (const item of items) {
-        if (item.kind === 'snapshot') writer.saveSnapshot(item);
+        // A mark's record data goes over as it is: etcd 3.5 (SwarmKit v2) adds the conf state to it.
+        if (item.kind === 'snapshot') writer.saveRawSnapshot(item, recordData(file, item.offset));
         else if (item.kind === 'hardState') writer.save(item.state, []);
         else {
           const stored = readStoredEntryData(file, item.ref);
@@ -114,6 +116,13 @@ function rewriteWal(segments: SegmentInfo[], walDir: string, reseal: (stored: Ui
     });
   });
   return writer.close().segments.map((s) => s.path);
+}
+
+/** The data of the record whose frame starts at `offset`. */
+function recordData(file: FileWindow, offset: number): Uint8Array {
+  const found = readFrame(file, offset);
+  if (found.kind !== 'frame') throw new RaftReadError('the record is gone since the log was read', file.path, offset);
+  return decodeWalRecord(file.read(found.frame.dataOffset, found.frame.recordLength)).data;
 }
 
 /** Offset just past a segment's crc and metadata records. */

@@ -122,6 +122,36 @@ export class WalWriter {
     if (this.offset >= this.segmentBytes) this.cut();
   }
 
+  /**
+   * Writes records of an existing log as they are (their data verbatim), only their CRC chained anew: a
+   * repair keeps intact records byte for byte and re-chains around the ones it leaves out.
+   */
+  saveRawEntry(index: bigint, data: Uint8Array): void {
+    this.assertOpen();
+    this.writeRecord(RecordType.Entry, data);
+    this.lastIndex = index;
+    this.entries++;
+  }
+
+  /** A hard state record as it is (see saveRawEntry); `state` is its decoded value, repeated at the next segment's start. */
+  saveRawHardState(state: HardStateFields, data: Uint8Array): void {
+    this.assertOpen();
+    this.hardState = { ...state };
+    this.writeRecord(RecordType.HardState, data);
+  }
+
+  /** A snapshot mark record as it is (see saveRawEntry). */
+  saveRawSnapshot(mark: { index: bigint; term: bigint }, data: Uint8Array): void {
+    this.assertOpen();
+    this.writeRecord(RecordType.Snapshot, data);
+    if (mark.index > this.lastIndex) this.lastIndex = mark.index;
+  }
+
+  /** The hard state the next segment will start with (the last one saved). */
+  get currentHardState(): HardStateFields {
+    return { ...this.hardState };
+  }
+
   /** Starts the next segment now (etcd cuts only when full; used to reproduce a given layout). */
   cut(): void {
     this.assertOpen();

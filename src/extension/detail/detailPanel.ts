@@ -93,8 +93,10 @@ export class DetailPanel implements vscode.Disposable {
       channel.post({ type: 'error', requestId, message: `Nothing to reveal at ${revealPath} (the file was reloaded or locked meanwhile).` });
       return;
     }
-    this.explorer.log.info(`${doc.fileName}: revealed a hidden value (${revealPath.replace(/^o:[^:]+:/, '')}) on request`);
-    channel.post({ type: 'revealed', requestId, revealPath, text: value.text, hex: value.hex });
+    // What was revealed, never the value.
+    const where = seq >= 0 && doc.kind === 'wal' ? ` of entry #${doc.model?.entryBySeq(seq)?.index ?? seq}` : revealPath.startsWith('o:') ? ` in ${revealPath.split(':')[1]}` : '';
+    this.explorer.log.info(`${doc.fileName}: revealed ${value.field} of ${value.kind} ${value.id}${where} (${Buffer.from(value.hex, 'hex').length} bytes) on request`);
+    channel.post({ type: 'revealed', requestId, revealPath, text: value.text, hex: value.hex, isText: value.isText });
   }
 
   private adopt(panel: vscode.WebviewPanel): void {

@@ -58,12 +58,18 @@ export async function exportDocument(explorer: Explorer, doc: RaftDocument, form
     return undefined;
   }
   const what = doc.kind === 'snap' ? 'snapshot' : 'log';
-  return shared.pinned(async (state) =>
-    vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Swarm Raft: exporting the ${what} of ${basename(shared.stateDir)} (${redact ? 'redacted' : 'full'})`, cancellable: true },
-      (progress, token) => runExport(explorer, doc, state, format, redact, destination, progress, token, options.silent ?? false),
-    ),
-  );
+  // The export uses the swarm: closing the log's editor meanwhile does not close the swarm under it.
+  if (!explorer.registry.retain(shared)) return undefined;
+  try {
+    return await shared.pinned(async (state) =>
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Swarm Raft: exporting the ${what} of ${basename(shared.stateDir)} (${redact ? 'redacted' : 'full'})`, cancellable: true },
+        (progress, token) => runExport(explorer, doc, state, format, redact, destination, progress, token, options.silent ?? false),
+      ),
+    );
+  } finally {
+    explorer.registry.release(shared);
+  }
 }
 
 async function runExport(

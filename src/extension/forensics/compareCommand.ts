@@ -7,7 +7,7 @@ import { compareManagers, comparisonText, type ComparisonReport } from '../../co
 import { findStateDir } from '../../core/state/layout';
 import { SwarmState } from '../../core/state/swarmState';
 import type { Forensics } from './forensics';
-import { docUri } from './objectUris';
+import { besideTheLog, docUri } from './objectUris';
 
 export interface CompareResult {
   report: ComparisonReport;
@@ -55,7 +55,7 @@ export class CompareCommand {
       });
       const key = this.forensics.addReport(comparisonText(report));
       const uri = docUri({ type: 'report', key }, `Comparison with ${layout.stateDir.split('/').slice(-2).join('/')}`);
-      await vscode.window.showTextDocument(uri, { preview: false });
+      await vscode.window.showTextDocument(uri, besideTheLog());
       void vscode.window.showInformationMessage(report.summary);
       return { report, uri };
     } catch (e) {

@@ -1,12 +1,17 @@
 // The forensics side of the extension (issue #8): one ForensicsSession per open state directory, the
 // session of the active Raft document, and the provider of the read-only object/history/report documents.
+// Object and history documents and the State view are users of their swarm as much as a Raft editor is:
+// each holds it open (StateRegistry.retain) while it shows its data.
 import * as vscode from 'vscode';
 import { historyText, objectVersions, renderObject, versionLabel, type ObjectRevision } from '../../core/forensics';
 import type { Explorer } from '../context';
 import type { RaftDocument } from '../editor/raftDocument';
 import type { SharedState } from '../state/stateRegistry';
-import { isVersion, OBJECT_SCHEME, parseDocUri, type DocRef } from './objectUris';
+import { docDirs, isVersion, OBJECT_SCHEME, parseDocUri, type DocRef } from './objectUris';
 import { ForensicsSession } from './session';
+
+/** How long a document just read holds its swarm without a tab (the tab shows within milliseconds). */
+const JUST_READ_MS = 5000;
 
 export class Forensics implements vscode.Disposable, vscode.TextDocumentContentProvider {
   private readonly sessions = new Map<SharedState, ForensicsSession>();
@@ -16,34 +21,108 @@ export class Forensics implements vscode.Disposable, vscode.TextDocumentContentP
   /** The active Raft document changed (so the session the State tree shows did). */
   readonly onDidChangeSession = this.activeChanged.event;
   private readonly disposables: vscode.Disposable[] = [];
+  /** The swarms held by open object and history documents, by state directory. */
+  private readonly documentHolds = new Map<string, SharedState>();
+  /** When a document of each state directory was last read (see syncDocumentHolds). */
+  private readonly justRead = new Map<string, number>();
+  private syncTimer?: ReturnType<typeof setTimeout>;
+  /** The swarm the State view keeps showing after the last Raft editor closed (held while the view is open). */
+  private kept?: ForensicsSession;
+  /** The session the State view was last told about. */
+  private shown?: ForensicsSession;
+  /** Whether the State view is open (set by registerForensics): only then is a swarm kept for it. */
+  stateViewVisible: () => boolean = () => false;
 
   constructor(readonly explorer: Explorer) {
     this.disposables.push(
       this.activeChanged,
       vscode.workspace.registerTextDocumentContentProvider(OBJECT_SCHEME, this),
-      explorer.onDidChangeActive(() => this.activeChanged.fire(this.session())),
+      explorer.onDidChangeActive((doc) => this.activeDocumentChanged(doc)),
+      vscode.window.tabGroups.onDidChangeTabs(() => this.syncDocumentHolds()),
     );
   }
 
-  /** The session of `doc` (default: the active Raft document), made on first use. */
+  /**
+   * The session of `doc` (default: the active Raft document), made on first use. With no Raft document
+   * active, the swarm the State view kept.
+   */
   session(doc: RaftDocument | undefined = this.explorer.activeDocument): ForensicsSession | undefined {
     const shared = doc?.shared;
-    if (!shared) return undefined;
+    if (!shared) return doc ? undefined : this.kept;
+    return this.sessionOf(shared);
+  }
+
+  private sessionOf(shared: SharedState): ForensicsSession {
     this.prune();
     let s = this.sessions.get(shared);
     if (!s) this.sessions.set(shared, (s = new ForensicsSession(shared)));
     return s;
   }
 
-  /** The session of a state directory that some open document still holds. */
+  /** The session of a state directory that is still open (a Raft editor, a document or the State view uses it). */
   sessionOfDir(dir: string): ForensicsSession | undefined {
     const shared = this.explorer.registry.get(dir);
-    if (!shared) return undefined;
-    const doc = [...this.explorer.documents].find((d) => d.shared === shared);
-    return this.session(doc);
+    return shared ? this.sessionOf(shared) : undefined;
   }
 
-  /** Drops the sessions of directories no document holds any more. */
+  private activeDocumentChanged(doc: RaftDocument | undefined): void {
+    if (doc) this.letGo();
+    // The last Raft editor closed while the State view shows its swarm: the view keeps it.
+    else if (this.shown && this.shown !== this.kept && this.stateViewVisible() && this.explorer.registry.retain(this.shown.shared)) this.kept = this.shown;
+    this.shown = this.session();
+    this.activeChanged.fire(this.shown);
+  }
+
+  /** The State view was closed: a swarm kept only for it is let go. */
+  stateViewHidden(): void {
+    if (!this.kept || this.explorer.activeDocument) return;
+    this.letGo();
+    this.shown = this.session();
+    this.activeChanged.fire(this.shown);
+  }
+
+  private letGo(): void {
+    const kept = this.kept;
+    this.kept = undefined;
+    if (kept) this.explorer.registry.release(kept.shared);
+  }
+
+  /**
+   * Holds the swarm of every object or history document open in a tab, and of a document read in the last
+   * few seconds (its tab is not there yet), and lets go of the others: a diff outlives the Raft editor it
+   * was opened from. Documents are followed by their tabs: VS Code keeps a closed tab's document for
+   * minutes, and the data keys should not stay in memory that long.
+   */
+  private syncDocumentHolds(): void {
+    const now = Date.now();
+    for (const [dir, at] of this.justRead) if (now - at >= JUST_READ_MS) this.justRead.delete(dir);
+    const dirs = new Set([
+      ...vscode.window.tabGroups.all.flatMap((g) => g.tabs.flatMap((t) => tabUris(t.input))).flatMap((u) => docDirs(u)),
+      ...this.justRead.keys(),
+    ]);
+    for (const [dir, shared] of this.documentHolds) {
+      if (dirs.has(dir)) continue;
+      this.documentHolds.delete(dir);
+      this.explorer.registry.release(shared);
+    }
+    for (const dir of dirs) this.holdForDocuments(dir);
+  }
+
+  private holdForDocuments(dir: string): void {
+    if (this.documentHolds.has(dir)) return;
+    const shared = this.explorer.registry.get(dir);
+    if (shared && this.explorer.registry.retain(shared)) this.documentHolds.set(dir, shared);
+  }
+
+  /** A document of `dir` was just read: held until its tab shows (or JUST_READ_MS passed without one). */
+  private documentRead(dir: string): void {
+    this.justRead.set(dir, Date.now());
+    this.holdForDocuments(dir);
+    clearTimeout(this.syncTimer);
+    this.syncTimer = setTimeout(() => this.syncDocumentHolds(), JUST_READ_MS + 50);
+  }
+
+  /** Drops the sessions of directories no longer open. */
   private prune(): void {
     for (const [shared, s] of this.sessions) {
       if (this.explorer.registry.get(shared.stateDir) !== shared) {
@@ -78,13 +157,15 @@ export class Forensics implements vscode.Disposable, vscode.TextDocumentContentP
   provideTextDocumentContent(uri: vscode.Uri): string {
     const ref = parseDocUri(uri);
     if (!ref) return `Not a Swarm Raft document: ${uri.toString()}\n`;
+    // Held from the moment it is read; its tab keeps the hold (syncDocumentHolds).
+    if (ref.type !== 'report') this.documentRead(ref.dir);
     try {
       switch (ref.type) {
         case 'report':
           return this.reports.get(ref.key) ?? 'This report is gone (the window was reloaded): compare again.\n';
         case 'history': {
           const session = this.sessionOfDir(ref.dir);
-          if (!session) return `${ref.dir} is not open any more.\n`;
+          if (!session) return `${ref.dir} is not open any more: open one of its .wal or .snap files.\n`;
           return [...historyText(objectVersions(session.state, ref.id, { kind: ref.kind }), { redact: ref.redact, diff: true })].join('');
         }
         case 'object': {
@@ -103,9 +184,19 @@ export class Forensics implements vscode.Disposable, vscode.TextDocumentContentP
   }
 
   dispose(): void {
+    clearTimeout(this.syncTimer);
+    this.letGo();
+    for (const shared of this.documentHolds.values()) this.explorer.registry.release(shared);
+    this.documentHolds.clear();
     for (const s of this.sessions.values()) s.dispose();
     this.sessions.clear();
     this.reports.clear();
     for (const d of this.disposables.reverse()) d.dispose();
   }
+}
+
+function tabUris(input: unknown): vscode.Uri[] {
+  if (input instanceof vscode.TabInputText) return [input.uri];
+  if (input instanceof vscode.TabInputTextDiff) return [input.original, input.modified];
+  return [];
 }

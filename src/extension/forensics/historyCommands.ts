@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { searchCatalog, versionLabel, type ObjectFormat, type ObjectVersion } from '../../core/forensics';
 import type { Forensics } from './forensics';
-import { docUri, parseDocUri, type DocRef } from './objectUris';
+import { besideTheLog, docUri, parseDocUri, type DocRef } from './objectUris';
 import { focusPosition, objectRef, objectTarget, storeState, versionsOf, versionUri, type DocOptions, type ObjectTarget } from './objectTarget';
 
 export interface DiffOpened {
@@ -55,7 +55,7 @@ export class HistoryCommands {
     const name = t.session.catalog().find((c) => c.kind === t.kind && c.id === t.id)?.name || t.id;
     const at = t.state.source === 'store' ? `@ ${t.state.index ?? 'latest'}` : t.state.source === 'entry' ? `@ ${t.state.index}` : `in ${t.state.snapshotFile}`;
     const uri = docUri(objectRef(t, t.state, o), `${t.kind} ${name} ${at}`);
-    await vscode.window.showTextDocument(uri, { preview: true });
+    await vscode.window.showTextDocument(uri, besideTheLog());
     return uri;
   }
 
@@ -76,7 +76,7 @@ export class HistoryCommands {
     const picked = await this.prompts.pick(items, { title: `History of ${t.kind} ${versions.at(-1)!.name || t.id}: ${versions.length} version${versions.length === 1 ? '' : 's'}`, matchOnDescription: true });
     if (!picked) return versions;
     if (picked.position === undefined) await this.openHistoryText(t);
-    else if (picked.position === 0) await vscode.window.showTextDocument(versionUri(t, versions[0], { format: objectFormat(), redact: true }), { preview: true });
+    else if (picked.position === 0) await vscode.window.showTextDocument(versionUri(t, versions[0], { format: objectFormat(), redact: true }), besideTheLog());
     else await this.openDiff(t, versions[picked.position - 1], versions[picked.position], { format: objectFormat(), redact: true });
     return versions;
   }
@@ -84,7 +84,7 @@ export class HistoryCommands {
   async openHistoryText(t: ObjectTarget): Promise<vscode.Uri> {
     const ref: DocRef = { type: 'history', dir: t.session.shared.stateDir, kind: t.kind, id: t.id, redact: true };
     const uri = docUri(ref, `History of ${t.kind} ${t.id}`);
-    await vscode.window.showTextDocument(uri, { preview: true });
+    await vscode.window.showTextDocument(uri, besideTheLog());
     return uri;
   }
 
@@ -158,7 +158,7 @@ export class HistoryCommands {
   }
 
   private async show(left: vscode.Uri, right: vscode.Uri, title: string): Promise<DiffOpened> {
-    await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true });
+    await vscode.commands.executeCommand('vscode.diff', left, right, title, besideTheLog());
     return { left, right, title };
   }
 
@@ -177,7 +177,7 @@ export class HistoryCommands {
     if (input instanceof vscode.TabInputText && parseDocUri(input.uri)) {
       if (!(await this.prompts.confirmUnredacted())) return undefined;
       const uri = unredact(input.uri);
-      await vscode.window.showTextDocument(uri, { preview: true });
+      await vscode.window.showTextDocument(uri, besideTheLog());
       return uri;
     }
     void vscode.window.showInformationMessage('Open an object or a diff of the State tree first.');

@@ -37,6 +37,22 @@ export function parseDocUri(uri: vscode.Uri): DocRef | undefined {
   }
 }
 
+/** The state directory whose data the document of `uri` shows (none for reports and other schemes). */
+export function docDirs(uri: vscode.Uri): string[] {
+  const ref = parseDocUri(uri);
+  return ref && ref.type !== 'report' ? [ref.dir] : [];
+}
+
+/**
+ * Where documents that show swarm data open: beside the Raft editor when it is the active editor, else
+ * in the active group (already beside it); pinned, never as a preview that would replace the log.
+ */
+export function besideTheLog(): vscode.TextDocumentShowOptions {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  const onLog = input instanceof vscode.TabInputCustom && input.viewType.startsWith('swarmRaft.');
+  return { preview: false, viewColumn: onLog ? vscode.ViewColumn.Beside : vscode.window.tabGroups.activeTabGroup.viewColumn };
+}
+
 /** The ObjectState that names `v`. */
 export function stateOfVersion(v: ObjectVersion): ObjectState {
   return v.source === 'snapshot'

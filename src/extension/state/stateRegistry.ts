@@ -1,6 +1,7 @@
-// One SwarmState per state directory, shared by every open document of that directory and counted by
-// reference. Unlocking (or picking another node key) reopens the state and tells every document; the
-// last document to close drops the state and wipes its data keys from memory. Nothing is ever written
+// One SwarmState per state directory, shared by every user of that directory and counted by reference:
+// its Raft documents, object and history documents, the State view, exports in progress. Unlocking (or
+// picking another node key) reopens the state and tells every document; the last user to let go drops
+// the state and wipes its data keys from memory. Nothing is ever written
 // to the directory: the core opens every file read-only.
 import * as vscode from 'vscode';
 import { SwarmState, type OpenOptions } from '../../core/state/swarmState';
@@ -169,6 +170,17 @@ export class StateRegistry implements vscode.Disposable {
       this.opening.set(stateDir, pending);
     }
     return pending;
+  }
+
+  /**
+   * One more user of an opened state besides its Raft documents (an object or history document, the
+   * State view, an export): the state stays open until each user released it. False when `shared` was
+   * dropped already (then there is nothing to hold).
+   */
+  retain(shared: SharedState): boolean {
+    if (this.states.get(shared.stateDir) !== shared) return false;
+    shared.refs++;
+    return true;
   }
 
   release(shared: SharedState): void {
