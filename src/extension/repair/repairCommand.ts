@@ -1,10 +1,12 @@
 // "Swarm Raft: Repair into a Copy...": asks for a new or empty folder outside the state directory, shows
 // the plan as a report document before anything is written, asks to go on, writes the copy with a
-// progress notification, reads it back and shows the report. The state directory is only read.
+// progress notification, reads it back and shows the report. Reading and writing run in slices, so the
+// editors stay responsive meanwhile. The state directory is only read.
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { checkRepairOutput, planRepair, repairReportText, verifyRepair, writeRepair, type RepairPlan, type RepairResult } from '../../core/repair';
+import { checkRepairOutput, planRepairSteps, repairReportText, verifyRepair, writeRepairSteps, type RepairPlan, type RepairResult } from '../../core/repair';
+import { runStepsInSlices } from '../../core/steps';
 import type { Explorer } from '../context';
 import type { RaftDocument } from '../editor/raftDocument';
 
@@ -49,7 +51,7 @@ export async function repairIntoCopy(explorer: Explorer, doc: RaftDocument, opti
     let plan: RepairPlan;
     try {
       plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Swarm Raft: checking the log of ${name}` }, async (progress) =>
-        planRepair(state, { at: options.at, onProgress: stepper(progress) }));
+        runStepsInSlices(planRepairSteps(state, { at: options.at, onProgress: stepper(progress) })));
     } catch (e) {
       void vscode.window.showErrorMessage(`Cannot repair ${shared.stateDir}: ${(e as Error).message}`);
       return undefined;
@@ -60,7 +62,7 @@ export async function repairIntoCopy(explorer: Explorer, doc: RaftDocument, opti
     if (!go) return { plan, planText };
     try {
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Swarm Raft: writing the repaired copy of ${name}` }, async (progress) =>
-        writeRepair(state, plan, output, stepper(progress)));
+        runStepsInSlices(writeRepairSteps(state, plan, output, stepper(progress))));
       return { plan, planText, result };
     } catch (e) {
       void vscode.window.showErrorMessage(`The repaired copy could not be written (nothing was left in ${output}): ${(e as Error).message}`);
