@@ -8,7 +8,7 @@ import { asArray, asObject, asString } from './composeValues';
 import type { EngineForm } from './kit';
 import { networkComparable } from './kit';
 import { comparableService, comparableSpec, specDifferences, withServiceDefaults, type FieldDifference } from './specCompare';
-import type { RestoreTarget, TargetObject } from './target';
+import type { RestoreTarget } from './target';
 import type { JsonObject } from './values';
 
 export type PlanAction = 'create' | 'exists-identical' | 'conflict' | 'update' | 'skip' | 'unsupported';
@@ -314,7 +314,7 @@ export function readKitEngineForm(text: string, path: string): EngineForm {
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${path}: not JSON (${(e as Error).message}); give the folder swarm-raft recreate wrote`);
+    throw new Error(`${path}: not JSON (${(e as Error).message}); give the folder swarm-raft recreate wrote`, { cause: e });
   }
   const o = parsed as Partial<EngineForm> & { format?: string };
   if (o.format !== 'swarm-raft recovery kit 1' || !Array.isArray(o.services) || !Array.isArray(o.networks)) {
