@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   spawnSync('node', [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
   const logs = ensureLogs();
   console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, node ${process.version}, ${new Date().toISOString().slice(0, 10)}; median of ${RUNS} runs`);
+  const exportMs = new Map<string, number>();
   const rows: string[][] = [['log', 'WAL MB', 'entries', 'index', 'first page (100 rows)', 'decode+decrypt', 'text export (CLI)', 'same, 1 thread', 'peak RSS export', 'reference (time, RSS)', 'ratio, output']];
   for (const log of logs) {
     if (values.only && !log.name.includes(values.only)) continue;
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
     const decodeMs = median(decode, 'decodeMs');
     const cli = runMany(() => timeCommand(process.execPath, ['-r', join(root, 'bench/maxrss.cjs'), join(root, 'dist/cli.js'), '-d', log.dir, 'dump-wal']));
     const cliMs = medianOf(cli.map((c) => c.ms));
+    exportMs.set(log.name, cliMs);
     const serialMs = medianOf(runMany(() => timeCommand(process.execPath, [join(root, 'dist/cli.js'), '-d', log.dir, 'dump-wal', '--workers', '1']).ms));
     const rssMB = Math.max(...cli.map((c) => c.rssKB)) / 1024;
     let refMs = NaN;
@@ -69,7 +71,8 @@ async function main(): Promise<void> {
   secretboxSpeed();
   nodeStartup();
   indexRssBySegments(logs.find((l) => l.name === 'typical-3seg'));
-  console.log('targets: index of 3 x 64 MB <= 1 s; first page <= 300 ms; text export >= 2x the reference; export peak RSS <= 2x the log on disk; index RSS flat in the number of segments');
+  repairTiming(logs.find((l) => l.name === 'typical-3seg'), exportMs);
+  console.log('targets: index of 3 x 64 MB <= 1 s; first page <= 300 ms; text export >= 2x the reference; export peak RSS <= 2x the log on disk; index RSS flat in the number of segments; repair <= 1.5x the text export, its RSS flat in the log size');
 }
 
 function ensureLogs(): Log[] {
@@ -174,6 +177,39 @@ function indexRssBySegments(log: Log | undefined): void {
   }
   console.log(`index peak RSS by segment count (${log.name}): ${parts.join(', ')}`);
   console.log(`first page (100 rows) of one full 64 MB segment (${log.name}'s first): ${ms(firstPageOfOneSegment)}`);
+}
+
+/**
+ * `repair -o OUT` of the whole log (an undamaged one: every entry above the snapshot is decrypted to check
+ * it, every record re-chained and written), against the CLI's text export of the same log; and its peak
+ * RSS with the first 1, 2 and 3 segments, which must not grow with the log.
+ */
+function repairTiming(log: Log | undefined, exportMs: Map<string, number>): void {
+  if (!log) return;
+  const repairOnce = (dir: string) => {
+    const out = mkdtempSync(join(tmpdir(), 'swarm-raft-repair-'));
+    try {
+      return timeCommand(process.execPath, ['-r', join(root, 'bench/maxrss.cjs'), join(root, 'dist/cli.js'), '-d', dir, 'repair', '-o', join(out, 'swarm')]);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  };
+  const runs = runMany(() => repairOnce(log.dir));
+  const repairMs = medianOf(runs.map((r) => r.ms));
+  const exported = exportMs.get(log.name);
+  const ratio = exported ? ` = ${(repairMs / exported).toFixed(2)}x its text export (${ms(exported)})` : '';
+  const walDir = join(log.dir, 'raft/wal-v3-encrypted');
+  const segments = readdirSync(walDir).filter((f) => f.endsWith('.wal')).sort();
+  const rss: string[] = [];
+  for (let n = 1; n <= segments.length; n++) {
+    const dir = mkdtempSync(join(tmpdir(), 'swarm-raft-repair-segs-'));
+    mkdirSync(join(dir, 'raft/wal-v3-encrypted'), { recursive: true });
+    cpSync(join(log.dir, 'certificates'), join(dir, 'certificates'), { recursive: true });
+    for (const s of segments.slice(0, n)) symlinkSync(join(walDir, s), join(dir, 'raft/wal-v3-encrypted', s));
+    rss.push(`${n} segment(s): ${(repairOnce(dir).rssKB / 1024).toFixed(0)} MB`);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(`repair -o OUT (${log.name}): ${ms(repairMs)}${ratio}; peak RSS ${(Math.max(...runs.map((r) => r.rssKB)) / 1024).toFixed(0)} MB; by segment count: ${rss.join(', ')}`);
 }
 
 function diskMB(dir: string): number {

@@ -9,6 +9,7 @@ import type { Message } from 'protobufjs';
 import { SwarmState } from '../../src/core/state/swarmState';
 import { summarizeAction } from '../../src/core/model/objects';
 import { snapshotObjects } from '../../src/core/view/snapshotObjects';
+import { nameAndId } from '../../src/core/view/entries';
 import type { Explorer } from '../../src/extension/context';
 import type { RaftDocument } from '../../src/extension/editor/raftDocument';
 import type { Node } from '../../src/extension/tree/entryTreeProvider';
@@ -27,12 +28,12 @@ function expectedLabel(state: SwarmState, e: SwarmState['wal']['raw'][number]): 
     const c = d.confChange;
     return { label: `#${e.index}  ${CONF_SHORT[c.type]} ${c.nodeId.toString(16)}${c.member?.addr ? ` (${c.member.addr})` : ''}`, actions: [] };
   }
-  const actions = (((d.request as unknown as { action?: Message[] }).action) ?? []).map((a) => {
-    const s = summarizeAction(a);
-    return `${s.action} ${s.kind} ${s.name || s.id}`.trimEnd();
-  });
+  const summaries = (((d.request as unknown as { action?: Message[] }).action) ?? []).map((a) => summarizeAction(a));
+  // The entry's label names the first object in full; an action's row names it once (a task's id beside, not in, its label).
+  const full = summaries.map((s) => `${s.action} ${s.kind} ${s.name || s.id}`.trimEnd());
+  const actions = summaries.map((s) => `${s.action} ${s.kind} ${nameAndId(s.name, s.id).name}`.trimEnd());
   if (actions.length === 0) return { label: `#${e.index}  empty entry`, actions };
-  return { label: `#${e.index}  ${actions[0]}${actions.length > 1 ? ` (+${actions.length - 1} more)` : ''}`, actions };
+  return { label: `#${e.index}  ${full[0]}${full.length > 1 ? ` (+${full.length - 1} more)` : ''}`, actions };
 }
 
 async function allNodes(explorer: Explorer, node?: Node): Promise<Node[]> {
@@ -104,7 +105,7 @@ describe('custom editor on every corpus file', function () {
                 const snap = state.snapshotFiles.find((f) => f.name === basename(file))!;
                 const decoded = state.decodeSnapshot(snap);
                 const objects = nodes.filter((n) => n.t === 'snapObject').map((n) => String(explorer.tree.getTreeItem(n).label));
-                const want = decoded.ok ? snapshotObjects(decoded.snapshot).map((o) => `${o.kind} ${o.name || o.id}`) : [];
+                const want = decoded.ok ? snapshotObjects(decoded.snapshot).map((o) => `${o.kind} ${nameAndId(o.name, o.id).name}`) : [];
                 assert.deepEqual([...objects].sort(), [...want].sort(), `${file}: snapshot objects`);
                 if (!decoded.ok) assert.ok(nodes.some((n) => n.t === 'info' && /Locked|Unreadable/.test(n.label)), `${file}: says why its objects are not shown`);
               }

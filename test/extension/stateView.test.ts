@@ -71,13 +71,14 @@ describe('State view: detail on click, history in menus, filter shown, task labe
       const uri = await vscode.commands.executeCommand<vscode.Uri>('swarmRaft.openStateObject', service);
       assert.equal(uri.scheme, 'swarm-raft-object');
 
-      // Task labels: the name (<service>.<slot>.<task id>) ends with the id, so the description does not repeat it.
+      // Task labels: the name (<service>.<slot>.<task id>) shows as <service>.<slot>, with the id once beside it.
       const tasks = await objects(a, 'task');
       assert.ok(tasks.length > 0);
       for (const t of tasks) {
         const item = a.forensics.stateTree.getTreeItem(t);
         const text = `${String(item.label)} ${String(item.description)}`;
         assert.equal(text.split(t.row.id).length - 1, 1, `the task id appears once in "${text}"`);
+        assert.equal(`${String(item.label)}.${t.row.id}`, t.row.name);
       }
 
       // Show History from an entry of the Raft Log tree (its one object).

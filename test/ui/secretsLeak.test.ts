@@ -54,7 +54,7 @@ test('no unlock key, data key or revealed secret reaches any file the session wr
     await detail.locator('.revealed-value', { hasText: SECRET }).waitFor();
     await runCommand(page, 'Swarm Raft: Export Decrypted Text');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Redacted' }).first().click();
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'New untitled document' }).first().click();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'New document' }).first().click();
     await page.locator('.monaco-editor .view-lines', { hasText: 'Entry Index=14' }).first().waitFor();
     // Give the workbench time to flush state, backups and logs to disk, as it would during a session.
     await page.waitForTimeout(4000);

@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { checkRepairOutput, planRepair, repairReportJson, repairReportText, writeRepair } from '../../src/core/repair';
 import { SwarmState } from '../../src/core/state/swarmState';
-import { corpusCases } from '../support/fixtures';
+import { corpusCases, generatedCase } from '../support/fixtures';
 import { scratchCopy } from '../support/scratch';
-import { dumps, flipByte, repair, truncateTo, zeroFill, OBJECT_TYPES } from './repair.support';
+import { flipByte, truncateTo, zeroFill } from '../support/damage';
+import { dumps, repair, OBJECT_TYPES } from './repair.support';
 import { cleanupTempDirs, corpusState, tempDir } from './writer.support';
 
 after(cleanupTempDirs);
@@ -226,6 +227,21 @@ describe('repair of damaged copies', () => {
       state.close();
     }
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('a copy of one manager of several', () => {
+  it('says it comes up without a leader, and that --force-new-cluster is next', () => {
+    const dir = join(generatedCase('two-managers'), 'm2', 'swarm');
+    const r = repair(dir, undefined);
+    assertClean(r);
+    assert.equal(r.plan.membership.raftIds.length, 2);
+    assert.equal(r.plan.membership.leaderless, true);
+    assert.ok(r.plan.membership.thisRaftId && r.plan.membership.raftIds.includes(r.plan.membership.thisRaftId));
+    const text = repairReportText(r.plan, r.result);
+    assert.match(text, /comes up without a leader/);
+    assert.match(text, /docker swarm init --force-new-cluster` on it is the next step/);
+    assert.deepEqual(dumps(r.out, undefined), dumps(dir, undefined));
   });
 });
 

@@ -62,11 +62,12 @@ export function actionRow(storeAction: Message): ActionRow {
 }
 
 /**
- * The id beside a name, unless the name already ends with it: SwarmKit names a task
- * `<service>.<slot>.<task id>`, and a label that shows the name need not repeat the id.
+ * How a row names an object: its name, and its id beside it, each once. SwarmKit names a task
+ * `<service>.<slot>.<task id>`: the row says `<service>.<slot>` and the id beside it.
  */
-export function idBesideName(name: string, id: string): string | undefined {
-  return !name || name === id || name.endsWith(`.${id}`) ? undefined : id;
+export function nameAndId(name: string, id: string): { name: string; id?: string } {
+  if (!name || name === id) return { name: id };
+  return name.endsWith(`.${id}`) ? { name: name.slice(0, -id.length - 1), id } : { name, id };
 }
 
 export function actionText(a: ActionRow): string {

@@ -49,6 +49,8 @@ export class RaftDocument implements vscode.CustomDocument {
   private summarizing?: Promise<boolean>;
   /** Opens the gate background decoding waits behind (see BACKGROUND_DECODING_DELAY_MS). */
   private startDecoding?: () => void;
+  /** That gate: other background work (the State view's replay) waits behind it too. */
+  private decodingGate: Promise<void> = Promise.resolve();
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly counted = new vscode.EventEmitter<void>();
   private readonly disposed = new vscode.EventEmitter<void>();
@@ -205,6 +207,7 @@ export class RaftDocument implements vscode.CustomDocument {
           resolve();
         };
       });
+      this.decodingGate = gate;
       this.summarizing = gate.then(async () => {
         const started = Date.now();
         const done = await model.summarizeAll(() => version !== this.version);
@@ -216,6 +219,11 @@ export class RaftDocument implements vscode.CustomDocument {
       });
     }
     this.changed.fire();
+  }
+
+  /** Resolves when background work may start: the table's first page is shown (or the delay passed). */
+  afterFirstPage(): Promise<void> {
+    return this.decodingGate;
   }
 
   /** The table has shown its first page: background decoding need not wait any longer. */

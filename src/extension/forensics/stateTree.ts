@@ -2,7 +2,7 @@
 // chosen snapshot, by the reference's rules, with the objects grouped by kind.
 import * as vscode from 'vscode';
 import { stateObjects, type StateKindGroup, type StateObjectRow } from '../../core/forensics';
-import { idBesideName } from '../../core/view/entries';
+import { nameAndId } from '../../core/view/entries';
 import { kindIcon } from '../tree/icons';
 import type { Forensics } from './forensics';
 import type { ForensicsSession } from './session';
@@ -68,6 +68,10 @@ export class StateTreeProvider implements vscode.TreeDataProvider<StateNode>, vs
       return [{ t: 'message', label: 'Locked: unlock to rebuild the state', icon: 'lock', command: { command: 'swarmRaft.unlock', title: 'Unlock' } }];
     }
     try {
+      // The view is open beside a log that is opening: its replay waits for the table's first page, as
+      // background decoding does, so it does not delay what the user is waiting to see.
+      await this.forensics.explorer.activeDocument?.afterFirstPage();
+      if (s !== this.session) return [];
       const store = await s.storeInSteps();
       if (!store || s !== this.session) return [];
       this.shownIndex = store.appliedIndex;
@@ -98,9 +102,10 @@ export class StateTreeProvider implements vscode.TreeDataProvider<StateNode>, vs
       }
       case 'object': {
         const r = node.row;
-        const item = new vscode.TreeItem(r.name || r.id, vscode.TreeItemCollapsibleState.None);
+        const shown = nameAndId(r.name, r.id);
+        const item = new vscode.TreeItem(shown.name, vscode.TreeItemCollapsibleState.None);
         item.id = `object|${r.kind}|${r.id}`;
-        item.description = [idBesideName(r.name, r.id), r.lastChangedAt ? `#${r.lastChangedAt}` : 'snapshot'].filter(Boolean).join(' · ');
+        item.description = [shown.id, r.lastChangedAt ? `#${r.lastChangedAt}` : 'snapshot'].filter(Boolean).join(' · ');
         item.tooltip = `${r.kind} ${r.name}\nid: ${r.id}\n${r.lastChangedAt ? `last changed by entry #${r.lastChangedAt}` : 'as in the snapshot'}`;
         item.iconPath = kindIcon(r.kind);
         item.contextValue = 'stateObject';

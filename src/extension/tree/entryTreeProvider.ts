@@ -4,7 +4,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { groupEntries, type Group, type GroupBy } from '../../core/view/grouping';
-import { actionText, idBesideName, type EntrySummary } from '../../core/view/entries';
+import { actionText, nameAndId, type EntrySummary } from '../../core/view/entries';
 import { formatFault } from '../../core/errors';
 import { hexId } from '../../core/report/names';
 import { decodeRaftMember } from '../../core/state/swarmState';
@@ -143,9 +143,10 @@ export class EntryTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
       case 'action': {
         const s = layout!.model.summaryOfSeq(node.seq)!;
         const a = s.actions[node.index];
-        const item = new vscode.TreeItem(actionText(a), vscode.TreeItemCollapsibleState.None);
+        const shown = nameAndId(a.name, a.id);
+        const item = new vscode.TreeItem(`${a.action} ${a.kind} ${shown.name}`, vscode.TreeItemCollapsibleState.None);
         item.id = node.id;
-        item.description = idBesideName(a.name, a.id);
+        item.description = shown.id;
         item.iconPath = ACTION_ICONS[a.action] ?? ACTION_ICONS.UNKNOWN;
         item.tooltip = `${a.action} ${a.kind}\nid: ${a.id}${a.name ? `\nname: ${a.name}` : ''}`;
         item.contextValue = 'action';
@@ -172,9 +173,10 @@ export class EntryTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
       }
       case 'snapObject': {
         const obj = layout!.model.objectsOf(layout!.model.state.snapshotFiles.find((f) => f.name === node.snapshot))![node.position];
-        const item = new vscode.TreeItem(`${obj.kind} ${obj.name || obj.id}`, vscode.TreeItemCollapsibleState.None);
+        const shown = nameAndId(obj.name, obj.id);
+        const item = new vscode.TreeItem(`${obj.kind} ${shown.name}`, vscode.TreeItemCollapsibleState.None);
         item.id = node.id;
-        item.description = idBesideName(obj.name, obj.id);
+        item.description = shown.id;
         item.iconPath = kindIcon(obj.kind);
         item.tooltip = `${obj.kind} ${obj.name}\nid: ${obj.id}\nin snapshot ${node.snapshot}`;
         item.contextValue = 'snapshotObject';
