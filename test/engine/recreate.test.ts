@@ -206,6 +206,11 @@ test('recreate + stack deploy and restore --apply rebuild the source swarm in fr
 
     // (2) restore --apply into a fresh swarm.
     const t2 = await sb.startDaemon('restore');
+    const notSwarm = await run(process.execPath, [CLI, 'restore', kitDir, '--docker-host', t2.host, '--apply']);
+    assert.equal(notSwarm.rc, 1);
+    assert.match(notSwarm.stderr, /is not part of a swarm .*docker swarm init/);
+    assert.match(notSwarm.stdout, /^skip\s+service\s+many$/m, 'the plan is still listed');
+    assert.match(notSwarm.stdout, /Nothing was applied/);
     await t2.init();
     const plan = await run(process.execPath, [CLI, 'restore', kitDir, '--docker-host', t2.host]);
     assert.equal(plan.rc, 0, plan.stderr);
@@ -216,6 +221,12 @@ test('recreate + stack deploy and restore --apply rebuild the source swarm in fr
     const again = await run(process.execPath, [CLI, 'restore', kitDir, '--docker-host', t2.host]);
     assert.doesNotMatch(again.stdout, /^(create|conflict)\s/m, 'a second plan finds everything identical');
     const restored = await readBack(t2);
+    // A name taken by something else is a conflict, left alone, with the differing field named.
+    await t2.docker(['service', 'update', '--detach', '--env-add', 'CHANGED=1', 'many']);
+    const conflict = await run(process.execPath, [CLI, 'restore', kitDir, '--docker-host', t2.host, '--apply']);
+    assert.match(conflict.stdout, /^conflict\s+service\s+many\s+-> skipped: exists and differs: left as it is$/m);
+    assert.match(conflict.stdout, /TaskTemplate\.ContainerSpec\.Env: kit/);
+    assert.equal((await t2.docker(['service', 'inspect', '--format', '{{json .Spec.TaskTemplate.ContainerSpec.Env}}', 'many'])).out.includes('CHANGED=1'), true, 'not overwritten');
     for (const [name, spec] of source.services) {
       assert.deepEqual(specDifferences(spec, restored.services.get(name)), [], `restored service ${name}`);
     }
