@@ -222,7 +222,8 @@ export class WalWriter {
     this.records++;
   }
 
-  private flush(): void {
+  /** Writes out what is buffered, so a reader following the log sees every record saved so far. */
+  flush(): void {
     let done = 0;
     while (done < this.buffered) done += writeSync(this.fd, this.buffer, done, this.buffered - done, this.flushedTo + done);
     this.flushedTo += this.buffered;
