@@ -4,6 +4,7 @@ import { loadFastSecretbox } from '../core/crypto/secretbox';
 import { Explorer } from './context';
 import { registerCommands } from './commands';
 import { registerForensics, type ForensicsApi } from './forensics/register';
+import { registerRecovery } from './recovery/recoveryCommands';
 
 export interface SwarmRaftApi {
   /** For the extension-host tests: the live context (documents, tree, key store). */
@@ -16,7 +17,7 @@ export function activate(context: vscode.ExtensionContext): SwarmRaftApi {
   void loadFastSecretbox(); // documents opened before it finishes use tweetnacl meanwhile
   const explorer = new Explorer(context);
   const forensics = registerForensics(explorer);
-  context.subscriptions.push(explorer, ...registerCommands(explorer), forensics);
+  context.subscriptions.push(explorer, ...registerCommands(explorer), forensics, ...registerRecovery(explorer, forensics));
   return { explorer, forensics };
 }
 
