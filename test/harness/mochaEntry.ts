@@ -6,7 +6,9 @@ import Mocha from 'mocha';
 
 export async function runMochaFiles(files: string[], options: { timeout: number; what: string }): Promise<void> {
   // No colours: the output is relayed through the browser console and CI logs.
-  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: options.timeout });
+  // SWARM_RAFT_TEST_GREP runs only the tests whose titles match (e.g. one suite while working on it).
+  const grep = process.env.SWARM_RAFT_TEST_GREP;
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: options.timeout, ...(grep ? { grep } : {}) });
   for (const file of files) mocha.addFile(file);
   const stats = await new Promise<{ passes: number; failures: number; pending: number }>((resolve) => {
     const runner = mocha.run(() => resolve({ passes: runner.stats?.passes ?? 0, failures: runner.stats?.failures ?? 0, pending: runner.stats?.pending ?? 0 }));
