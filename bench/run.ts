@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { generatedCase } from '../test/support/fixtures';
+import { liveFigures } from './live';
 
 const root = resolve(__dirname, '..');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, only: { type: 'string' } } });
@@ -26,6 +27,7 @@ interface Log {
 async function main(): Promise<void> {
   await build({ entryPoints: [join(root, 'bench/probe.ts')], outfile: probe, bundle: true, platform: 'node', target: 'node20', external: ['@node-rs/crc32', 'sodium-native'], logLevel: 'warning' });
   spawnSync('node', [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
+  if (values.only === 'live') return liveFigures(root);
   const logs = ensureLogs();
   console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, node ${process.version}, ${new Date().toISOString().slice(0, 10)}; median of ${RUNS} runs`);
   const rows: string[][] = [['log', 'WAL MB', 'entries', 'index', 'first page (100 rows)', 'decode+decrypt', 'text export (CLI)', 'same, 1 thread', 'peak RSS export', 'reference (time, RSS)', 'ratio, output']];
@@ -69,6 +71,7 @@ async function main(): Promise<void> {
   secretboxSpeed();
   nodeStartup();
   indexRssBySegments(logs.find((l) => l.name === 'typical-3seg'));
+  if (!values.only) await liveFigures(root);
   console.log('targets: index of 3 x 64 MB <= 1 s; first page <= 300 ms; text export >= 2x the reference; export peak RSS <= 2x the log on disk; index RSS flat in the number of segments');
 }
 
