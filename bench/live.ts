@@ -1,9 +1,9 @@
 // The live-manager figures of issue #17, printed by npm run bench (or `npm run bench -- --only live`):
-// - follow: the CLI's `dump-wal --follow --format json` on a copy the project's writer appends to at 250
+// - follow: the CLI's `dump-wal --follow` (text) on a copy the project's writer appends to at 250
 //   and 1,000 entries/s (with roll-overs): lag from an entry's commit to its line on stdout (target
 //   <= 200 ms) and the follower's CPU per MB appended (proportional: about the same at both rates), and
 //   its CPU while nothing is written;
-// - capture: peak RSS of `swarm-raft capture` of a manager whose swarm directory holds ~200 MB (target:
+// - capture: peak RSS of `swarm-raft capture` of a manager whose swarm directory holds 20, 200 and 500 MB (target:
 //   flat in the state's size), on a sandboxed dockerd (needs root; skipped with a message otherwise).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,23 +44,26 @@ async function followRun(root: string, rate: number, ms: number): Promise<Follow
   const live = new LiveWriter(join(dir, 'swarm'), { seed: `bench-${rate}`, segmentBytes: 8 * 1000 * 1000 });
   live.append(10);
   live.commitAll();
-  const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), '-d', live.stateDir, 'dump-wal', '--follow', '--format', 'json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), '-d', live.stateDir, 'dump-wal', '--follow'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const committedAt = new Map<string, number>();
   const lags: number[] = [];
   let buffered = '';
+  let printed = 0;
   child.stdout.on('data', (d: Buffer) => {
     const now = performance.now();
+    printed += d.length;
     buffered += d.toString();
     const lines = buffered.split('\n');
     buffered = lines.pop() ?? '';
     for (const line of lines) {
-      const at = committedAt.get((JSON.parse(line) as { index: string }).index);
+      const index = /^Entry Index=(\d+),/.exec(line)?.[1];
+      const at = index === undefined ? undefined : committedAt.get(index);
       if (at !== undefined) lags.push(now - at);
     }
   });
   const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
-  for (let i = 0; i < 100 && lags.length === 0 && child.exitCode === null; i++) await sleep(50); // the initial entries print first (no lag counted)
-  await sleep(500);
+  for (let i = 0; i < 600 && printed === 0 && child.exitCode === null; i++) await sleep(50); // the initial entries print first (no lag counted)
+  await sleep(300);
   const cpuBefore = cpuMs(child.pid!);
   const started = performance.now();
   let entries = 0;
@@ -77,7 +80,7 @@ async function followRun(root: string, rate: number, ms: number): Promise<Follow
     }
     await sleep(10);
   }
-  await sleep(1000); // the last ones arrive
+  for (let i = 0; i < 100 && lags.length < entries; i++) await sleep(100); // the last ones arrive
   const cpu = cpuMs(child.pid!) - cpuBefore;
   child.kill('SIGTERM');
   await new Promise((r) => child.once('close', r));
@@ -101,7 +104,7 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
 }
 
-/** Peak RSS of capture on a manager whose swarm directory is ~200 MB (a sandboxed dockerd). */
+/** Peak RSS of capture on a manager whose swarm directory holds 20, 200 and 500 MB (a sandboxed dockerd). */
 async function captureMemory(root: string): Promise<void> {
   const skip = engineSkipReason();
   if (skip) {
@@ -112,7 +115,7 @@ async function captureMemory(root: string): Promise<void> {
     const d = await sb.startDaemon('m1');
     await d.init();
     const rss: string[] = [];
-    for (const mb of [20, 200]) {
+    for (const mb of [20, 200, 500]) {
       // Ballast beside the raft data (the sandbox daemon's own data root): the copy streams it like any file.
       writeFileSync(join(d.swarmDir, 'bench-ballast'), Buffer.alloc(mb * 1e6, 7));
       const out = join(sb.dir, `copy-${mb}`);
