@@ -12,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { generatedCase } from '../test/support/fixtures';
+import { liveFigures } from './live';
 
 const root = resolve(__dirname, '..');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, 'big-runs': { type: 'string', default: '1' }, only: { type: 'string' } } });
@@ -34,6 +35,7 @@ interface Log {
 async function main(): Promise<void> {
   await build({ entryPoints: [join(root, 'bench/probe.ts')], outfile: probe, bundle: true, platform: 'node', target: 'node20', external: ['@node-rs/crc32', 'sodium-native'], logLevel: 'warning' });
   spawnSync('node', [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
+  if (values.only === 'live') return liveFigures(root);
   const logs = ensureLogs().filter((log) => !values.only || log.name.includes(values.only));
   console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, node ${process.version}, ${new Date().toISOString().slice(0, 10)}; median of ${RUNS} runs (${BIG_RUNS} for the exports of the 1 GB log); load average at start ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const core: string[][] = [['log', 'WAL MB', 'on disk MB', 'entries', 'index', 'first page (100 rows)', 'decode+decrypt', 'dump-wal, 1 thread']];
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
   indexRssBySegments(logs.find((l) => l.big), [1, 2, 4, 8, 16, 17]);
   repairTiming(logs.find((l) => l.name === 'typical-3seg'), exportMs);
   recreateTiming(logs.find((l) => l.name === 'typical-3seg'));
+  if (!values.only) await liveFigures(root);
   console.log('targets: index of 3 x 64 MB <= 1 s, of 16 x 64 MB <= 2 s; first page <= 300 ms; text export >= 2x the reference (aim 3x), identical; export peak RSS <= 1.5x the log on disk (the 1 GB log: <= 1x); index RSS flat in the number of segments; repair <= 1.5x the text export, its RSS flat in the log size');
   // Last, one number: a regression anywhere shows here.
   if (ratios.length) {
