@@ -18,7 +18,9 @@ const common = {
 
 // A native addon cannot be bundled: Node loads it from node_modules at run time, where it is installed
 // (src/core/crypto/crc32c.ts falls back to portable code where it is not, as in the packaged extension).
-const native = ['@node-rs/crc32', 'sodium-native'];
+// dockerode's ssh2 tries two optional addons (cpu-features, sshcrypto.node) inside try/catch and works
+// without them: they stay outside the bundles too.
+const native = ['@node-rs/crc32', 'sodium-native', 'cpu-features', '*.node'];
 
 const targets = [
   // CLI: `node dist/cli.js ...` and the package's `swarm-raft` bin.

@@ -13,6 +13,9 @@ import type { EntryFilter } from '../core/forensics';
 import { runDecrypt } from './commands/decrypt';
 import { parseIndex } from './commands/options';
 import { registerRepairCommand } from './commands/repair';
+import { registerRecoveryCommands } from './commands/recovery';
+import { registerCaptureCommand } from './commands/capture';
+import { followWal } from './commands/followWal';
 
 type ContextFactory = (cmd: Command) => CommandContext;
 
@@ -27,8 +30,23 @@ export function registerCommands(program: Command, context: ContextFactory): voi
     .option('--format <format>', 'text (the reference format) or json (one object per line)', parseFormat, 'text')
     .option('--filter <filter>', 'only entries matching the filter, e.g. "kind:secret action:create name:pass 100..200 words" (docs/forensics.md)', parseFilterOption)
     .option('--workers <n>', 'worker threads for the text of large logs (default: one per core; 1 = none)', parsePositive)
-    .action(async (opts: { start?: bigint; end?: bigint; redact?: boolean; all?: boolean; format: string; filter?: EntryFilter; workers?: number }, cmd: Command) => {
+    .option('--follow', 'print the committed entries, then new ones as they are committed (like tail -f), until interrupted or past --end')
+    .action(async (opts: { start?: bigint; end?: bigint; redact?: boolean; all?: boolean; format: string; filter?: EntryFilter; workers?: number; follow?: boolean }, cmd: Command) => {
       const ctx = context(cmd);
+      if (opts.follow) {
+        if (opts.filter) throw new InvalidArgumentError('--follow does not take --filter');
+        const state = ctx.openState();
+        try {
+          // Faults are printed as they are found; the exit code still says whether any lost data.
+          const reported = await followWal(state, ctx.out, ctx.faults.splice(0), { ...opts });
+          const errors = reported.filter((f) => f.severity === 'error').length;
+          if (errors) ctx.faults.push({ file: state.layout.walDir, offset: 0, severity: 'error', message: `${errors} fault(s) reported above while following` });
+        } finally {
+          state.close();
+        }
+        ctx.finish();
+        return;
+      }
       const workerScript = join(__dirname, 'textWorker.js');
       const parallel = !opts.filter && opts.format === 'text' && parallelDumpPossible(workerScript, opts.workers);
       // For a large log, text workers start loading now, while the index is read; unused ones are stopped below.
@@ -115,6 +133,8 @@ export function registerCommands(program: Command, context: ContextFactory): voi
 
   registerForensicsCommands(program, context);
   registerRepairCommand(program, context);
+  registerRecoveryCommands(program, context);
+  registerCaptureCommand(program);
 }
 
 

@@ -6,6 +6,7 @@ import { findStateDir } from '../core/state/layout';
 import { listSegments } from '../core/wal/walLog';
 import { forgetUnlockKey } from './keys/unlockFlow';
 import { exportDocument, type ExportFormat, type ExportOptions } from './export/exportCommands';
+import { repairIntoCopy, type RepairCommandOptions } from './repair/repairCommand';
 import { VIEW_TYPE } from './editor/rawEditorProvider';
 import type { Explorer, Target } from './context';
 import type { RaftDocument } from './editor/raftDocument';
@@ -34,6 +35,10 @@ export function registerCommands(explorer: Explorer): vscode.Disposable[] {
     vscode.commands.registerCommand('swarmRaft.showVersion', () => vscode.window.showInformationMessage(`Swarm Raft Explorer ${version}`)),
     vscode.commands.registerCommand('swarmRaft.exportText', exportCmd('text')),
     vscode.commands.registerCommand('swarmRaft.exportJson', exportCmd('json')),
+    vscode.commands.registerCommand('swarmRaft.repairIntoCopy', async (arg?: unknown, options?: RepairCommandOptions) => {
+      const d = doc(arg);
+      return d ? repairIntoCopy(explorer, d, options ?? {}) : undefined;
+    }),
     vscode.commands.registerCommand('swarmRaft.unlock', async (arg?: unknown) => {
       const d = doc(arg);
       await d?.load();

@@ -14,6 +14,7 @@ import { RaftEditorProvider } from './editor/rawEditorProvider';
 import { EntryTreeProvider, type Node } from './tree/entryTreeProvider';
 import { DetailPanel } from './detail/detailPanel';
 import { exportDocument } from './export/exportCommands';
+import { ExportDocuments } from './export/exportDocuments';
 
 /** What the detail view shows: an entry (or, in a .snap document, the object at that position), or a snapshot object seen from a WAL. */
 export type Target = { kind: 'entry'; seq: number; action?: number } | { kind: 'snapshot'; snapshot: string; position: number };
@@ -30,6 +31,8 @@ export class Explorer implements vscode.Disposable {
   readonly tree: EntryTreeProvider;
   readonly detail: DetailPanel;
   readonly editors: RaftEditorProvider;
+  /** The read-only documents exports open in. */
+  readonly exports = new ExportDocuments();
   private readonly treeView: vscode.TreeView<Node>;
   private readonly disposables: vscode.Disposable[] = [];
   private active?: RaftDocument;
@@ -53,7 +56,7 @@ export class Explorer implements vscode.Disposable {
     this.treeView = vscode.window.createTreeView(TREE_VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true });
     this.editors = new RaftEditorProvider(this);
     this.disposables.push(
-      this.log, this.registry, this.tree, this.detail, this.treeView, this.activeChanged,
+      this.log, this.registry, this.tree, this.detail, this.treeView, this.activeChanged, this.exports,
       ...RaftEditorProvider.registerWith(this.editors),
       this.detail.register(),
       this.treeView.onDidChangeSelection((e) => {

@@ -34,7 +34,7 @@ describe('decrypt', () => {
 });
 
 describe('help', () => {
-  for (const cmd of ['dump-wal', 'dump-snapshot', 'dump-object', 'decrypt']) {
+  for (const cmd of ['dump-wal', 'dump-snapshot', 'dump-object', 'decrypt', 'repair']) {
     it(`${cmd} --help describes its flags`, () => {
       const r = runCli([cmd, '--help']);
       assert.equal(r.code, 0);
@@ -45,6 +45,6 @@ describe('help', () => {
   it('the program help lists the commands and the key options', () => {
     const r = runCli(['--help']);
     assert.equal(r.code, 0);
-    for (const word of ['dump-wal', 'dump-snapshot', 'dump-object', 'decrypt', '--unlock-key-file', '--key-file', '--state-dir']) assert.ok(r.stdout.includes(word), word);
+    for (const word of ['dump-wal', 'dump-snapshot', 'dump-object', 'decrypt', 'repair', '--unlock-key-file', '--key-file', '--state-dir']) assert.ok(r.stdout.includes(word), word);
   });
 });

@@ -1,5 +1,5 @@
 // Issue 19, item 1: a swarm stays open while anything uses it (a Raft editor, an object or history
-// document, the State view), and documents that show swarm data open pinned beside the log, never as a
+// document, an export), and documents that show swarm data open pinned beside the log, never as a
 // preview that replaces it. Started from a log opened the usual way: a preview tab.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -98,22 +98,17 @@ describe('a swarm stays open while something uses it', function () {
     assert.match(text, new RegExp(target.id));
   });
 
-  it('the State view keeps showing the swarm after its last Raft editor closed, until the view is closed', async () => {
+  it('the history says that a REMOVE removed the object, not "(no change)"', async () => {
+    const gone = objectCatalog(core).find((o) => o.kind === 'secret' && objectVersions(core, o.id, { kind: 'secret' }).versions.at(-1)?.action === 'REMOVE');
+    assert.ok(gone, 'a removed secret in the fixture');
     await closeAllEditors();
-    await waitFor('the swarm closed', () => !a.explorer.registry.get(fx.m1), 60_000);
-    const { uri, doc } = await openAsPreview(a, fx.m1);
-    await vscode.commands.executeCommand('swarmRaft.state.focus');
-    await waitFor('the State view', () => a.forensics.stateView.visible);
-    const session = a.forensics.stateTree.current;
-    assert.equal(session?.shared, doc.shared);
-    await vscode.window.tabGroups.close(logTab(uri)!);
-    await waitFor('the log closed', () => !a.explorer.documents.has(doc));
-    assert.equal(a.forensics.stateTree.current, session, 'the State view still shows the swarm');
-    assert.ok(a.explorer.registry.get(fx.m1)?.isOpen());
-    const kinds = (await a.forensics.stateTree.getChildren()).filter((n) => n.t === 'kind');
-    assert.ok(kinds.length > 0, 'the State view lists the objects');
-    await vscode.commands.executeCommand('workbench.view.explorer');
-    await waitFor('the swarm closed with the view', () => !a.explorer.registry.get(fx.m1));
-    assert.equal(a.forensics.stateTree.current, undefined);
+    await openAsPreview(a, fx.m1);
+    a.forensics.history.prompts.pick = async (items) => items[0]; // "Whole history as text"
+    await vscode.commands.executeCommand('swarmRaft.showHistory', { dir: fx.m1, kind: 'secret', id: gone.id });
+    const tab = await waitFor('the history tab', () => tabs().find((t) => t.input instanceof vscode.TabInputText && t.input.uri.path === `/History of secret ${gone.id}.txt`));
+    const text = (await vscode.workspace.openTextDocument((tab.input as vscode.TabInputText).uri)).getText();
+    const removal = text.slice(text.lastIndexOf('Action=REMOVE'));
+    assert.match(removal, /^Action=REMOVE, Kind=secret[^\n]*\n\(removed from the store at index \d+\)\n/);
+    assert.doesNotMatch(text, /no change/);
   });
 });

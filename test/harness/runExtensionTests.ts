@@ -41,7 +41,8 @@ async function runOne(target: Target): Promise<{ passes: number; failures: numbe
   const exitCode = await runInExtensionHost({
     label: target.label,
     testsPath: join(repoRoot, 'dist', 'test', 'extension', 'index.js'),
-    env: { SWARM_RAFT_TEST_RESULT: resultFile },
+    // SWARM_RAFT_TEST_GREP runs only the tests whose full title matches (mocha's grep), e.g. while working on one feature.
+    env: { SWARM_RAFT_TEST_RESULT: resultFile, ...(process.env.SWARM_RAFT_TEST_GREP ? { SWARM_RAFT_TEST_GREP: process.env.SWARM_RAFT_TEST_GREP } : {}) },
     codeServer: target.codeServer,
     desktop: target.desktop,
   });

@@ -51,14 +51,14 @@ test('walk-through: unlock, find the passwd secret, reveal it, export', async (t
   await detail.locator('.revealed-value', { hasText: 'A2e5bc21' }).waitFor();
   await session.shot('06-detail-secret-revealed');
 
-  // Export from the command palette: redacted is preselected, then a new untitled document.
+  // Export from the command palette: redacted is preselected, then a new (read-only, in-memory) document.
   await runCommand(page, 'Swarm Raft: Export Decrypted Text');
   await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Redacted' }).waitFor();
   await page.waitForTimeout(300); // the quick pick fades in: let it finish before the README's screenshot
   await session.shot('07-export-redaction-choice');
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Redacted' }).first().click();
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'New untitled document' }).waitFor();
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'New untitled document' }).first().click();
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'New document' }).waitFor();
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'New document' }).first().click();
   await page.locator('.monaco-editor .view-lines', { hasText: 'Entry Index=14, Term=2, Type=EntryNormal:' }).first().waitFor();
   await session.shot('08-export-untitled');
 

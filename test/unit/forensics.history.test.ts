@@ -121,7 +121,7 @@ describe('history on two managers (m1)', () => {
     assert.equal(((lines[0].object as Fields).spec as Fields).data, Buffer.from('SECRET REDACTED').toString('base64'));
     assert.equal(json.stdout, [...historyJson(h, { redact: true })].join(''));
     const diff = runCli(['-d', stateDir, 'history', gone.id, '--diff']);
-    assert.match(diff.stdout, /\nVersion 2: Index=\d+, Term=2, Action=REMOVE, Kind=secret, Name=utf8-m2\n\(no change\)\n/);
+    assert.match(diff.stdout, /\nVersion 2: Index=\d+, Term=2, Action=REMOVE, Kind=secret, Name=utf8-m2\n\(removed from the store at index \d+\)\n\n/);
     const ambiguous = runCli(['-d', stateDir, 'history', 'vm']);
     assert.equal(ambiguous.code, 1);
     assert.match(ambiguous.stderr, /^Error: vm is ambiguous: 2 objects match: node /);

@@ -7,10 +7,12 @@ import { existsSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { checkRepairOutput, planRepair, repairReportJson, repairReportText, writeRepair } from '../../src/core/repair';
+import { runDecrypt } from '../../src/cli/commands/decrypt';
 import { SwarmState } from '../../src/core/state/swarmState';
-import { corpusCases } from '../support/fixtures';
+import { corpusCases, generatedCase } from '../support/fixtures';
 import { scratchCopy } from '../support/scratch';
-import { dumps, flipByte, repair, truncateTo, zeroFill, OBJECT_TYPES } from './repair.support';
+import { flipByte, truncateTo, zeroFill } from '../support/damage';
+import { dumps, repair, OBJECT_TYPES } from './repair.support';
 import { cleanupTempDirs, corpusState, tempDir } from './writer.support';
 
 after(cleanupTempDirs);
@@ -38,8 +40,12 @@ function payloadByte(dir: string, index: bigint, unlockKey?: string): { file: st
 }
 
 function assertClean(r: { result: { verification: string[] }; out: string }): void {
+  assertCleanAt(r, WAL);
+}
+
+function assertCleanAt(r: { result: { verification: string[] }; out: string }, walDir: string): void {
   assert.deepEqual(r.result.verification, [], 'the copy reads back clean');
-  assert.deepEqual(readdirSync(join(r.out, WAL)).filter((n) => !n.endsWith('.wal')), [], 'only segments in the WAL dir (no .tmp, no .broken)');
+  assert.deepEqual(readdirSync(join(r.out, walDir)).filter((n) => !n.endsWith('.wal')), [], 'only segments in the WAL dir (no .tmp, no .broken)');
 }
 
 describe('repair of an undamaged corpus case gives identical dumps', () => {
@@ -229,6 +235,38 @@ describe('repair of damaged copies', () => {
   });
 });
 
+describe('a plain layout (the output of decrypt)', () => {
+  it('keeps its folders and dumps as before', () => {
+    const c = corpusState('seed-sample');
+    const source = SwarmState.open(c.stateDir, { unlockKey: c.unlockKey });
+    const plain = join(tempDir('plain'), 'plain');
+    try {
+      runDecrypt(source, plain);
+    } finally {
+      source.close();
+    }
+    const r = repair(plain, undefined);
+    assertCleanAt(r, 'wal-decrypted');
+    assert.deepEqual(readdirSync(r.out).sort(), ['snap-decrypted', 'wal-decrypted']);
+    assert.deepEqual(dumps(r.out, undefined), dumps(plain, undefined));
+  });
+});
+
+describe('a copy of one manager of several', () => {
+  it('says it comes up without a leader, and that --force-new-cluster is next', () => {
+    const dir = join(generatedCase('two-managers'), 'm2', 'swarm');
+    const r = repair(dir, undefined);
+    assertClean(r);
+    assert.equal(r.plan.membership.raftIds.length, 2);
+    assert.equal(r.plan.membership.leaderless, true);
+    assert.ok(r.plan.membership.thisRaftId && r.plan.membership.raftIds.includes(r.plan.membership.thisRaftId));
+    const text = repairReportText(r.plan, r.result);
+    assert.match(text, /comes up without a leader/);
+    assert.match(text, /docker swarm init --force-new-cluster` on it is the next step/);
+    assert.deepEqual(dumps(r.out, undefined), dumps(dir, undefined));
+  });
+});
+
 describe('repair refuses bad input and writes nothing', () => {
   it('an output inside the state directory, or one that is not empty', () => {
     const c = corpusState('fresh');
@@ -250,6 +288,18 @@ describe('repair refuses bad input and writes nothing', () => {
       state.close();
     }
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('entries only an older key file opens are not kept: the engine has only the node key', () => {
+    const c = corpusState('locked'); // snapshot 120; entries up to it under the data key autolock retired
+    const keyFiles = readdirSync(join(c.dir, 'key-history')).sort().map((f) => join(c.dir, 'key-history', f));
+    const state = SwarmState.open(c.stateDir, { unlockKey: c.unlockKey, keyFiles });
+    try {
+      assert.ok(state.decodeEntry(state.wal.effective[0]).ok, 'the key history opens entry 1');
+      assert.throws(() => planRepair(state, { at: 100n }), /nothing consistent to keep: .*its payload does not open/);
+    } finally {
+      state.close();
+    }
   });
 
   it('a failed write removes what it wrote', () => {

@@ -25,13 +25,12 @@ export function registerRepairCommand(program: Command, context: ContextFactory)
       let result: RepairResult | undefined;
       try {
         plan = planRepair(state, { at: opts.at });
-        if (!opts.dryRun) {
-          result = writeRepair(state, plan, opts.output);
-          result.verification = verifyRepair(result.outDir, ctx.openOptions());
-        }
+        if (!opts.dryRun) result = writeRepair(state, plan, opts.output);
       } finally {
         state.close();
       }
+      // Read back once the source's index is gone: two at once would double the peak memory.
+      if (result) result.verification = verifyRepair(result.outDir, ctx.openOptions());
       ctx.out.write(opts.format === 'json' ? JSON.stringify(repairReportJson(plan, result), null, 2) + '\n' : repairReportText(plan, result));
       if (result && result.verification.length > 0) {
         ctx.faults.push({ file: result.outDir, offset: 0, severity: 'error', message: `the copy does not read back clean: ${result.verification.join('; ')}` });

@@ -27,7 +27,9 @@ export function* historyText(history: ObjectVersions, options: HistoryReportOpti
     const text = renderObject(v.kind, v.object, { redact: options.redact });
     const current = { label: versionLabel(v), text };
     let body = text;
-    if (options.diff && previous) body = unifiedDiff(previous, current) || '(no change)\n';
+    if (options.diff && previous) body = unifiedDiff(previous, current) || (v.action === 'REMOVE' ? '' : '(no change)\n');
+    // A remove carries the object as it was: say that it is gone rather than "no change".
+    if (v.action === 'REMOVE') body = `(removed from the store at index ${v.index}${options.diff && previous ? '' : '; the object as the remove carried it:'})\n${body}`;
     yield `${versionHeader(v, i + 1)}\n${body}\n`;
     previous = current;
   }

@@ -7,11 +7,12 @@
 // - the last hard state's commit must lie within [snapshot index, last entry index].
 import { Messages } from '../codec';
 import { RaftReadError } from '../errors';
+import { runSteps, type Steps } from '../steps';
 import { FileWindow, WindowMemory } from '../io/fileWindow';
 import { summarizeAction } from '../model/objects';
 import { hexId } from '../report/names';
 import type { SnapshotFile } from '../snap/snapshotFile';
-import { decodeConfChange, decodeRaftMember, unsealPayload } from '../state/entryPayload';
+import { decodeConfChange, decodeRaftMember, unsealPayload, type PayloadContext } from '../state/entryPayload';
 import type { SwarmState } from '../state/swarmState';
 import { EntryType } from '../wal/segment';
 import { readEntryHeader, RecordType } from '../wal/records';
@@ -21,6 +22,9 @@ import type { CutPoint, DroppedItem, HardStatePlan, LeftOutSnapshot, RepairOptio
 import { walkSegment, type WalkedRecord } from './recordWalk';
 import { decodeHardStateRecord, decodeSnapshotMark } from './records';
 
+/** Records between two yields of the steps: a millisecond or two of work. */
+const STEP_RECORDS = 256;
+
 /** Dropped items listed in a plan; more are counted only. */
 const MAX_LISTED = 200;
 
@@ -29,6 +33,11 @@ const CONF_REMOVE_NODE = 1;
 const CONF_ADD_LEARNER = 3;
 
 export function planRepair(state: SwarmState, options: RepairOptions = {}): RepairPlan {
+  return runSteps(planRepairSteps(state, options));
+}
+
+/** planRepair, yielding every few hundred records (the extension runs it in slices: runStepsInSlices). */
+export function* planRepairSteps(state: SwarmState, options: RepairOptions = {}): Steps<RepairPlan> {
   requireKeys(state);
   const metadata = state.wal.metadata;
   if (!metadata || state.wal.segments.length === 0) {
@@ -39,7 +48,7 @@ export function planRepair(state: SwarmState, options: RepairOptions = {}): Repa
   const base = snap?.index ?? 0n;
   const walk = new PlanWalk(state, base, snap?.term ?? 0n, options.at);
   walk.members = new Set(snap?.confStateNodes ?? []);
-  walk.run(options.onProgress);
+  yield* walk.run(options.onProgress);
 
   if (walk.keptEntries === 0 && !snap) {
     const where = walk.cut ?? walk.firstDamage();
@@ -75,8 +84,20 @@ export function planRepair(state: SwarmState, options: RepairOptions = {}): Repa
   };
 }
 
+/**
+ * The data keys the engine will have: those of the copy's own node key (raft-dek, raft-dek-pending), not
+ * those of older key files given with --key-file, which open entries the engine could not.
+ */
+function engineContext(state: SwarmState): PayloadContext {
+  const context = state.payloadContext;
+  return { ...context, keys: context.keys.filter((k) => !k.label.includes(' of ')) };
+}
+
 function requireKeys(state: SwarmState): void {
   const status = state.keyRing.status;
+  const foreign = state.keysOpenNothing;
+  // Keys that open none of the newest records would cut the log right after the snapshot: refuse instead.
+  if (foreign) throw new RaftReadError(foreign.message, foreign.file, foreign.offset);
   if (status.state === 'open' || status.state === 'not-encrypted') return;
   const keyFile = state.keyRing.nodeKey?.file ?? state.layout.nodeKeyFile;
   const why = status.state === 'locked'
@@ -97,9 +118,10 @@ function chooseSnapshot(state: SwarmState, at: bigint | undefined): { chosen?: S
     } else if (at !== undefined && file.snapshot.index > at) {
       leftOut.push({ name: file.name, file: file.path, offset: 0, reason: `its index ${file.snapshot.index} is above --at ${at}` });
     } else {
-      const decoded = state.decodeSnapshot(file);
-      if (decoded.ok) chosen = file;
-      else leftOut.push({ name: file.name, file: file.path, offset: 0, reason: decoded.message });
+      // Opening it proves it is what was written (the MAC); decoding its objects would only cost memory.
+      const opened = unsealPayload(engineContext(state), file.snapshot.data, undefined);
+      if (opened.ok) chosen = file;
+      else leftOut.push({ name: file.name, file: file.path, offset: 0, reason: opened.message });
     }
   }
   const limit = chosen?.snapshot?.index;
@@ -124,6 +146,7 @@ class PlanWalk {
   readonly tally = new LossTally();
   lost = { count: 0, unreadable: 0, damagedStretches: 0 } as { count: number; unreadable: number; damagedStretches: number; firstIndex?: bigint; lastIndex?: bigint };
   private firstDamageItem: DroppedItem | undefined;
+  private readonly context: PayloadContext;
 
   constructor(
     private readonly state: SwarmState,
@@ -132,22 +155,30 @@ class PlanWalk {
     private readonly at: bigint | undefined,
   ) {
     this.lastIndex = base;
+    this.lastTerm = baseTerm; // until an entry above the snapshot is kept
+    this.context = engineContext(state);
   }
 
   firstDamage(): DroppedItem | undefined {
     return this.firstDamageItem;
   }
 
-  run(onProgress?: (fraction: number, message: string) => void): void {
+  *run(onProgress?: (fraction: number, message: string) => void): Steps<void> {
     const segments = this.state.wal.segments;
     const total = segments.reduce((n, s) => n + s.scan.size, 0) || 1;
     let done = 0;
     const memory = new WindowMemory();
-    segments.forEach((segment, number) => {
+    for (let number = 0; number < segments.length; number++) {
+      const segment = segments[number];
       onProgress?.(done / total, `checking ${segment.name}`);
       const file = new FileWindow(segment.path, { reuseWindow: memory });
       try {
+        let records = 0;
         for (const item of walkSegment(file)) {
+          if (++records % STEP_RECORDS === 0) {
+            onProgress?.((done + item.offset) / total, `checking ${segment.name}`);
+            yield;
+          }
           if (item.kind === 'damage') {
             const bytes = item.end - item.offset;
             if (this.cut) this.lost.damagedStretches++;
@@ -161,7 +192,7 @@ class PlanWalk {
         file.close();
       }
       done += segment.scan.size;
-    });
+    }
     onProgress?.(1, 'checked');
   }
 
@@ -248,7 +279,7 @@ class PlanWalk {
     if (this.lost.firstIndex === undefined || header.index < this.lost.firstIndex) this.lost.firstIndex = header.index;
     if (this.lost.lastIndex === undefined || header.index > this.lost.lastIndex) this.lost.lastIndex = header.index;
     if (header.type !== EntryType.Normal || header.dataStart < 0) return;
-    const opened = r.verified ? this.open(header.stored(r.data), header.index) : undefined;
+    const opened = r.verified ? this.open(header.stored(r.data), header.index, this.state.payloadContext) : undefined;
     if (!opened?.ok) {
       this.lost.unreadable++;
       return;
@@ -261,9 +292,10 @@ class PlanWalk {
     }
   }
 
-  private open(stored: Uint8Array | undefined, index: bigint): { ok: true; plain: Uint8Array } | { ok: false; message: string } {
+  /** Opens an entry's payload with the engine's keys (or, to tell what a lost entry held, with every key given). */
+  private open(stored: Uint8Array | undefined, index: bigint, context = this.context): { ok: true; plain: Uint8Array } | { ok: false; message: string } {
     if (stored === undefined) return { ok: true, plain: new Uint8Array(0) };
-    return unsealPayload(this.state.payloadContext, stored, index);
+    return unsealPayload(context, stored, index);
   }
 
   private confChange(plain: Uint8Array): void {

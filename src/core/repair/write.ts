@@ -4,8 +4,9 @@
 // them, then the snapshot mark and hard state the plan adds. On any failure OUT is removed again (or
 // emptied, when it existed), so a refusal leaves nothing behind. The source is only read.
 import { copyFileSync, constants, cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { RaftReadError } from '../errors';
+import { runSteps, type Steps } from '../steps';
 import { FileWindow, WindowMemory } from '../io/fileWindow';
 import { SwarmState, type OpenOptions } from '../state/swarmState';
 import { readEntryHeader, RecordType } from '../wal/records';
@@ -16,6 +17,9 @@ import type { RepairPlan, RepairResult } from './model';
 import { decodeHardStateRecord, decodeSnapshotMark } from './records';
 import { walkSegment, type WalkedRecord } from './recordWalk';
 
+/** Records between two yields of the steps. */
+const STEP_RECORDS = 256;
+
 /** Refuses an output inside the source or holding anything; creates nothing. */
 export function checkRepairOutput(outDir: string, stateDir: string): void {
   assertOutsideOf(outDir, stateDir);
@@ -23,19 +27,23 @@ export function checkRepairOutput(outDir: string, stateDir: string): void {
 }
 
 export function writeRepair(state: SwarmState, plan: RepairPlan, outDir: string, onProgress?: (fraction: number, message: string) => void): RepairResult {
+  return runSteps(writeRepairSteps(state, plan, outDir, onProgress));
+}
+
+/** writeRepair, yielding every few hundred records (the extension runs it in slices). */
+export function* writeRepairSteps(state: SwarmState, plan: RepairPlan, outDir: string, onProgress?: (fraction: number, message: string) => void): Steps<RepairResult> {
   checkRepairOutput(outDir, state.layout.stateDir);
   const existed = existsSync(outDir);
   const out = prepareEmptyDir(outDir);
   try {
     const copied = copyOtherFiles(state, out);
-    const raft = join(out, 'raft');
-    const snapDir = join(raft, basename(state.layout.snapDir));
+    const snapDir = join(out, relative(state.layout.stateDir, state.layout.snapDir));
     mkdirSync(snapDir, { recursive: true, mode: 0o700 });
     const snapFiles = plan.snapshotFiles.map((name) => {
       copyFileSync(join(state.layout.snapDir, name), join(snapDir, name), constants.COPYFILE_EXCL);
       return join(snapDir, name);
     });
-    const walFiles = writeWal(state, plan, join(raft, basename(state.layout.walDir)), onProgress);
+    const walFiles = yield* writeWal(state, plan, join(out, relative(state.layout.stateDir, state.layout.walDir)), onProgress);
     return { outDir: out, walFiles, snapFiles, copied, verification: [] };
   } catch (e) {
     if (existed) for (const name of readdirSync(out)) rmSync(join(out, name), { recursive: true, force: true });
@@ -44,29 +52,34 @@ export function writeRepair(state: SwarmState, plan: RepairPlan, outDir: string,
   }
 }
 
-/** Everything of the state directory except the raft log (certificates, docker-state.json, state.json, worker/...). */
+/**
+ * Everything of the state directory except the WAL and snapshot folders (certificates, docker-state.json,
+ * state.json, worker/, ...), which keep their place relative to it: raft/wal-v3-encrypted, or a plain
+ * layout's folders.
+ */
 function copyOtherFiles(state: SwarmState, out: string): string[] {
   const { stateDir, walDir, snapDir } = state.layout;
+  const skipped = [walDir, snapDir];
   const copied: string[] = [];
-  const copy = (from: string, to: string) => {
-    cpSync(from, to, { recursive: true, errorOnExist: true, force: false, preserveTimestamps: true });
-    copied.push(relative(out, to));
-  };
-  for (const name of readdirSync(stateDir).sort()) {
-    if (name === 'raft') {
-      mkdirSync(join(out, 'raft'), { mode: 0o700 });
-      for (const inner of readdirSync(join(stateDir, 'raft')).sort()) {
-        const path = join(stateDir, 'raft', inner);
-        if (path !== walDir && path !== snapDir) copy(path, join(out, 'raft', inner));
+  const copyDir = (from: string, to: string) => {
+    for (const name of readdirSync(from).sort()) {
+      const path = join(from, name);
+      const target = join(to, name);
+      if (skipped.includes(path)) continue;
+      if (skipped.some((s) => s.startsWith(path + sep))) {
+        mkdirSync(target, { mode: 0o700 });
+        copyDir(path, target);
+        continue;
       }
-    } else {
-      copy(join(stateDir, name), join(out, name));
+      cpSync(path, target, { recursive: true, errorOnExist: true, force: false, preserveTimestamps: true });
+      copied.push(relative(out, target));
     }
-  }
+  };
+  copyDir(stateDir, out);
   return copied;
 }
 
-function writeWal(state: SwarmState, plan: RepairPlan, walDir: string, onProgress?: (fraction: number, message: string) => void): string[] {
+function* writeWal(state: SwarmState, plan: RepairPlan, walDir: string, onProgress?: (fraction: number, message: string) => void): Steps<string[]> {
   const segments = state.wal.segments;
   const first = segments[0];
   const fresh = first.sequence === 0n && first.firstIndex === 0n;
@@ -92,7 +105,10 @@ function writeWal(state: SwarmState, plan: RepairPlan, walDir: string, onProgres
         let started = false;
         for (const item of walkSegment(file)) {
           if (item.kind === 'damage') continue;
-          ordinal++;
+          if (++ordinal % STEP_RECORDS === 0) {
+            onProgress?.((done + item.offset) / total, `writing ${segment.name}`);
+            yield;
+          }
           if (item.type === RecordType.Crc && ordinal === 1) startCrc = item.crc;
           if (item.type === RecordType.Crc || item.type === RecordType.Metadata) continue;
           if (cut && number === cut.segment && item.offset >= cut.offset) break;

@@ -37,13 +37,16 @@ export function isSnapshotName(name: string): boolean {
 
 /** Every .snap file of the directory, oldest first (names sort by term, then index). */
 export function listSnapshotFiles(dir: string): SnapshotFile[] {
-  let names: string[];
+  return listSnapshotNames(dir).map((name) => readSnapshotFile(join(dir, name)));
+}
+
+/** The snapshot file names in `dir`, oldest first (none when it cannot be listed). */
+export function listSnapshotNames(dir: string): string[] {
   try {
-    names = readdirSync(dir);
+    return readdirSync(dir).filter(isSnapshotName).sort();
   } catch {
     return [];
   }
-  return names.filter(isSnapshotName).sort().map((name) => readSnapshotFile(join(dir, name)));
 }
 
 export function readSnapshotFile(path: string): SnapshotFile {

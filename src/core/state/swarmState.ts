@@ -7,7 +7,8 @@ import { RaftReadError, type Fault } from '../errors';
 import { FileWindow, withFile } from '../io/fileWindow';
 import { readNodeIdentity, type NodeIdentity } from '../keys/certificate';
 import { buildKeyRing, type KeyRing } from '../keys/keyRing';
-import { listSnapshotFiles, newestValidSnapshot, type SnapshotFile } from '../snap/snapshotFile';
+import { join } from 'node:path';
+import { listSnapshotFiles, listSnapshotNames, newestValidSnapshot, readSnapshotFile, type SnapshotFile } from '../snap/snapshotFile';
 import { readEntryData } from '../wal/segment';
 import { EntryList, readWalDirectorySteps, type WalEntry, type WalLog } from '../wal/walLog';
 import { runSteps, runStepsInSlices, type Steps } from '../steps';
@@ -53,8 +54,7 @@ export class SwarmState {
   readonly identity: NodeIdentity;
   readonly keyRing: KeyRing;
   readonly wal: WalLog;
-  readonly snapshotFiles: SnapshotFile[];
-  readonly faults: Fault[];
+  private snapshotList: SnapshotFile[];
   /** Set when the data keys open none of the newest records: another manager's node key (or an old copy). */
   readonly keysOpenNothing: Fault | undefined;
   private readonly files = new Map<string, FileWindow>();
@@ -64,14 +64,38 @@ export class SwarmState {
     this.identity = parts.identity;
     this.keyRing = parts.keyRing;
     this.wal = parts.wal;
-    this.snapshotFiles = listSnapshotFiles(layout.snapDir);
+    this.snapshotList = listSnapshotFiles(layout.snapDir);
     this.keysOpenNothing = this.checkKeys();
-    this.faults = [
+  }
+
+  /** The snapshot files, oldest first (re-listed by refreshSnapshots while a live state is followed). */
+  get snapshotFiles(): SnapshotFile[] {
+    return this.snapshotList;
+  }
+
+  /** Every fault found so far: keys, the WAL index (which grows while followed) and the snapshot files. */
+  get faults(): Fault[] {
+    return [
       ...this.keyRing.faults,
       ...(this.keysOpenNothing ? [this.keysOpenNothing] : []),
       ...this.wal.faults,
-      ...this.snapshotFiles.flatMap((s) => (s.fault ? [s.fault] : [])),
+      ...this.snapshotList.flatMap((s) => (s.fault ? [s.fault] : [])),
     ];
+  }
+
+  /**
+   * Lists the snapshot directory again (a followed manager wrote a new snapshot or removed an old one):
+   * new files are read, known ones kept as they are. Returns the names added and gone.
+   */
+  refreshSnapshots(): { added: string[]; gone: string[] } {
+    const names = listSnapshotNames(this.layout.snapDir);
+    const known = new Map(this.snapshotList.map((f) => [f.name, f]));
+    const added = names.filter((n) => !known.has(n));
+    const gone = this.snapshotList.filter((f) => !names.includes(f.name)).map((f) => f.name);
+    if (added.length === 0 && gone.length === 0) return { added, gone };
+    this.snapshotList = names.map((n) => known.get(n) ?? readSnapshotFile(join(this.layout.snapDir, n)));
+    this.context = undefined; // its snapshot indexes changed
+    return { added, gone };
   }
 
   static open(stateDir: string, options: OpenOptions = {}): SwarmState {
@@ -141,14 +165,21 @@ export class SwarmState {
   }
 
   decodeSnapshot(file: SnapshotFile): DecodedSnapshot {
-    if (!file.snapshot) return { file, ok: false, problem: 'corrupt', message: file.fault ? `${file.fault.file}:${file.fault.offset}: ${file.fault.message}` : 'unreadable snapshot' };
-    const opened = this.unseal(file.snapshot.data, undefined);
-    if (!opened.ok) return { file, ...opened, message: `${file.path}: ${opened.message}` };
+    const opened = this.unsealSnapshot(file);
+    if (!opened.ok) return opened;
     try {
       return { file, ok: true, snapshot: Messages.swarmSnapshot.decode(opened.plain), keyLabel: opened.keyLabel };
     } catch (e) {
       return { file, ok: false, problem: 'corrupt', message: `${file.path}: decrypted snapshot does not decode (${(e as Error).message})` };
     }
+  }
+
+  /** The snapshot's decrypted bytes (a docker.swarmkit.v1.Snapshot), or why they cannot be had. */
+  unsealSnapshot(file: SnapshotFile): { file: SnapshotFile; ok: true; plain: Uint8Array; keyLabel?: string } | (DecodedSnapshot & { ok: false }) {
+    if (!file.snapshot) return { file, ok: false, problem: 'corrupt', message: file.fault ? `${file.fault.file}:${file.fault.offset}: ${file.fault.message}` : 'unreadable snapshot' };
+    const opened = this.unseal(file.snapshot.data, undefined);
+    if (!opened.ok) return { file, ...opened, message: `${file.path}: ${opened.message}` };
+    return { file, ok: true, plain: opened.plain, keyLabel: opened.keyLabel };
   }
 
   private unseal(data: Uint8Array, index: bigint | undefined): Unsealed {
@@ -198,9 +229,14 @@ export class SwarmState {
     return f;
   }
 
-  close(): void {
+  /** Drops the cached read windows (a followed file changed under them); files are opened again when read. */
+  dropFileWindows(): void {
     for (const f of this.files.values()) f.close();
     this.files.clear();
+  }
+
+  close(): void {
+    this.dropFileWindows();
   }
 }
 

@@ -132,6 +132,15 @@ export class EntryTable {
     this.block(seq).flags[seq & this.mask] |= UNCOMMITTED;
   }
 
+  /** The hard state's commit index has reached the entry (a log that is being followed). */
+  markCommitted(seq: number): void {
+    this.block(seq).flags[seq & this.mask] &= ~UNCOMMITTED;
+  }
+
+  uncommitted(seq: number): boolean {
+    return (this.block(seq).flags[seq & this.mask] & UNCOMMITTED) !== 0;
+  }
+
   /** The entry as an object (a new one on each call: the log keeps the ones that are shared). */
   entry(seq: number): EntryRef {
     const b = this.block(seq);

@@ -87,7 +87,21 @@ export interface ScanOptions {
   isLast: boolean;
   /** The table to add the entries to (the log's); a new one when absent. */
   table?: EntryTable;
+  /**
+   * Go on from where this earlier scan of the same file stopped (a log that is being appended to): its
+   * end, running CRC and counts carry on, and the new records, entries and faults are added to it.
+   */
+  resume?: SegmentScan;
+  /**
+   * A bad or CRC-failing record at the end of the newest segment may be a write still in progress: stop
+   * there with a warning (`torn write in progress`) instead of reporting and skipping it, so a later
+   * resumed scan reads it once it is complete.
+   */
+  tentative?: boolean;
 }
+
+/** How a tentative scan marks a record it stopped at (see ScanOptions.tentative). */
+export const IN_PROGRESS = 'torn write in progress';
 
 /** A scanned segment's entries as objects. */
 export function segmentEntries(scan: SegmentScan): EntryRef[] {
@@ -104,11 +118,13 @@ export function scanSegment(file: FileWindow, displayName: string, options: Scan
 
 /** scanSegment, yielding every few hundred records (or megabytes) so a caller can run it in slices. */
 export function* scanSegmentSteps(file: FileWindow, displayName: string, options: ScanOptions): Steps<SegmentScan> {
-  const table = options.table ?? new EntryTable();
-  const scan: SegmentScan = {
+  const table = options.resume?.table ?? options.table ?? new EntryTable();
+  const scan: SegmentScan = options.resume ?? {
     file: displayName, size: file.size, end: 0, stop: 'eof', endCrc: 0, records: 0,
     table, firstSeq: table.length, entryCount: 0, hardStateOffsets: [], snapshots: [], faults: [],
   };
+  scan.size = file.size;
+  scan.stop = 'eof';
   const fault = (offset: number, message: string, severity: Fault['severity'] = 'error') =>
     scan.faults.push({ file: displayName, offset, message, severity });
   // etcd creates a segment with its crc record already written (a preallocated file renamed into place),
@@ -119,8 +135,14 @@ export function* scanSegmentSteps(file: FileWindow, displayName: string, options
   };
 
   const scratch = newScratch();
-  let running = 0;
-  let offset = 0;
+  let running = options.resume ? scan.endCrc : 0;
+  let offset = scan.end;
+  const inProgress = (at: number, why: string): boolean => {
+    if (!(options.tentative && options.isLast)) return false;
+    fault(at, `${IN_PROGRESS}: ${why}`, 'warning');
+    scan.stop = 'fault';
+    return true;
+  };
   let stepRecords = 0;
   let stepStart = 0;
   for (;;) {
@@ -132,7 +154,8 @@ export function* scanSegmentSteps(file: FileWindow, displayName: string, options
     const result = readFrame(file, offset, scratch.frame);
     if (result.kind === 'end') {
       scan.stop = result.reason;
-      if (result.reason === 'zero-length') checkAfterZeroWord(file, offset, fault);
+      // While following, what lies past the zero word may be a write in progress: looked at once the segment is done.
+      if (result.reason === 'zero-length' && !(options.tentative && options.isLast)) checkAfterZeroWord(file, offset, fault);
       break;
     }
     if (result.kind === 'bad' && offset === 0 && !crcRecordFollows(file)) {
@@ -140,6 +163,7 @@ export function* scanSegmentSteps(file: FileWindow, displayName: string, options
       break;
     }
     if (result.kind === 'bad') {
+      if (inProgress(result.offset, result.message)) break;
       const torn = options.isLast;
       fault(result.offset, torn ? `torn write at the end of the log: ${result.message}` : result.message, torn ? 'warning' : 'error');
       scan.stop = 'fault';
@@ -161,6 +185,7 @@ export function* scanSegmentSteps(file: FileWindow, displayName: string, options
         foreign(`the first record is not a walpb.Record (${(e as Error).message})`);
         break;
       }
+      if (inProgress(frame.offset, `the record does not decode yet (${(e as Error).message})`)) break;
       if (tornFrame(file, frame, options)) {
         fault(frame.offset, 'torn write at the end of the log: the record covers an all-zero sector', 'warning');
         scan.stop = 'fault';
@@ -191,6 +216,10 @@ export function* scanSegmentSteps(file: FileWindow, displayName: string, options
     } else {
       const computed = crc32c(running, data);
       if (computed !== record.crc) {
+        if (inProgress(frame.offset, 'its CRC does not match yet')) {
+          scan.records--; // read again, and counted then, by the resumed scan
+          break;
+        }
         if (tornFrame(file, frame, options)) {
           fault(frame.offset, 'torn write at the end of the log: the record covers an all-zero sector', 'warning');
           scan.stop = 'fault';

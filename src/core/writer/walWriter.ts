@@ -101,6 +101,11 @@ export class WalWriter {
     return new WalWriter(prepareEmptyDir(dir), options);
   }
 
+  /** Bytes of records written or buffered so far, over all segments. */
+  get writtenBytes(): number {
+    return this.segments.slice(0, -1).reduce((n, s) => n + s.end, 0) + this.offset;
+  }
+
   /** Segments started so far (the current one included). */
   get segmentCount(): number {
     return this.segments.length;
@@ -222,7 +227,8 @@ export class WalWriter {
     this.records++;
   }
 
-  private flush(): void {
+  /** Writes out what is buffered, so a reader following the log sees every record saved so far. */
+  flush(): void {
     let done = 0;
     while (done < this.buffered) done += writeSync(this.fd, this.buffer, done, this.buffered - done, this.flushedTo + done);
     this.flushedTo += this.buffered;

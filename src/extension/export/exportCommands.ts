@@ -14,6 +14,7 @@ import { formatFault, type Fault } from '../../core/errors';
 import type { SwarmState } from '../../core/state/swarmState';
 import type { RaftDocument } from '../editor/raftDocument';
 import type { Explorer } from '../context';
+import type { ExportDocuments } from './exportDocuments';
 
 export type ExportFormat = 'text' | 'json';
 
@@ -23,6 +24,8 @@ export interface ExportOptions {
   destination?: 'untitled' | { file: string };
   /** Do not open the result (tests read the returned text). */
   silent?: boolean;
+  /** A WAL: every entry of the log (dump-wal --all), not only those after the newest snapshot. */
+  all?: boolean;
 }
 
 export interface ExportResult {
@@ -33,6 +36,8 @@ export interface ExportResult {
   cancelled: boolean;
   /** The exported text, when it went to an untitled document. */
   text?: string;
+  /** What the notice says (also when silent): how many entries, and which. */
+  notice?: string;
 }
 
 export async function exportDocument(explorer: Explorer, doc: RaftDocument, format: ExportFormat, options: ExportOptions = {}): Promise<ExportResult | undefined> {
@@ -64,7 +69,7 @@ export async function exportDocument(explorer: Explorer, doc: RaftDocument, form
     return await shared.pinned(async (state) =>
       vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Swarm Raft: exporting the ${what} of ${basename(shared.stateDir)} (${redact ? 'redacted' : 'full'})`, cancellable: true },
-        (progress, token) => runExport(explorer, doc, state, format, redact, destination, progress, token, options.silent ?? false),
+        (progress, token) => runExport(explorer, doc, state, format, { redact, all: options.all ?? false, silent: options.silent ?? false }, destination, progress, token),
       ),
     );
   } finally {
@@ -73,19 +78,24 @@ export async function exportDocument(explorer: Explorer, doc: RaftDocument, form
 }
 
 async function runExport(
-  explorer: Explorer, doc: RaftDocument, state: SwarmState, format: ExportFormat, redact: boolean, destination: 'untitled' | { file: string },
-  progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken, silent: boolean,
+  explorer: Explorer, doc: RaftDocument, state: SwarmState, format: ExportFormat, how: { redact: boolean; all: boolean; silent: boolean },
+  destination: 'untitled' | { file: string }, progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken,
 ): Promise<ExportResult> {
+  const { redact, all, silent } = how;
   const faults: Fault[] = [];
   let total = 1;
   let chunks: Iterable<string>;
+  /** Entries of the log left out (at or below the newest snapshot), as the reference's dump-wal does. */
+  let skipped = 0;
   if (doc.kind === 'snap') {
     chunks = format === 'json' ? dumpSnapshotJson(state, { redact, snapshot: doc.fileName }) : [dumpSnapshotText(state, { redact, snapshot: doc.fileName })];
   } else {
-    total = Math.max(1, selectEntries(state, {}).length);
-    chunks = format === 'json' ? dumpWalJson(state, { redact }, faults) : dumpWalText(state, { redact }, faults);
+    const selected = selectEntries(state, { all }).length;
+    skipped = all ? 0 : selectEntries(state, { all: true }).length - selected;
+    total = Math.max(1, selected);
+    chunks = format === 'json' ? dumpWalJson(state, { redact, all }, faults) : dumpWalText(state, { redact, all }, faults);
   }
-  const sink = destination === 'untitled' ? new MemorySink() : new FileSink(destination.file);
+  const sink = destination === 'untitled' ? new MemorySink(explorer.exports, exportName(state.layout.stateDir, doc, format, redact)) : new FileSink(destination.file);
   let count = 0;
   let cancelled = false;
   let lastYield = Date.now();
@@ -120,14 +130,33 @@ async function runExport(
   const unreadable = faults.filter((f) => f.severity === 'error').length;
   const earlier = faults.length - unreadable;
   const notes = [earlier ? `${earlier} entr${earlier === 1 ? 'y' : 'ies'} under an earlier data key` : '', unreadable ? `${unreadable} unreadable` : ''].filter(Boolean).join(', ');
-  explorer.log.info(`exported ${count} ${doc.kind === 'snap' ? 'object(s)' : 'entries'} of ${state.layout.stateDir} as ${format}${redact ? ' (redacted)' : ' (full)'} to ${result.uri}`);
+  const what = doc.kind === 'snap' ? snapshotCount(doc.fileName, doc.model?.rowCount) : entryCount(state, count, all, skipped);
+  explorer.log.info(`exported ${what} of ${state.layout.stateDir} as ${format}${redact ? ' (redacted)' : ' (full)'} to ${result.uri}`);
+  const where = destination === 'untitled' ? 'a new document' : destination.file;
+  const notice = `Exported ${what} to ${where}${notes ? ` (${notes}: noted in the export)` : ''}.`;
   if (!silent) {
-    const where = destination === 'untitled' ? 'a new document' : destination.file;
-    const message = `Exported ${doc.kind === 'snap' ? 'the snapshot' : `${count} entries`} to ${where}${notes ? ` (${notes}: noted in the export)` : ''}.`;
-    if (notes) void vscode.window.showWarningMessage(message);
-    else void vscode.window.showInformationMessage(message);
+    // Entries left out: offer the whole log, as dump-wal --all.
+    const wholeLog = skipped > 0 ? 'Export the Whole Log' : undefined;
+    const show = notes ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    void Promise.resolve(wholeLog ? show(notice, wholeLog) : show(notice)).then((choice) => {
+      if (choice === wholeLog) void exportDocument(explorer, doc, format, { redact, all: true });
+    });
   }
-  return { ...result, chunks: count, faults, cancelled: false };
+  return { ...result, chunks: count, faults, cancelled: false, notice };
+}
+
+/** "9 entries, those after the snapshot at index 120 (as swarm-rafttool dump-wal; 40 earlier ones are in it)". */
+function entryCount(state: SwarmState, count: number, all: boolean, skipped: number): string {
+  const entries = `${count} entr${count === 1 ? 'y' : 'ies'}`;
+  if (all) return `${entries}, the whole log`;
+  const snapshot = state.newestSnapshot?.snapshot;
+  if (!snapshot || skipped === 0) return entries;
+  return `${entries}, those after the snapshot at index ${snapshot.index} (as swarm-rafttool dump-wal; the ${skipped} earlier entr${skipped === 1 ? 'y is' : 'ies are'} summed up in the snapshot)`;
+}
+
+/** "the snapshot 0000-0120.snap (8 objects)". */
+function snapshotCount(fileName: string, objects: number | undefined): string {
+  return `the snapshot ${fileName}${objects === undefined ? '' : ` (${objects} object${objects === 1 ? '' : 's'})`}`;
 }
 
 async function askRedaction(format: ExportFormat): Promise<boolean | undefined> {
@@ -141,13 +170,13 @@ async function askRedaction(format: ExportFormat): Promise<boolean | undefined> 
 
 async function askDestination(doc: RaftDocument, format: ExportFormat, redact: boolean, stateDir: string): Promise<'untitled' | { file: string } | undefined> {
   const items: (vscode.QuickPickItem & { to: 'untitled' | 'file' })[] = [
-    { label: '$(new-file) New untitled document', to: 'untitled' },
+    { label: '$(new-file) New document', detail: 'Read-only, in memory only (never backed up to disk); Save As… keeps it', to: 'untitled' },
     { label: '$(save) Save to a file…', detail: 'Anywhere but inside the state directory', to: 'file' },
   ];
   const pick = await vscode.window.showQuickPick(items, { title: 'Swarm Raft: Export to…', placeHolder: 'Where should the export go?', ignoreFocusOut: true });
   if (!pick) return undefined;
   if (pick.to === 'untitled') return 'untitled';
-  const name = `${basename(stateDir)}-${doc.kind === 'snap' ? 'dump-snapshot' : 'dump-wal'}${redact ? '-redacted' : ''}.${format === 'json' ? 'jsonl' : 'txt'}`;
+  const name = exportName(stateDir, doc, format, redact);
   let defaultUri = vscode.Uri.file(join(homedir(), name));
   for (;;) {
     const uri = await vscode.window.showSaveDialog({
@@ -168,6 +197,11 @@ async function askDestination(doc: RaftDocument, format: ExportFormat, redact: b
     }
     return { file: uri.fsPath };
   }
+}
+
+/** "swarm-dump-wal-redacted.txt": the export's file name (and the title of its document). */
+function exportName(stateDir: string, doc: RaftDocument, format: ExportFormat, redact: boolean): string {
+  return `${basename(stateDir)}-${doc.kind === 'snap' ? 'dump-snapshot' : 'dump-wal'}${redact ? '-redacted' : ''}.${format === 'json' ? 'jsonl' : 'txt'}`;
 }
 
 /** Whether `target` (which may not exist yet) lies in `dir` or below it, symlinks resolved. */
@@ -193,6 +227,11 @@ interface Sink {
 class MemorySink implements Sink {
   private readonly parts: string[] = [];
 
+  constructor(
+    private readonly documents: ExportDocuments,
+    private readonly title: string,
+  ) {}
+
   async write(chunk: string): Promise<void> {
     this.parts.push(chunk);
   }
@@ -201,13 +240,10 @@ class MemorySink implements Sink {
     this.parts.length = 0;
   }
 
-  async finish(format: ExportFormat, silent: boolean): Promise<{ uri: string; text?: string }> {
+  async finish(_format: ExportFormat, silent: boolean): Promise<{ uri: string; text?: string }> {
     const text = this.parts.join('');
     if (silent) return { uri: 'untitled:', text };
-    const languages = await vscode.languages.getLanguages();
-    const language = format === 'json' && languages.includes('jsonl') ? 'jsonl' : 'plaintext';
-    const doc = await vscode.workspace.openTextDocument({ content: text, language });
-    await vscode.window.showTextDocument(doc, { preview: false });
+    const doc = await this.documents.show(text, this.title);
     return { uri: doc.uri.toString(), text };
   }
 }

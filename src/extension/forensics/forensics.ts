@@ -1,6 +1,6 @@
 // The forensics side of the extension (issue #8): one ForensicsSession per open state directory, the
 // session of the active Raft document, and the provider of the read-only object/history/report documents.
-// Object and history documents and the State view are users of their swarm as much as a Raft editor is:
+// Object and history documents are users of their swarm as much as a Raft editor is:
 // each holds it open (StateRegistry.retain) while it shows its data.
 import * as vscode from 'vscode';
 import { historyText, objectVersions, renderObject, versionLabel, type ObjectRevision } from '../../core/forensics';
@@ -26,30 +26,20 @@ export class Forensics implements vscode.Disposable, vscode.TextDocumentContentP
   /** When a document of each state directory was last read (see syncDocumentHolds). */
   private readonly justRead = new Map<string, number>();
   private syncTimer?: ReturnType<typeof setTimeout>;
-  /** The swarm the State view keeps showing after the last Raft editor closed (held while the view is open). */
-  private kept?: ForensicsSession;
-  /** The session the State view was last told about. */
-  private shown?: ForensicsSession;
-  /** Whether the State view is open (set by registerForensics): only then is a swarm kept for it. */
-  stateViewVisible: () => boolean = () => false;
 
   constructor(readonly explorer: Explorer) {
     this.disposables.push(
       this.activeChanged,
       vscode.workspace.registerTextDocumentContentProvider(OBJECT_SCHEME, this),
-      explorer.onDidChangeActive((doc) => this.activeDocumentChanged(doc)),
+      explorer.onDidChangeActive(() => this.activeChanged.fire(this.session())),
       vscode.window.tabGroups.onDidChangeTabs(() => this.syncDocumentHolds()),
     );
   }
 
-  /**
-   * The session of `doc` (default: the active Raft document), made on first use. With no Raft document
-   * active, the swarm the State view kept.
-   */
+  /** The session of `doc` (default: the active Raft document), made on first use. */
   session(doc: RaftDocument | undefined = this.explorer.activeDocument): ForensicsSession | undefined {
     const shared = doc?.shared;
-    if (!shared) return doc ? undefined : this.kept;
-    return this.sessionOf(shared);
+    return shared ? this.sessionOf(shared) : undefined;
   }
 
   private sessionOf(shared: SharedState): ForensicsSession {
@@ -59,32 +49,10 @@ export class Forensics implements vscode.Disposable, vscode.TextDocumentContentP
     return s;
   }
 
-  /** The session of a state directory that is still open (a Raft editor, a document or the State view uses it). */
+  /** The session of a state directory that is still open (a Raft editor or a document uses it). */
   sessionOfDir(dir: string): ForensicsSession | undefined {
     const shared = this.explorer.registry.get(dir);
     return shared ? this.sessionOf(shared) : undefined;
-  }
-
-  private activeDocumentChanged(doc: RaftDocument | undefined): void {
-    if (doc) this.letGo();
-    // The last Raft editor closed while the State view shows its swarm: the view keeps it.
-    else if (this.shown && this.shown !== this.kept && this.stateViewVisible() && this.explorer.registry.retain(this.shown.shared)) this.kept = this.shown;
-    this.shown = this.session();
-    this.activeChanged.fire(this.shown);
-  }
-
-  /** The State view was closed: a swarm kept only for it is let go. */
-  stateViewHidden(): void {
-    if (!this.kept || this.explorer.activeDocument) return;
-    this.letGo();
-    this.shown = this.session();
-    this.activeChanged.fire(this.shown);
-  }
-
-  private letGo(): void {
-    const kept = this.kept;
-    this.kept = undefined;
-    if (kept) this.explorer.registry.release(kept.shared);
   }
 
   /**
@@ -185,7 +153,6 @@ export class Forensics implements vscode.Disposable, vscode.TextDocumentContentP
 
   dispose(): void {
     clearTimeout(this.syncTimer);
-    this.letGo();
     for (const shared of this.documentHolds.values()) this.explorer.registry.release(shared);
     this.documentHolds.clear();
     for (const s of this.sessions.values()) s.dispose();

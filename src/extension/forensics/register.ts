@@ -27,7 +27,6 @@ export function registerForensics(explorer: Explorer): ForensicsApi {
   const forensics = new Forensics(explorer);
   const stateTree = new StateTreeProvider(forensics);
   const stateView = vscode.window.createTreeView(STATE_VIEW_ID, { treeDataProvider: stateTree, showCollapseAll: true });
-  forensics.stateViewVisible = () => stateView.visible;
   const describe = () => {
     // Building the roots replays the log: only for a visible view. The description follows the index.
     if (!stateView.visible) return;
@@ -46,10 +45,7 @@ export function registerForensics(explorer: Explorer): ForensicsApi {
   const disposables: vscode.Disposable[] = [
     forensics, stateTree, stateView,
     stateTree.onDidChangeTreeData(() => describe()),
-    stateView.onDidChangeVisibility((e) => {
-      if (!e.visible) forensics.stateViewHidden();
-      describe();
-    }),
+    stateView.onDidChangeVisibility(() => describe()),
     ...history.register(),
     vscode.commands.registerCommand('swarmRaft.showStateObject', (arg?: unknown) => showStateObject(forensics, arg)),
     vscode.commands.registerCommand('swarmRaft.showEntryHistory', (arg?: unknown) => showEntryHistory(forensics, arg)),

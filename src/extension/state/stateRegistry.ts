@@ -1,5 +1,5 @@
 // One SwarmState per state directory, shared by every user of that directory and counted by reference:
-// its Raft documents, object and history documents, the State view, exports in progress. Unlocking (or
+// its Raft documents, object and history documents, exports in progress. Unlocking (or
 // picking another node key) reopens the state and tells every document; the last user to let go drops
 // the state and wipes its data keys from memory. Nothing is ever written
 // to the directory: the core opens every file read-only.
@@ -55,6 +55,14 @@ export class SharedState implements vscode.Disposable {
       dropState(next);
     }
     return status;
+  }
+
+  /**
+   * The state grew in place (followed: src/extension/live): the same SwarmState, with more entries or
+   * snapshots. Everything built from it is rebuilt, as after a reopen.
+   */
+  grew(): void {
+    this.changed.fire();
   }
 
   /** Re-reads the directory (e.g. the daemon wrote more entries), keeping the data keys' source. */
@@ -173,8 +181,8 @@ export class StateRegistry implements vscode.Disposable {
   }
 
   /**
-   * One more user of an opened state besides its Raft documents (an object or history document, the
-   * State view, an export): the state stays open until each user released it. False when `shared` was
+   * One more user of an opened state besides its Raft documents (an object or history document, an
+   * export): the state stays open until each user released it. False when `shared` was
    * dropped already (then there is nothing to hold).
    */
   retain(shared: SharedState): boolean {
