@@ -4,20 +4,26 @@ import { loadFastSecretbox } from '../core/crypto/secretbox';
 import { Explorer } from './context';
 import { registerCommands } from './commands';
 import { registerForensics, type ForensicsApi } from './forensics/register';
+import { registerRecovery } from './recovery/recoveryCommands';
+import { registerLive } from './live/register';
+import type { LiveFollow } from './live/follow';
 
 export interface SwarmRaftApi {
   /** For the extension-host tests: the live context (documents, tree, key store). */
   explorer: Explorer;
   /** The forensics views and commands (issue #8). */
   forensics: ForensicsApi;
+  /** Follow (issue #17). */
+  live: LiveFollow;
 }
 
 export function activate(context: vscode.ExtensionContext): SwarmRaftApi {
   void loadFastSecretbox(); // documents opened before it finishes use tweetnacl meanwhile
   const explorer = new Explorer(context);
   const forensics = registerForensics(explorer);
-  context.subscriptions.push(explorer, ...registerCommands(explorer), forensics);
-  return { explorer, forensics };
+  const live = registerLive(explorer);
+  context.subscriptions.push(explorer, ...registerCommands(explorer), forensics, ...registerRecovery(explorer, forensics), ...live.disposables);
+  return { explorer, forensics, live: live.live };
 }
 
 export function deactivate(): void {

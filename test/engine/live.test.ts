@@ -7,8 +7,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { engineSkipReason, withSandbox, type Dockerd, type EngineSandbox } from '../support/dockerd';
+import { DOCKER, engineSkipReason, run, withSandbox, type Dockerd, type EngineSandbox } from '../support/dockerd';
 import { runCli } from '../support/cli';
+import { codeServerInstall } from '../harness/tools';
 import { repoRoot } from '../support/fixtures';
 
 const skip = engineSkipReason();
@@ -45,11 +46,11 @@ interface Captured {
 }
 
 /** Runs `capture` in the sandbox's network namespace (its loopback is the daemons'). */
-async function capture(sb: EngineSandbox, label: string, args: string[], env: NodeJS.ProcessEnv): Promise<Captured> {
+async function capture(sb: EngineSandbox, label: string, args: string[], env: NodeJS.ProcessEnv, files = true): Promise<Captured> {
   const out = join(scratch, label);
   const r = await sb.run(process.execPath, [join(repoRoot, 'dist', 'cli.js'), 'capture', '-o', out, ...args], { env: { PATH: process.env.PATH, ...env } });
   assert.equal(r.rc, 0, `capture over ${label}: ${r.stderr}`);
-  assert.equal(r.out, join(out, 'swarm'), 'prints where the copy is');
+  assert.equal(r.out, files ? join(out, 'swarm') : '', 'prints where the copy is');
   return { out, manifest: JSON.parse(readFileSync(join(out, 'capture-manifest.json'), 'utf8')) as Captured['manifest'] };
 }
 
@@ -140,8 +141,16 @@ test('capture copies a live manager through a unix socket, ssh:// and a TLS cont
     }
     assert.equal(await hostObjects(m1), before);
 
+    // Redacted export: the log and snapshot as text, the secret's value hidden.
+    const redacted = await capture(a, 'redacted', ['--redacted-export'], { DOCKER_HOST: m1.host }, false);
+    const exported = readFileSync(join(redacted.out, 'dump-wal.txt'), 'utf8');
+    assert.match(exported, /live-secret/);
+    assert.doesNotMatch(exported, /top secret value/);
+    assert.deepEqual(redacted.manifest.files.map((f) => f.path).sort(), ['dump-snapshot.txt', 'dump-wal.txt', 'faults.txt'].filter((f) => f !== 'dump-snapshot.txt' || redacted.manifest.files.some((x) => x.path === f)));
+
     await m1.stop();
     const direct = dumps(m1.swarmDir);
+    assert.match(direct.wal, /top secret value/, 'the full dump has the value the redacted one hides');
     assert.match(direct.wal, /live-secret/);
     for (const copy of [viaUnix, viaSsh]) {
       assert.deepEqual(dumps(join(copy.out, 'swarm')), direct, `${copy.out} dumps as the stopped state`);
@@ -176,3 +185,33 @@ test('capture copies a live manager through a unix socket, ssh:// and a TLS cont
     assert.deepEqual(dumps(join(viaTls.out, 'swarm')), dumps(m2.swarmDir));
   });
 });
+
+test('Follow in the extension host shows a running manager\'s service, secret and scale-up within 2 s', { skip: skip ?? toolsSkip(), timeout: 600_000 }, async () => {
+  await withSandbox('live-f', async (sb) => {
+    const m = await sb.startDaemon('m1');
+    await m.init();
+    await m.importImage();
+    await m.docker(['secret', 'create', 'before-follow', '-'], { input: 'x' });
+    await m.restart(); // the live state dir as an engine that was restarted writes it
+    await m.waitReady();
+    // The extension-host suite's Follow tests, with this engine's live state directory (read-only).
+    sh(process.execPath, [join(repoRoot, 'scripts', 'build-tests.mjs')], repoRoot);
+    const env: NodeJS.ProcessEnv = { ...process.env, SWARM_RAFT_TEST_GREP: 'Follow', SWARM_RAFT_LIVE_DIR: m.swarmDir, SWARM_RAFT_LIVE_DOCKER_HOST: m.host, SWARM_RAFT_LIVE_DOCKER: DOCKER };
+    delete env.NODE_TEST_CONTEXT; // a test of its own, not a subtest of this runner
+    const r = await run(process.execPath, ['--import', 'tsx', join(repoRoot, 'test', 'harness', 'runExtensionTests.ts'), '--vscode=oldest'], {
+      env,
+      timeoutMs: 480_000,
+    });
+    assert.equal(r.rc, 0, `${r.stdout.slice(-4000)}\n${r.stderr.slice(-2000)}`);
+    assert.match(r.stdout, /2 passing/, 'both Follow tests ran (none skipped)');
+  });
+});
+
+function toolsSkip(): string | undefined {
+  try {
+    codeServerInstall('oldest');
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}

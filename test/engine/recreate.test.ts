@@ -93,8 +93,10 @@ volumes:
   data: {labels: {keep: "yes"}}
 `;
 
-async function makeSource(d: Dockerd, dir: string): Promise<void> {
+async function makeSource(d: Dockerd, dir: string, nodeId: string): Promise<void> {
   await d.importImage();
+  await d.docker(['node', 'update', '--label-add', 'zone=a', '--label-add', 'rack=r1', nodeId]);
+  await d.docker(['swarm', 'update', '--task-history-limit', '7', '--snapshot-interval', '5000', '--dispatcher-heartbeat', '7s', '--cert-expiry', '1000h']);
   await d.docker(['network', 'create', '--driver', 'overlay', '--attachable', '--label', 'purpose=shared', 'shared']);
   await d.docker(['network', 'create', '--driver', 'overlay', '--opt', 'encrypted', '--internal', '--subnet', '10.66.0.0/24', 'secure']);
   await d.docker(['secret', 'create', '--label', 'env=test', 'shared_pw', '-'], { input: 'hunter2\n' });
@@ -184,8 +186,8 @@ test('recreate + stack deploy and restore --apply rebuild the source swarm in fr
   await loadFastSecretbox();
   await withSandbox('recreate', async (sb) => {
     const src = await sb.startDaemon('src');
-    await src.init();
-    await makeSource(src, sb.dir);
+    const { nodeId } = await src.init();
+    await makeSource(src, sb.dir, nodeId);
     await src.stop();
 
     // The kit, read from the stopped source's state by the CLI.
@@ -206,6 +208,11 @@ test('recreate + stack deploy and restore --apply rebuild the source swarm in fr
 
     // (2) restore --apply into a fresh swarm.
     const t2 = await sb.startDaemon('restore');
+    const notSwarm = await run(process.execPath, [CLI, 'restore', kitDir, '--docker-host', t2.host, '--apply']);
+    assert.equal(notSwarm.rc, 1);
+    assert.match(notSwarm.stderr, /is not part of a swarm .*docker swarm init/);
+    assert.match(notSwarm.stdout, /^skip\s+service\s+many$/m, 'the plan is still listed');
+    assert.match(notSwarm.stdout, /Nothing was applied/);
     await t2.init();
     const plan = await run(process.execPath, [CLI, 'restore', kitDir, '--docker-host', t2.host]);
     assert.equal(plan.rc, 0, plan.stderr);
@@ -213,9 +220,29 @@ test('recreate + stack deploy and restore --apply rebuild the source swarm in fr
     const applied = await run(process.execPath, [CLI, 'restore', kitDir, '--docker-host', t2.host, '--apply']);
     assert.equal(applied.rc, 0, `${applied.stdout}\n${applied.stderr}`);
     assert.doesNotMatch(applied.stdout, /did not keep|failed/);
+    // Node labels by hostname (the sandboxes share one); swarm settings only with --cluster-settings.
+    assert.match(applied.stdout, /^update\s+node\s+\S+\s+-> applied: labels and availability set$/m);
+    assert.match(applied.stdout, /^update\s+cluster\s+swarm settings\s+-> skipped: swarm settings differ: not applied without --cluster-settings$/m);
+    const t2docker = new Docker({ socketPath: t2.socket });
+    assert.deepEqual((await t2docker.listNodes())[0].Spec?.Labels, { zone: 'a', rack: 'r1' });
+    const settings = await run(process.execPath, [CLI, 'restore', kitDir, '--docker-host', t2.host, '--apply', '--cluster-settings']);
+    assert.equal(settings.rc, 0, settings.stdout);
+    assert.match(settings.stdout, /^update\s+cluster\s+swarm settings\s+-> applied: updated$/m);
+    const spec = ((await t2docker.swarmInspect()) as { Spec: { Orchestration: JsonObject; Raft: JsonObject; Dispatcher: JsonObject; CAConfig: JsonObject } }).Spec;
+    assert.equal(spec.Orchestration.TaskHistoryRetentionLimit, 7);
+    assert.equal(spec.Raft.SnapshotInterval, 5000);
+    assert.equal(spec.Dispatcher.HeartbeatPeriod, 7_000_000_000);
+    assert.equal(spec.CAConfig.NodeCertExpiry, 1000 * 3_600_000_000_000);
     const again = await run(process.execPath, [CLI, 'restore', kitDir, '--docker-host', t2.host]);
+    assert.doesNotMatch(again.stdout, /^update\s/m, 'node and swarm settings now identical too');
     assert.doesNotMatch(again.stdout, /^(create|conflict)\s/m, 'a second plan finds everything identical');
     const restored = await readBack(t2);
+    // A name taken by something else is a conflict, left alone, with the differing field named.
+    await t2.docker(['service', 'update', '--detach', '--env-add', 'CHANGED=1', 'many']);
+    const conflict = await run(process.execPath, [CLI, 'restore', kitDir, '--docker-host', t2.host, '--apply']);
+    assert.match(conflict.stdout, /^conflict\s+service\s+many\s+-> skipped: exists and differs: left as it is$/m);
+    assert.match(conflict.stdout, /TaskTemplate\.ContainerSpec\.Env: kit/);
+    assert.equal((await t2.docker(['service', 'inspect', '--format', '{{json .Spec.TaskTemplate.ContainerSpec.Env}}', 'many'])).out.includes('CHANGED=1'), true, 'not overwritten');
     for (const [name, spec] of source.services) {
       assert.deepEqual(specDifferences(spec, restored.services.get(name)), [], `restored service ${name}`);
     }

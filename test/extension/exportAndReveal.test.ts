@@ -145,4 +145,20 @@ describe('export and reveal: what they say', function () {
     assert.equal(shown.document.isDirty, false);
     assert.equal(shown.document.getText(), result.text);
   });
+
+  it('an entry under an earlier data key says so once, in the table and in the detail', async () => {
+    const copy = copyOf('rotated');
+    const dir = copy.capture();
+    await storeUnlockKeyFor(a.explorer, dir, copy.unlockKey);
+    const doc = await open(a, raftFiles(dir).filter((f) => f.endsWith('.wal'))[0]);
+    const model = (await doc.whenSummarized())!;
+    const rows = model.rows(0, model.rowCount).filter((r) => r.status === 'earlier-key');
+    assert.ok(rows.length > 0, 'the capture has entries under an earlier data key');
+    for (const row of rows) {
+      assert.equal(row.summary, 'encrypted with an earlier data key');
+      const message = model.detail(row.seq)!.message!;
+      assert.equal(message.match(/earlier data key/g)?.length, 1, message);
+      assert.match(message, /^[^\n]+\.wal:\d+: encrypted with an earlier data key \(/);
+    }
+  });
 });

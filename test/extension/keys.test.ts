@@ -46,9 +46,12 @@ describe('unlock keys and SecretStorage', function () {
     return doc;
   }
 
+  /** Closes the swarm everywhere, so the next open reads it anew: no editor, and the Swarm Raft views hidden (a visible State view keeps a swarm open). */
   async function close(doc: RaftDocument): Promise<void> {
+    const dir = doc.shared?.stateDir;
     await closeAllEditors();
-    await waitFor('close', () => !explorer.documents.has(doc));
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    await waitFor('close', () => !explorer.documents.has(doc) && (!dir || !explorer.registry.get(dir)));
   }
 
   before(async () => {
@@ -247,13 +250,14 @@ describe('older copies of swarm-node.key', function () {
     const earlier = (doc: RaftDocument) => doc.model!.rows(0, 100_000).filter((r) => r.status === 'earlier-key').length;
     const first = copyCase('locked');
     const second = copyCase('locked');
+    let scope: string | undefined;
     try {
       explorer.prompts.unlockKey = async () => first.unlockKey;
       const doc = await open(first);
       const before = earlier(doc);
       assert.ok(before > 0);
       await vscode.commands.executeCommand('swarmRaft.addOlderNodeKey', doc.uri, history);
-      const scope = keyFilesScope(doc.shared!);
+      scope = keyFilesScope(doc.shared!);
       assert.ok(scope.startsWith(`${doc.shared!.clusterId!}/`), 'kept per cluster (and node)');
       // The files that open something are remembered (one copy of the history holds no key this state needs: a fault says so).
       const unusable = doc.shared!.state.faults.filter((f) => history.includes(f.file)).map((f) => f.file);
@@ -262,7 +266,9 @@ describe('older copies of swarm-node.key', function () {
       assert.deepEqual(explorer.olderKeyFiles.get(scope), usable, 'the paths are remembered for the cluster and node');
       // What is kept is paths, never key material.
       assert.ok(!JSON.stringify(explorer.ext.globalState.get('swarmRaft.olderNodeKeyFiles')).includes('PRIVATE KEY'));
+      // Closed everywhere: no editor, and the Swarm Raft views hidden (a visible State view keeps a swarm open).
       await closeAllEditors();
+      await vscode.commands.executeCommand('workbench.view.explorer');
       await waitFor('the state directory released', () => explorer.registry.get(first.capture()) === undefined || undefined);
 
       // Re-opened (a new SharedState, as after a reload), and a second copy of the same manager: both read
@@ -280,12 +286,15 @@ describe('older copies of swarm-node.key', function () {
       await other.whenSummarized();
       assert.equal(earlier(other), before, 'forgotten: the earlier entries are unreadable again');
       await closeAllEditors();
+      await vscode.commands.executeCommand('workbench.view.explorer');
       await waitFor('the state directories released', () => (explorer.registry.get(first.capture()) === undefined && explorer.registry.get(second.capture()) === undefined) || undefined);
       const third = await open(first);
       assert.equal(earlier(third), before, 'a forgotten key file is not used on the next open');
       await closeAllEditors();
       await explorer.keys.forgetAll();
     } finally {
+      // Left remembered, they would open the earlier entries of every later copy of this case.
+      if (scope) await explorer.olderKeyFiles.forget(scope);
       first.remove();
       second.remove();
     }

@@ -1,8 +1,8 @@
 // Secrets stay where they belong: a whole session with a known unlock key and a known secret value
-// (unlock, browse, reveal the secret, export redacted) writes none of them — nor the data key — into any
-// file the run leaves behind: code-server's user data (settings, global state, logs and output
-// channels, backups), the browser profile, temp dirs, and the run's own logs. Only SecretStorage holds
-// the unlock key, and there it is encrypted.
+// (unlock, browse, reveal the secret, export redacted, export full to a document, reload the window)
+// writes none of them — nor the data key — into any file the run leaves behind: code-server's user data
+// (settings, global state, logs and output channels, hot exit's backups), the browser profile, temp dirs,
+// and the run's own logs. Only SecretStorage holds the unlock key, and there it is encrypted.
 import assert from 'node:assert/strict';
 import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,10 +11,11 @@ import { test } from 'node:test';
 import { SwarmState } from '../../src/core/state/swarmState';
 import { resultsDir } from '../harness/paths';
 import { startSession } from '../harness/session';
-import { quickInput, runCommand, webviewFrame } from '../harness/workbench';
-import { activityIcon, copySwarm, expandTreeItem, openFromExplorer, raftTreeItem, unlockKeyOf, waitForSwarmRaft } from './walkthroughSupport';
+import { quickInput, runCommand, waitForWorkbench, webviewFrame } from '../harness/workbench';
+import { activityIcon, copySwarm, expandTreeItem, openFromExplorer, raftTreeItem, unlockKeyOf, waitForSwarmRaft, webviewWith } from './walkthroughSupport';
 
 const WAL = ['raft', 'wal-v3-encrypted', '0000000000000000-0000000000000000.wal'];
+const SNAP = ['raft', 'snap-v3-encrypted', '0000000000000002-000000000000000d.snap'];
 const SECRET = 'A2e5bc21';
 
 test('no unlock key, data key or revealed secret reaches any file the session wrote', async () => {
@@ -56,9 +57,23 @@ test('no unlock key, data key or revealed secret reaches any file the session wr
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Redacted' }).first().click();
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'New document' }).first().click();
     await page.locator('.monaco-editor .view-lines', { hasText: 'Entry Index=14' }).first().waitFor();
+    // A full export of the snapshot (which holds the secret) to a document, then a reload: hot exit backs
+    // up what it considers unsaved work, and the secret must not be part of it.
+    await runCommand(page, 'View: Show Explorer');
+    await openFromExplorer(page, SNAP);
+    await webviewWith(page, 'text=Snapshot (.snap)');
+    await runCommand(page, 'Swarm Raft: Export Decrypted Text');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Full' }).first().click();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'New document' }).first().click();
+    // The snapshot's text starts with its members (the secret is further down, out of view).
+    await page.locator('.monaco-editor .view-lines', { hasText: 'Active members:' }).first().waitFor();
+    await session.shot('01-full-export');
+    await runCommand(page, 'Developer: Reload Window');
+    await waitForWorkbench(page);
+    await waitForSwarmRaft(page);
     // Give the workbench time to flush state, backups and logs to disk, as it would during a session.
     await page.waitForTimeout(4000);
-    await session.shot('01-session-done');
+    await session.shot('02-after-reload');
   } finally {
     await session.close();
     process.env.TMPDIR = savedTmp;

@@ -54,6 +54,7 @@ test('walk-through: unlock, find the passwd secret, reveal it, export', async (t
   // Export from the command palette: redacted is preselected, then a new (read-only, in-memory) document.
   await runCommand(page, 'Swarm Raft: Export Decrypted Text');
   await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Redacted' }).waitFor();
+  await page.waitForTimeout(300); // the quick pick fades in: let it finish before the README's screenshot
   await session.shot('07-export-redaction-choice');
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Redacted' }).first().click();
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'New document' }).waitFor();

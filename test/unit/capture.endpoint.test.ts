@@ -1,15 +1,18 @@
 // Which engine capture talks to, decided as the docker CLI decides: --docker-host, --context, DOCKER_HOST
 // (with DOCKER_TLS_VERIFY / DOCKER_CERT_PATH), DOCKER_CONTEXT, config.json's currentContext, the default
 // socket; contexts from the CLI's store (meta.json under contexts/meta/<sha256(name)>, TLS files under
-// contexts/tls/). Also: ssh known_hosts matching and the tar unpacking of the archive API's stream.
+// contexts/tls/). Also: ssh known_hosts matching, the tar unpacking of the archive API's stream, and an
+// engine with no Raft state (a worker, a node outside a swarm) refused before anything is done.
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { pack } from 'tar-stream';
+import { captureState } from '../../src/core/capture/capture';
 import { DEFAULT_SOCKET, contextKey, displayHost, listContexts, resolveEndpoint } from '../../src/core/capture/endpoint';
 import { knownHostKeys } from '../../src/core/capture/sshAuth';
 import { unpackTar } from '../../src/core/capture/tarCopy';
@@ -140,5 +143,42 @@ describe('capture: unpacking the archive stream', () => {
     assert.equal(readFileSync(join(out, 'swarm', 'state.json'), 'utf8'), '[]');
     assert.deepEqual(readdirSync(root).filter((f) => f === 'escape'), []);
     assert.deepEqual(readdirSync(join(out, 'swarm')).sort(), ['raft', 'state.json']);
+  });
+});
+
+describe('capture: engines with no Raft state', () => {
+  /** An engine that answers /version and /info as a worker (or a node outside a swarm) does. */
+  async function fakeEngine(swarm: object): Promise<{ host: string; calls: string[]; close: () => Promise<void> }> {
+    const socket = join(root, `engine${n++}.sock`);
+    const calls: string[] = [];
+    const server = createServer((req, res) => {
+      calls.push(`${req.method} ${req.url}`);
+      res.setHeader('Content-Type', 'application/json');
+      if (req.url === '/version') res.end(JSON.stringify({ Version: '20.10.24', ApiVersion: '1.41' }));
+      else if (req.url === '/info') res.end(JSON.stringify({ OSType: 'linux', DockerRootDir: '/var/lib/docker', Swarm: swarm }));
+      else {
+        res.statusCode = 500;
+        res.end(JSON.stringify({ message: 'not expected' }));
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    return { host: `unix://${socket}`, calls, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  }
+
+  it('refuses a worker and a node outside a swarm, asking nothing else and creating no output', async () => {
+    for (const [swarm, why] of [
+      [{ NodeID: 'w1', LocalNodeState: 'active', ControlAvailable: false, Cluster: { ID: 'c1' } }, /is a worker \(not a manager\) of swarm c1: only managers keep Raft state/],
+      [{ NodeID: '', LocalNodeState: 'inactive', ControlAvailable: false }, /is not part of a swarm \(node state inactive\): it has no Raft state/],
+    ] as const) {
+      const engine = await fakeEngine(swarm);
+      const out = join(root, `never${n++}`);
+      try {
+        await assert.rejects(captureState({ out, dockerHost: engine.host, env: {} }), why);
+        assert.deepEqual(engine.calls, ['GET /version', 'GET /info'], 'nothing is created on the host');
+        assert.equal(existsSync(out), false, 'no output folder');
+      } finally {
+        await engine.close();
+      }
+    }
   });
 });

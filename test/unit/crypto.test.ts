@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { before, describe, it } from 'node:test';
-import { crc32c, crc32cBackend, crc32cPortable } from '../../src/core/crypto/crc32c';
+import { crc32c, crc32cAddon, crc32cBackend, crc32cPortable, NATIVE_CRC_FROM_BYTES } from '../../src/core/crypto/crc32c';
 import { fernetOpen, fernetSeal } from '../../src/core/crypto/fernet';
 import { Algorithm, decodeByProtobufjs, decodeEncryptedRecord, encodeEncryptedRecord, openRecord, type EncryptedRecord } from '../../src/core/crypto/maybeEncrypted';
 import { libsodiumOpenPaths, loadFastSecretbox, loadLibsodium, NATIVE_FROM_BYTES, PlainScratch, secretboxBackend, secretboxImplementations, secretboxOpen, secretboxSeal } from '../../src/core/crypto/secretbox';
@@ -37,6 +37,14 @@ describe('crc32c', () => {
       const view = new Uint8Array(bytes.buffer, bytes.byteOffset + start, random.int(0, i < 10 ? 69_000 : 300)); // a plain view at any alignment
       const seed = i === 0 ? 0xffffffff : i === 1 ? 0 : random.int(0, 0xffffffff);
       assert.equal(crc32c(seed, view), crc32cPortable(seed, view), `seed ${seed}, ${view.length} bytes at ${start}`);
+      if (crc32cAddon) assert.equal(crc32cAddon(seed, view), crc32cPortable(seed, view), `addon: seed ${seed}, ${view.length} bytes at ${start}`);
+    }
+  });
+  it('gives the same CRC on either side of the length where it switches to the addon', () => {
+    const bytes = new SeededRandom('crc32c-threshold').bytes(NATIVE_CRC_FROM_BYTES + 2);
+    for (const n of [NATIVE_CRC_FROM_BYTES - 1, NATIVE_CRC_FROM_BYTES, NATIVE_CRC_FROM_BYTES + 1]) {
+      const view = bytes.subarray(1, 1 + n);
+      assert.equal(crc32c(0x12345678, view), crc32cPortable(0x12345678, view), `${n} bytes`);
     }
   });
 });

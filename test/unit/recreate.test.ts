@@ -248,6 +248,33 @@ describe('recreate: the kit on disk (CLI)', () => {
   });
 });
 
+describe('restore: bad input', () => {
+  const dir = corpusCase('objects');
+  const tmp = mkdtempSync(join(tmpdir(), 'restore-'));
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('an unreachable engine: says so, still lists the plan, applies nothing, exit 1', () => {
+    const kit = join(tmp, 'kit');
+    assert.equal(runCli(['-d', join(dir, 'swarm'), 'recreate', '-o', kit]).code, 0);
+    const r = runCli(['restore', kit, '--docker-host', `unix://${join(tmp, 'no.sock')}`, '--apply']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cannot reach the engine at unix:\/\/.*no\.sock/);
+    assert.match(r.stdout, /^skip\s+service\s+web$/m);
+    assert.match(r.stdout, /Nothing was applied/);
+  });
+
+  it('a folder that is not a kit, or a malformed host: a message naming it, exit 1', () => {
+    const r = runCli(['restore', tmp]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /engine-api\.json: ENOENT; give the folder swarm-raft recreate wrote/);
+    writeFileSync(join(tmp, 'engine-api.json'), '{"format":"other"}');
+    assert.match(runCli(['restore', tmp]).stderr, /not a swarm-raft recovery kit/);
+    const bad = runCli(['restore', join(tmp, 'kit'), '--docker-host', 'ftp://x']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /--docker-host ftp:\/\/x: expected unix:/);
+  });
+});
+
 describe('recreate: value spellings', () => {
   it('durations and CPUs round-trip exactly through their Compose spellings', () => {
     for (const ns of [0n, 1n, 999n, 1_000_000n, 1_500_000_000n, 90_000_000_000n, 3_600_000_000_001n, 7_776_000_000_000_000n]) assert.equal(parseGoDuration(goDuration(ns)), ns);

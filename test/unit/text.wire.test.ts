@@ -11,18 +11,20 @@ import { Messages } from '../../src/core/codec';
 import { SwarmState } from '../../src/core/state/swarmState';
 import { formatMessage } from '../../src/core/text/protoText';
 import { TextSink } from '../../src/core/text/textSink';
-import { WireTextError, writeWireText } from '../../src/core/text/wireText';
+import { WireTextError, writeWireText, type WireRedaction } from '../../src/core/text/wireText';
+import { redactRequest, wireRequestRedaction } from '../../src/core/text/redact';
+import { objectSnapshotText, wireSnapshotText } from '../../src/core/report/dumpSnapshot';
 import { corpusCase, corpusCases, generatedCase, generatedCases } from '../support/fixtures';
 import { manifestUnlockKey } from '../support/cli';
 
 const request = Messages.internalRaftRequest;
 
 /** The wire printer's text, or the WireTextError it threw. */
-function wireText(bytes: Uint8Array): string | WireTextError {
+function wireText(bytes: Uint8Array, redaction?: WireRedaction): string | WireTextError {
   const sink = new TextSink(16);
   sink.write('keep|');
   try {
-    writeWireText(sink, bytes, request);
+    writeWireText(sink, bytes, request, redaction);
   } catch (e) {
     if (!(e instanceof WireTextError)) throw e;
     assert.equal(sink.toString(), 'keep|', 'a failed print leaves the sink as it was');
@@ -31,9 +33,10 @@ function wireText(bytes: Uint8Array): string | WireTextError {
   return sink.toString().slice('keep|'.length);
 }
 
-function objectText(bytes: Uint8Array): string | Error {
+function objectText(bytes: Uint8Array, redact = false): string | Error {
   try {
-    return formatMessage(request.decode(bytes));
+    const decoded = request.decode(bytes);
+    return formatMessage(redact ? redactRequest(decoded) : decoded);
   } catch (e) {
     return e as Error;
   }
@@ -169,6 +172,103 @@ describe('wire printer', () => {
     // The duplicate key: the last value wins, and keys print in byte order.
     const dup = wireText(cases.find((c) => c.label.startsWith('labels'))!.bytes) as string;
     assert.match(dup, /key: "a"\n\s+value: "1"[\s\S]*key: "b"\n\s+value: "3"/);
+  });
+});
+
+describe('wire printer with the --redact rules', () => {
+  const payloads = realPayloads();
+  const redacted = (bytes: Uint8Array) => wireText(bytes, wireRequestRedaction);
+
+  it('prints every entry of every real fixture as the object printer prints its redacted copy', () => {
+    let printed = 0;
+    let changed = 0;
+    for (const { label, plain } of payloads) {
+      const wire = redacted(plain);
+      if (typeof wire !== 'string') continue; // left to the object printer: the caller prints it redacted
+      assert.equal(wire, objectText(plain, true), label);
+      printed++;
+      if (wire !== objectText(plain)) changed++;
+    }
+    // Nearly all print from the wire, and the rules did redact something on real data.
+    assert.ok(printed >= payloads.length * 0.95, `printed ${printed} of ${payloads.length}`);
+    assert.ok(changed > 10, `${changed} entries redacted`);
+  });
+
+  it('on 20,000 mutated entries: what it prints is the redacted object text', () => {
+    const random = mulberry32(20261206);
+    let printed = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const bytes = mutate(payloads[Math.floor(random() * payloads.length)].plain, random);
+      const wire = redacted(bytes);
+      if (typeof wire !== 'string') continue;
+      assert.equal(wire, objectText(bytes, true), `mutation ${i}`);
+      printed++;
+    }
+    assert.ok(printed > 2_000, `printed ${printed}`);
+  });
+
+  it('models each rule: secret and config data, env and registry auth of tasks and services, cluster keys; absent specs go the object way', () => {
+    const build = (fields: object): Uint8Array => request.encode(request.fromObject(fields)).finish();
+    const container = { image: 'img', env: ['A=1', 'B=2'], pull_options: { registry_auth: 'secret-auth' } };
+    const cases: { label: string; bytes: Uint8Array; wire: boolean }[] = [
+      { label: 'secret', bytes: build({ action: [{ action: 1, secret: { id: 's', spec: { annotations: { name: 'pw' }, data: Buffer.from('hunter2') } } }] }), wire: true },
+      { label: 'secret without data', bytes: build({ action: [{ action: 1, secret: { id: 's', spec: { annotations: { name: 'pw' } } } }] }), wire: true },
+      { label: 'secret without spec', bytes: build({ action: [{ action: 1, secret: { id: 's' } }] }), wire: false },
+      { label: 'config', bytes: build({ action: [{ action: 2, config: { id: 'c', spec: { data: Buffer.from('cfg') } } }] }), wire: true },
+      { label: 'task', bytes: build({ action: [{ action: 1, task: { id: 't', spec: { container } } }] }), wire: true },
+      { label: 'task without env or pull options', bytes: build({ action: [{ action: 1, task: { id: 't', spec: { container: { image: 'i' } } } }] }), wire: true },
+      { label: 'task without spec', bytes: build({ action: [{ action: 1, task: { id: 't' } }] }), wire: true },
+      { label: 'task whose runtime is not a container', bytes: build({ action: [{ action: 1, task: { id: 't', spec: { generic: { kind: 'k' } } } }] }), wire: true },
+      { label: 'service', bytes: build({ action: [{ action: 2, service: { id: 'v', spec: { task: { container } } } }] }), wire: true },
+      { label: 'cluster', bytes: build({ action: [{ action: 2, cluster: { id: 'c', spec: { annotations: { name: 'default' }, ca_config: { node_cert_expiry: { seconds: 100 } } }, root_ca: { ca_key: Buffer.from('root-ca-key'), ca_cert: Buffer.from('c') }, unlock_keys: [{ key: Buffer.from('unlock-key'), lamport_time: 2 }], network_bootstrap_keys: [{ key: Buffer.from('bootstrap-key'), lamport_time: 3 }] } }] }), wire: true },
+      { label: 'cluster without spec', bytes: build({ action: [{ action: 2, cluster: { id: 'c' } }] }), wire: false },
+      { label: 'several actions', bytes: build({ action: [{ action: 1, node: { id: 'n' } }, { action: 1, secret: { id: 's', spec: { data: Buffer.from('x') } } }, { action: 1, task: { id: 't', spec: { container } } }] }), wire: true },
+    ];
+    for (const { label, bytes, wire } of cases) {
+      const text = redacted(bytes);
+      if (!wire) {
+        assert.ok(text instanceof WireTextError, `${label}: left to the object printer`);
+        continue;
+      }
+      assert.equal(typeof text, 'string', `${label}: ${String(text)}`);
+      assert.equal(text, objectText(bytes, true), label);
+      assert.doesNotMatch(text as string, /hunter2|secret-auth|A=1|"cfg"|unlock-key|bootstrap-key|root-ca-key/, label);
+    }
+  });
+});
+
+describe('dump-snapshot from the wire', () => {
+  it('prints every snapshot of every real fixture (plain and redacted) as the decoded snapshot prints', () => {
+    const cases = [...corpusCases().map((c) => corpusCase(c)), ...generatedCases().map((c) => generatedCase(c))];
+    let printed = 0;
+    let snapshots = 0;
+    for (const caseDir of cases) {
+      const manifestFile = join(caseDir, 'manifest.json');
+      const key = existsSync(manifestFile) ? manifestUnlockKey(JSON.parse(readFileSync(manifestFile, 'utf8'))) : undefined;
+      for (const dir of stateDirs(caseDir)) {
+        const state = SwarmState.open(dir, { unlockKey: key });
+        try {
+          for (const file of state.snapshotFiles) {
+            try {
+              objectSnapshotText(state, file, false);
+            } catch {
+              assert.equal(wireSnapshotText(state, file, false), undefined, `${file.path}: printed what does not decode`);
+              continue;
+            }
+            snapshots++;
+            for (const redact of [false, true]) {
+              const wire = wireSnapshotText(state, file, redact);
+              if (wire === undefined) continue;
+              assert.equal(wire, objectSnapshotText(state, file, redact), `${file.path}${redact ? ' --redact' : ''}`);
+              printed++;
+            }
+          }
+        } finally {
+          state.close();
+        }
+      }
+    }
+    assert.ok(snapshots > 5 && printed >= snapshots * 2 * 0.9, `printed ${printed} of ${snapshots} snapshots x 2`);
   });
 });
 

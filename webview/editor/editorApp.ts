@@ -92,11 +92,20 @@ export function startEditor(root: HTMLElement, host: HostChannel<EditorState>): 
   };
   disclosure.addEventListener('click', () => setCollapsed(!overviewBody.hidden));
 
+  // The overview scrolls in a bounded area above the table: when cards are below its fold, say so.
+  const more = el('div', { className: 'overview-more', text: '▾ More of the overview below: scroll it', attrs: { 'aria-hidden': 'true' } });
+  const overview = el('section', { className: 'overview', attrs: { 'aria-label': 'Overview' } }, [overviewBody, more]);
+  const updateMore = () => {
+    more.hidden = overviewBody.hidden || overview.scrollTop + overview.clientHeight >= overview.scrollHeight - 2;
+  };
+  overview.addEventListener('scroll', updateMore, { passive: true });
+  new ResizeObserver(updateMore).observe(overview);
+  new MutationObserver(() => requestAnimationFrame(updateMore)).observe(overviewBody, { childList: true, subtree: true, attributes: true, attributeFilter: ['hidden'] });
   root.append(
     el('header', { className: 'editor-header' }, [title, disclosure]),
     keySlot,
     banner,
-    el('section', { className: 'overview', attrs: { 'aria-label': 'Overview' } }, [overviewBody]),
+    overview,
     el('section', { className: 'entries', attrs: { 'aria-label': 'Entries' } }, [toolbar, table.element]),
   );
   setCollapsed(saved.overviewCollapsed ?? false);

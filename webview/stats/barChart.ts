@@ -1,5 +1,7 @@
 // Horizontal bar chart in SVG: one row per item, one bar per series, the value as text. Sizes are SVG
 // attributes (not style attributes, which the CSP forbids); colours are theme variables in stats.css.
+// The chart is drawn for the width it has (the page redraws it on resize): in a narrow editor group the
+// bars get shorter and the labels are cut, and every value stays in view.
 import { el, svg } from '../common/dom';
 
 export interface Series {
@@ -16,21 +18,27 @@ export interface BarItem {
   onClick?: () => void;
 }
 
-const LABEL_W = 220;
-const BAR_W = 360;
-const VALUE_W = 170;
+/** The widest chart; narrower ones give up bar length first, then label width. */
+export const CHART_W = 750;
+const MIN_CHART_W = 240;
+const VALUE_W = 76;
+const CHAR_W = 6.4;
 const BAR_H = 12;
 const GAP = 3;
 const ROW_PAD = 8;
 
-export function barChart(title: string, series: Series[], items: BarItem[], note?: string): HTMLElement {
+export function barChart(title: string, series: Series[], items: BarItem[], note?: string, width = CHART_W): HTMLElement {
+  const chartW = Math.round(Math.max(MIN_CHART_W, Math.min(CHART_W, width)));
+  const LABEL_W = Math.round(Math.min(220, chartW * 0.36));
+  const BAR_W = chartW - LABEL_W - VALUE_W;
+  const maxChars = Math.max(8, Math.floor((LABEL_W - 6) / CHAR_W));
   const max = series.map((_, s) => items.reduce((m, i) => Math.max(m, i.values[s] ?? 0), 0));
   const rowH = series.length * (BAR_H + GAP) + ROW_PAD;
   const height = Math.max(rowH * items.length, 20);
-  const chart = svg('svg', { class: 'chart', width: LABEL_W + BAR_W + VALUE_W, height, viewBox: `0 0 ${LABEL_W + BAR_W + VALUE_W} ${height}`, role: 'img', 'aria-label': title });
+  const chart = svg('svg', { class: 'chart', width: chartW, height, viewBox: `0 0 ${chartW} ${height}`, role: 'img', 'aria-label': title });
   items.forEach((item, r) => {
     const y = r * rowH;
-    const label = item.label.length > 34 ? `${item.label.slice(0, 33)}…` : item.label;
+    const label = item.label.length > maxChars ? `${item.label.slice(0, maxChars - 1)}…` : item.label;
     const row = svg('g', { class: item.onClick ? 'row clickable' : 'row' }, [
       svg('title', {}, [document.createTextNode(`${item.label}: ${series.map((s, i) => `${s.name} ${s.format(item.values[i] ?? 0)}`).join(', ')}`)]),
       svg('text', { x: 0, y: y + BAR_H, class: 'label' }, [document.createTextNode(label)]),

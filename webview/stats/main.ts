@@ -3,7 +3,7 @@ import type { StatsModel } from '../../src/core/forensics/statsModel';
 import type { StatsHostMessage, StatsPageMessage } from '../../src/shared/statsProtocol';
 import { clear, el } from '../common/dom';
 import { formatBytes, formatCount } from '../common/format';
-import { barChart, type Series } from './barChart';
+import { barChart as drawChart, type BarItem, type Series } from './barChart';
 
 declare function acquireVsCodeApi(): { postMessage(message: StatsPageMessage): void };
 
@@ -14,7 +14,27 @@ const count = (n: number) => formatCount(n);
 const STORED: Series = { name: 'stored (encrypted)', className: 's-stored', format: bytes };
 const DECRYPTED: Series = { name: 'decrypted', className: 's-decrypted', format: bytes };
 
+/** The width a chart has: the page's, less the card's padding and border. */
+function chartWidth(): number {
+  return root.clientWidth - 28;
+}
+
+function barChart(title: string, series: Series[], items: BarItem[], note?: string): HTMLElement {
+  return drawChart(title, series, items, note, chartWidth());
+}
+
+let shown: StatsModel | undefined;
+let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+// Charts are drawn for the width they have: drawn again when the group is resized.
+window.addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => {
+    if (shown) render(shown);
+  }, 100);
+});
+
 function render(m: StatsModel): void {
+  shown = m;
   clear(root);
   const t = m.totals;
   const scope = m.scope === 'all' ? 'every entry of the log' : 'entries after the newest snapshot';

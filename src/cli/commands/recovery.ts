@@ -44,7 +44,7 @@ export function registerRecoveryCommands(program: Command, context: ContextFacto
       try {
         text = readFileSync(path, 'utf8');
       } catch (e) {
-        throw new Error(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; give the folder swarm-raft recreate wrote`);
+        throw new Error(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; give the folder swarm-raft recreate wrote`, { cause: e });
       }
       const kit = readKitEngineForm(text, path);
       const target = dockerTarget(opts.dockerHost);

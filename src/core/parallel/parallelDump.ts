@@ -127,7 +127,7 @@ export async function* dumpWalTextChunks(
       for (const p of pending.values()) p.wake?.();
     });
   }
-  const reader = new SequentialEntryReader();
+  const reader = new SequentialEntryReader(state.wal.takeScanMemory());
   try {
     let next = 0;
     let nextToYield = 0;

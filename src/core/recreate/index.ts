@@ -4,7 +4,7 @@ import type { SwarmState } from '../state/swarmState';
 import { replayStore, type ReplayFault } from '../store/replay';
 import { buildRecoveryKit, type RecoveryKit } from './kit';
 
-export { buildRecoveryKit, engineForm, SERVICES_FILE, SERVICES_STACK, type ComposeFile, type EngineForm, type RecoveryKit, type ReportEntry } from './kit';
+export { buildRecoveryKit, composeServiceSnippet, engineForm, SERVICES_FILE, SERVICES_STACK, type ComposeFile, type EngineForm, type RecoveryKit, type ReportEntry } from './kit';
 export { writeRecoveryKit, ENGINE_FILE, REPORT_FILE } from './writeKit';
 
 /** The kit of the store as of `at` (the end of the log when omitted), with what the replay skipped. */

@@ -279,3 +279,20 @@ export function networkComparable(spec: JsonObject): JsonObject {
   if (s.Driver === 'overlay' || s.Driver === undefined) s.Driver = 'overlay';
   return s;
 }
+
+/** One service as a Compose snippet (its entry under `services:`), from the file that holds it. */
+export function composeServiceSnippet(kit: RecoveryKit, serviceId: string): string | undefined {
+  const service = kit.engine.services.find((s) => s.ID === serviceId);
+  if (!service) return undefined;
+  const name = asString(service.Spec.Name);
+  for (const file of kit.compose) {
+    const services = file.model.services as Record<string, unknown>;
+    const key = file.stack !== undefined && name.startsWith(`${file.stack}_`) ? name.slice(file.stack.length + 1) : name;
+    const stackOfService = asObject(service.Spec.Labels)?.[STACK_NAMESPACE_LABEL];
+    if (stackOfService !== file.stack || !(key in services)) continue;
+    const notes = kit.report.find((e) => e.kind === 'service' && e.name === name)?.differences.map((d) => `#   ${d.path}`) ?? [];
+    const head = [`# service ${name}${file.stack ? ` of stack ${file.stack}` : ''}, as in ${file.name}`, ...(notes.length ? ['# not carried by Compose (see the kit\'s report):', ...notes] : [])];
+    return `${head.join('\n')}\n${stringify({ [key]: services[key] }, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false })}`;
+  }
+  return undefined;
+}

@@ -8,7 +8,7 @@ import { asArray, asObject, asString } from './composeValues';
 import type { EngineForm } from './kit';
 import { networkComparable } from './kit';
 import { comparableService, comparableSpec, specDifferences, withServiceDefaults, type FieldDifference } from './specCompare';
-import type { RestoreTarget, TargetObject } from './target';
+import type { RestoreTarget } from './target';
 import type { JsonObject } from './values';
 
 export type PlanAction = 'create' | 'exists-identical' | 'conflict' | 'update' | 'skip' | 'unsupported';
@@ -130,7 +130,7 @@ export async function planRestore(kit: EngineForm, target: RestoreTarget, option
   if (kit.cluster) {
     const current = asObject(swarm.Spec) ?? {};
     const wanted = { ...current, ...settingsOnly(kit.cluster) };
-    const diff = specDifferences(comparableSpec(settingsOnly(current)), comparableSpec(settingsOnly(kit.cluster)));
+    const diff = specDifferences(comparableSpec(settingsOnly(kit.cluster)), comparableSpec(settingsOnly(current)));
     const details = lines(diff);
     if (diff.length && !options.clusterSettings) details.push('(applied only with --cluster-settings)');
     plan.items.push({ ...item('cluster', 'swarm settings', diff.length ? 'update' : 'exists-identical', wanted, details), targetVersion: swarm.Version?.Index });
@@ -261,12 +261,18 @@ async function applyItem(it: PlanItem, target: RestoreTarget, ids: TargetIds | u
       const lost = specDifferences(sent, back);
       return lost.length ? `created (${id}), but the target did not keep: ${lost.map((d) => d.path).join(', ')} (older engine?)` : `created (${id})`;
     }
-    case 'node':
-      await target.updateNode(it.targetId!, it.targetVersion ?? 0, it.spec);
+    case 'node': {
+      // The version moves with every status report of the node: read it right before the update.
+      const node = (await target.nodes()).find((n) => n.ID === it.targetId);
+      if (!node) throw new Error(`node ${it.targetId} has left the swarm`);
+      await target.updateNode(node.ID, node.Version?.Index ?? 0, { ...node.Spec, Labels: it.spec.Labels ?? {}, Availability: it.spec.Availability ?? node.Spec.Availability });
       return 'labels and availability set';
-    case 'cluster':
-      await target.updateSwarm(it.targetVersion ?? 0, it.spec);
+    }
+    case 'cluster': {
+      const swarm = await target.swarm();
+      await target.updateSwarm(swarm.Version?.Index ?? 0, { ...swarm.Spec, ...settingsOnly(it.spec) });
       return asObject(it.spec.EncryptionConfig)?.AutoLockManagers === true ? 'updated; autolock is on: read the new unlock key on the target with `docker swarm unlock-key`' : 'updated';
+    }
   }
 }
 
@@ -314,7 +320,7 @@ export function readKitEngineForm(text: string, path: string): EngineForm {
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${path}: not JSON (${(e as Error).message}); give the folder swarm-raft recreate wrote`);
+    throw new Error(`${path}: not JSON (${(e as Error).message}); give the folder swarm-raft recreate wrote`, { cause: e });
   }
   const o = parsed as Partial<EngineForm> & { format?: string };
   if (o.format !== 'swarm-raft recovery kit 1' || !Array.isArray(o.services) || !Array.isArray(o.networks)) {

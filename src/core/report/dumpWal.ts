@@ -8,7 +8,7 @@ import { decodeEntryPayload, unreadableRecord, unsealPayload, type PayloadContex
 import type { DecodedEntry, SwarmState } from '../state/swarmState';
 import { writeMessage } from '../text/protoText';
 import { TextSink } from '../text/textSink';
-import { redactRequest } from '../text/redact';
+import { redactRequest, wireRequestRedaction } from '../text/redact';
 import { WireTextError, writeWireText } from '../text/wireText';
 import { EntryType } from '../wal/segment';
 import { SequentialEntryReader } from '../wal/sequentialReader';
@@ -66,19 +66,20 @@ export function writeEntryText(out: TextSink, decoded: DecodedEntry, redact: boo
 }
 
 /**
- * Appends one entry's text from its sealed data. A full (unredacted) request is printed straight from
- * its bytes (src/core/text/wireText.ts, the same text several times faster); everything else, and bytes
- * that printer declines, are decoded and printed as entryText does. Returns the decoded entry when it went
- * that way (for EntryProblems), undefined when it was printed from the bytes.
+ * Appends one entry's text from its sealed data. A request is printed straight from its bytes
+ * (src/core/text/wireText.ts, the same text several times faster; redacted by the wire form of the
+ * --redact rules); conf changes, and bytes that printer declines, are decoded and printed as entryText
+ * does. Returns the decoded entry when it went that way (for EntryProblems), undefined when it was
+ * printed from the bytes.
  */
 export function writeSealedEntryText(out: TextSink, ctx: PayloadContext, entry: WalEntry, data: Uint8Array, redact: boolean, scratch?: PlainScratch): DecodedEntry | undefined {
-  if (!redact && entry.type !== EntryType.ConfChange) {
+  if (entry.type !== EntryType.ConfChange) {
     const opened = unsealPayload(ctx, data, entry.index, scratch); // printed before the next open: scratch memory will do
     if (opened.ok) {
       const mark = out.length;
       try {
         out.write(entryHeader(entry));
-        writeWireText(out, opened.plain, Messages.internalRaftRequest);
+        writeWireText(out, opened.plain, Messages.internalRaftRequest, redact ? wireRequestRedaction : undefined);
         out.write('\n');
         return undefined;
       } catch (e) {
@@ -140,7 +141,7 @@ function* writeEachEntry(out: TextSink, state: SwarmState, options: DumpOptions,
   const problems = new EntryProblems(faults);
   const redact = options.redact ?? false;
   const context = state.payloadContext;
-  const reader = new SequentialEntryReader();
+  const reader = new SequentialEntryReader(state.wal.takeScanMemory());
   const scratch = new PlainScratch();
   try {
     for (const entry of entries) {

@@ -165,14 +165,21 @@ export class SwarmState {
   }
 
   decodeSnapshot(file: SnapshotFile): DecodedSnapshot {
-    if (!file.snapshot) return { file, ok: false, problem: 'corrupt', message: file.fault ? `${file.fault.file}:${file.fault.offset}: ${file.fault.message}` : 'unreadable snapshot' };
-    const opened = this.unseal(file.snapshot.data, undefined);
-    if (!opened.ok) return { file, ...opened, message: `${file.path}: ${opened.message}` };
+    const opened = this.unsealSnapshot(file);
+    if (!opened.ok) return opened;
     try {
       return { file, ok: true, snapshot: Messages.swarmSnapshot.decode(opened.plain), keyLabel: opened.keyLabel };
     } catch (e) {
       return { file, ok: false, problem: 'corrupt', message: `${file.path}: decrypted snapshot does not decode (${(e as Error).message})` };
     }
+  }
+
+  /** The snapshot's decrypted bytes (a docker.swarmkit.v1.Snapshot), or why they cannot be had. */
+  unsealSnapshot(file: SnapshotFile): { file: SnapshotFile; ok: true; plain: Uint8Array; keyLabel?: string } | (DecodedSnapshot & { ok: false }) {
+    if (!file.snapshot) return { file, ok: false, problem: 'corrupt', message: file.fault ? `${file.fault.file}:${file.fault.offset}: ${file.fault.message}` : 'unreadable snapshot' };
+    const opened = this.unseal(file.snapshot.data, undefined);
+    if (!opened.ok) return { file, ...opened, message: `${file.path}: ${opened.message}` };
+    return { file, ok: true, plain: opened.plain, keyLabel: opened.keyLabel };
   }
 
   private unseal(data: Uint8Array, index: bigint | undefined): Unsealed {

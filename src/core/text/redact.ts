@@ -8,6 +8,7 @@
 // Nodes, networks, resources, extensions, volumes and a service's previous_spec are left alone, as
 // by the reference.
 import type { Message } from 'protobufjs/light';
+import { WireRedaction, type WireRule } from './wireText';
 
 type Fields = Record<string, unknown>;
 
@@ -111,3 +112,40 @@ export function redactStoreSnapshot(store: Message): Message {
   }
   return copy(store, patch);
 }
+
+/**
+ * The same rules for the wire printer (src/core/text/wireText.ts), on the bytes of an
+ * InternalRaftRequest or a StoreSnapshot; test/unit/text.wire.test.ts holds its text to
+ * formatMessage(redactRequest(decoded)) and formatMessage(redactStoreSnapshot(decoded)). Where the copy
+ * above creates a message the bytes lack (a secret, config or cluster without a spec), the entry goes
+ * the object way.
+ */
+const wireTaskSpec = new WireRedaction({
+  // Present on the wire means it is the runtime the oneof holds (two members send the entry the object way).
+  container: {
+    nested: new WireRedaction({
+      env: { text: 'ENVVARS REDACTED' },
+      pull_options: { nested: new WireRedaction({ registry_auth: { text: 'REDACTED' } }), absent: 'plain' },
+    }),
+    absent: 'plain',
+  },
+});
+
+const nested = (rules: Record<string, WireRule>, absent: 'plain' | 'object' = 'plain'): WireRule => ({ nested: new WireRedaction(rules), absent });
+
+/** Per object kind, as redactSecret, redactConfig, redactCluster, redactTask and redactService. */
+const wireObjects = {
+  secret: nested({ spec: nested({ data: { text: 'SECRET REDACTED' } }, 'object') }),
+  config: nested({ spec: nested({ data: { text: 'CONFIG REDACTED' } }, 'object') }),
+  cluster: nested({ unlock_keys: { drop: true }, network_bootstrap_keys: { drop: true }, root_ca: { drop: true }, spec: nested({ ca_config: { drop: true } }, 'object') }),
+  task: nested({ spec: { nested: wireTaskSpec, absent: 'plain' } }),
+  service: nested({ spec: nested({ task: { nested: wireTaskSpec, absent: 'plain' } }) }),
+};
+
+/** redactRequest for the wire printer, on an InternalRaftRequest. */
+export const wireRequestRedaction = new WireRedaction({ action: nested(wireObjects) });
+
+/** redactStoreSnapshot for the wire printer, on a StoreSnapshot. */
+export const wireStoreRedaction = new WireRedaction({
+  clusters: wireObjects.cluster, secrets: wireObjects.secret, configs: wireObjects.config, tasks: wireObjects.task, services: wireObjects.service,
+});

@@ -9,6 +9,9 @@
 // - bytes protobufjs would reject (truncated, overlong varints, wire types 6/7) throw WireTextError, and
 //   callers print the whole entry the usual way (which reports the problem).
 // Scalars are read as protobufjs reads them and handed to the same scalar printers.
+// With redaction rules (WireRedaction, --redact), the fields they name print as the object printer prints
+// the redacted copy (src/core/text/redact.ts); a message under a rule that needs the object printer makes
+// the whole entry go the object way (WireTextError), so a redacted value never prints unredacted.
 import { isUtf8 } from 'node:buffer';
 import type { Type } from 'protobufjs/light';
 import { writeQuotedBytes } from './goFormat';
@@ -16,6 +19,34 @@ import { FieldKind, planOf, writeDecodedFields, writeDecodedValue, type FieldPla
 import { TextSink } from './textSink';
 
 export class WireTextError extends Error {}
+
+/**
+ * What --redact changes in one message type, by field name: `drop` prints the field as absent, `text`
+ * prints one `name: "text"` line in its place (present or not), `nested` applies rules inside the field's
+ * message(s); where such a message is absent, `absent: 'object'` sends the entry to the object printer
+ * (the redacted copy then holds a message the bytes lack).
+ */
+export type WireRule = { drop: true } | { text: string } | { nested: WireRedaction; absent: 'plain' | 'object' };
+
+export class WireRedaction {
+  /** Per WirePlan field index, resolved on first use (the rules are for one message type). */
+  private resolved: (WireRule | undefined)[] | undefined;
+  private texts = new Map<string, Uint8Array>();
+
+  constructor(readonly byName: Record<string, WireRule>) {}
+
+  /** @internal */
+  rulesFor(plan: { fields: { name: string }[] }): (WireRule | undefined)[] {
+    return (this.resolved ??= plan.fields.map((f) => this.byName[f.name]));
+  }
+
+  /** @internal */
+  textBytes(text: string): Uint8Array {
+    let b = this.texts.get(text);
+    if (!b) this.texts.set(text, (b = new TextEncoder().encode(text)));
+    return b;
+  }
+}
 
 const enum Wire {
   Varint = 0,
@@ -137,21 +168,26 @@ function absentAt(plan: WirePlan, i: number, depth: number): string {
 }
 
 /** Prints the message held in bytes[start, end) at `depth` (two spaces each), as formatMessage would. */
-function writeWireMessage(out: TextSink, depth: number, bytes: Uint8Array, plan: WirePlan, start: number, end: number): void {
+function writeWireMessage(out: TextSink, depth: number, bytes: Uint8Array, plan: WirePlan, start: number, end: number, redaction?: WireRedaction): void {
   const savedOccurrences = occTop;
   const savedSlots = slotTop;
   const base = plan.objectOnly ? -1 : scanMessage(bytes, start, end, plan);
   if (base < 0) {
     occTop = savedOccurrences;
     slotTop = savedSlots;
+    // Printed unredacted from a decoded object: only where no rule reaches.
+    if (redaction) throw new FallbackToObject();
     writeDecodedFields(out, indentAt(depth), decodeWith(plan.type, bytes.subarray(start, end)), plan.type);
     return;
   }
   const { fields } = plan;
   const n = fields.length;
+  const rules = redaction?.rulesFor(plan);
   for (let i = 0; i < n; i++) {
     const f = fields[i];
     const first = slots[base + i];
+    const rule = rules?.[i];
+    if (rule !== undefined && writeRedactedField(out, depth, bytes, plan, i, base, rule, redaction!)) continue;
     if (f.kind === FieldKind.Map) {
       if (first >= 0 && !writeWireMap(out, depth, bytes, plan, i, first)) {
         // An entry this printer does not model: the whole message goes the object way, from the start.
@@ -185,18 +221,62 @@ function writeWireMessage(out: TextSink, depth: number, bytes: Uint8Array, plan:
 /** Thrown inside a message's printing when it must be printed by the object printer after all. */
 class FallbackToObject extends Error {}
 
-/** writeWireMessage for a whole (top-level) message; the sink is left as it was when it throws. */
-export function writeWireText(out: TextSink, bytes: Uint8Array, type: Type): void {
+/**
+ * writeWireMessage for a whole (top-level) message; the sink is left as it was when it throws. With
+ * `redaction`, a message that needs the object printer throws WireTextError: the caller prints the
+ * redacted decoded entry.
+ */
+export function writeWireText(out: TextSink, bytes: Uint8Array, type: Type, redaction?: WireRedaction): void {
   const mark = out.length;
   occTop = 0;
   slotTop = 0;
   try {
-    writeWireMessage(out, 0, bytes, wirePlanOf(type), 0, bytes.length);
+    writeWireMessage(out, 0, bytes, wirePlanOf(type), 0, bytes.length, redaction);
   } catch (e) {
     out.rewind(mark);
+    if (redaction && e instanceof FallbackToObject) throw new WireTextError('left to the object printer (redacted)');
     if (!(e instanceof FallbackToObject)) throw e instanceof WireTextError ? e : new WireTextError((e as Error).message);
     writeDecodedFields(out, '', decodeWith(type, bytes), type);
   }
+}
+
+/**
+ * A message's one length-delimited field `number` apart from the rest: its value and the message's
+ * other fields (copied, in order), for printing the value from the wire and decoding only the rest.
+ * Undefined when the top level does not parse or the field is not there exactly once as bytes.
+ */
+export function splitField(bytes: Uint8Array, number: number): { value: Uint8Array; rest: Uint8Array } | undefined {
+  let found: { start: number; end: number; valueStart: number } | undefined;
+  try {
+    for (let at = 0; at < bytes.length; ) {
+      const fieldStart = at;
+      const tag = readVarint32(bytes, at, bytes.length);
+      at = varintEnd;
+      const wire = tag & 7;
+      let valueStart = at;
+      if (wire === Wire.Varint) at = skipVarint(bytes, at, bytes.length);
+      else if (wire === Wire.Fixed64) at += 8;
+      else if (wire === Wire.Fixed32) at += 4;
+      else if (wire === Wire.Bytes) {
+        const length = readVarint32(bytes, at, bytes.length) >>> 0;
+        valueStart = varintEnd;
+        at = valueStart + length;
+      } else return undefined;
+      if (at > bytes.length) return undefined;
+      if (tag >>> 3 === number) {
+        if (found || wire !== Wire.Bytes) return undefined;
+        found = { start: fieldStart, end: at, valueStart };
+      }
+    }
+  } catch (e) {
+    if (e instanceof WireTextError) return undefined;
+    throw e;
+  }
+  if (!found) return undefined;
+  const rest = new Uint8Array(bytes.length - (found.end - found.start));
+  rest.set(bytes.subarray(0, found.start));
+  rest.set(bytes.subarray(found.end), found.start);
+  return { value: bytes.subarray(found.valueStart, found.end), rest };
 }
 
 function decodeWith(type: Type, bytes: Uint8Array): object {
@@ -307,10 +387,42 @@ function scanMessage(bytes: Uint8Array, start: number, end: number, plan: WirePl
 }
 
 /** `name: <`, the nested message in bytes[s, e) one level deeper, `>`. */
-function writeNested(out: TextSink, depth: number, bytes: Uint8Array, plan: WirePlan, i: number, s: number, e: number): void {
+function writeNested(out: TextSink, depth: number, bytes: Uint8Array, plan: WirePlan, i: number, s: number, e: number, redaction?: WireRedaction): void {
   out.write(openingAt(plan, i, depth));
-  writeWireMessage(out, depth + 1, bytes, childPlan(plan, i), s, e);
+  writeWireMessage(out, depth + 1, bytes, childPlan(plan, i), s, e, redaction);
   out.write(closingAt(depth));
+}
+
+/**
+ * Field i of a message under a redaction rule, printed as the object printer prints the redacted copy.
+ * Returns false where the field prints as it is after all (a `nested` rule on an absent message).
+ */
+function writeRedactedField(out: TextSink, depth: number, bytes: Uint8Array, plan: WirePlan, i: number, base: number, rule: WireRule, redaction: WireRedaction): boolean {
+  const f = plan.fields[i];
+  if ('drop' in rule) {
+    // Not printed, but decoded: bytes protobufjs rejects there must still fail the entry as they would unredacted.
+    if (f.kind === FieldKind.Message) for (let k = slots[base + i]; k >= 0; k = occNext[k]) decodeWith(childPlan(plan, i).type, bytes.subarray(occStart[k], occEnd[k]));
+    if (!f.repeated && f.kind === FieldKind.Message && f.embeddedByValue && f.oneof === undefined) out.write(absentAt(plan, i, depth));
+    return true;
+  }
+  if ('text' in rule) {
+    out.write(labelAt(plan, i, depth));
+    writeQuotedBytes(out, redaction.textBytes(rule.text));
+    out.byte(0x0a);
+    return true;
+  }
+  if (f.kind !== FieldKind.Message) throw new FallbackToObject();
+  if (f.repeated) {
+    for (let k = slots[base + i]; k >= 0; k = occNext[k]) writeNested(out, depth, bytes, plan, i, occStart[k], occEnd[k], rule.nested);
+    return true;
+  }
+  const last = slots[base + plan.fields.length + i];
+  if (last < 0) {
+    if (rule.absent === 'object') throw new FallbackToObject();
+    return false;
+  }
+  writeNested(out, depth, bytes, plan, i, occStart[last], occEnd[last], rule.nested);
+  return true;
 }
 
 /** `name: value` for the scalar in bytes[s, e). */

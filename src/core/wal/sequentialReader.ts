@@ -6,7 +6,9 @@ import { entryDataView, type EntryRef } from './segment';
 
 export class SequentialEntryReader {
   private current: FileWindow | undefined;
-  private readonly memory = new WindowMemory();
+
+  /** `memory`: the window's buffer, e.g. the index scan's (WalLog.takeScanMemory). */
+  constructor(private readonly memory = new WindowMemory()) {}
 
   /** The entry's (sealed) data: a view valid until the next call. Copy it to keep or transfer it. */
   dataView(entry: Pick<EntryRef, 'file' | 'offset' | 'recordLength' | 'dataAt' | 'dataLength'>): Uint8Array {

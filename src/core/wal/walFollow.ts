@@ -2,8 +2,9 @@
 // poll reads only what was appended since the last one, from where the previous scan stopped, so its cost
 // is proportional to the new bytes. A new segment (roll-over) is scanned from its start; a record at the
 // end that does not read yet is a write in progress, reported as a fault only when it stays that way.
-// Strictly read-only: files are opened read-only, stat'ed and read; nothing is locked or written.
-import { statSync } from 'node:fs';
+// A poll that finds no new record costs a directory listing and an 8-byte read. Strictly read-only:
+// files are opened read-only and read; nothing is locked or written.
+import { closeSync, constants, openSync, readSync } from 'node:fs';
 import type { Fault } from '../errors';
 import { FileWindow } from '../io/fileWindow';
 import { runSteps } from '../steps';
@@ -29,19 +30,15 @@ export interface WalUpdate {
   pending?: { file: string; offset: number; message: string; sinceMs: number };
 }
 
+const RESUME_WINDOW_BYTES = 256 * 1024;
+
 export interface WalFollowOptions {
   /** How long a record may stay incomplete before it counts as torn (default 2 s). */
   tornAfterMs?: number;
 }
 
-interface FileMark {
-  mtimeMs: number;
-  size: number;
-}
-
 export class WalFollower {
   private readonly effective: EffectiveLog;
-  private readonly marks = new Map<string, FileMark>();
   private pending: WalUpdate['pending'];
   private readonly reported = new Set<string>();
   private readonly gone = new Set<string>();
@@ -52,8 +49,6 @@ export class WalFollower {
     this.effective = new EffectiveLog(log.table.length);
     this.effective.add(log.table, 0, []); // the same log the read built (its faults are already reported)
     for (const f of log.faults) this.reported.add(faultKey(f));
-    const last = log.segments[log.segments.length - 1];
-    if (last) this.marks.set(last.path, markOf(last.path) ?? { mtimeMs: -1, size: -1 });
   }
 
   /** Reads what was appended since the last poll. */
@@ -78,11 +73,7 @@ export class WalFollower {
     const tentative = !(this.pending && nowMs - this.pending.sinceMs >= this.tornAfterMs);
 
     if (last && lastAt >= 0) {
-      const mark = markOf(last.path);
-      const before = this.marks.get(last.path);
-      const grew = !mark || !before || mark.mtimeMs !== before.mtimeMs || mark.size !== before.size;
-      if (grew || newer.length > 0 || this.pending?.file === last.path) {
-        if (mark) this.marks.set(last.path, mark);
+      if (newer.length > 0 || this.pending?.file === last.path || recordStartsAt(last.path, last.scan.end)) {
         this.forgetTail(last.scan);
         scanned.push(this.resume(last.scan, last.path, newer.length === 0, tentative));
       }
@@ -99,8 +90,6 @@ export class WalFollower {
       log.segments.push({ ...seg.parsed, path: seg.path, name: seg.name, scan });
       log.metadata ??= scan.metadata;
       update.segmentsAdded.push(seg.name);
-      const mark = markOf(seg.path);
-      if (mark) this.marks.set(seg.path, mark);
       scanned.push(scan);
     }
 
@@ -166,7 +155,9 @@ export class WalFollower {
     const before = scan.faults.length;
     let file: FileWindow | undefined;
     try {
-      file = new FileWindow(path);
+      // A small window: an append is usually a few KB, and a 4 MB window would read (and copy) the
+      // preallocated zeros after it on every poll.
+      file = new FileWindow(path, { windowBytes: RESUME_WINDOW_BYTES });
       runSteps(scanSegmentSteps(file, path, { isLast, resume: scan, tentative }));
     } catch (e) {
       scan.faults.push({ file: path, offset: scan.end, severity: 'error', message: `cannot read this segment any more: ${(e as Error).message}` });
@@ -201,11 +192,24 @@ function faultKey(f: Fault): string {
   return `${f.file}:${f.offset}:${f.message}`;
 }
 
-function markOf(path: string): FileMark | undefined {
+/**
+ * Whether a record (a non-zero length word) starts at `offset`: the check each poll makes instead of
+ * reading on. Not mtime or size: a preallocated segment keeps its size, and two writes within one tick of
+ * the file system's clock leave the same mtime.
+ */
+function recordStartsAt(path: string, offset: number): boolean {
+  let fd: number;
   try {
-    const st = statSync(path);
-    return { mtimeMs: st.mtimeMs, size: st.size };
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch {
-    return undefined;
+    return false;
+  }
+  try {
+    const word = Buffer.alloc(8);
+    return readSync(fd, word, 0, 8, offset) === 8 && word.some((b) => b !== 0);
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
   }
 }

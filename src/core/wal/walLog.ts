@@ -36,6 +36,23 @@ export class WalLog {
   faults: Fault[] = [];
   private objects: (WalEntry | undefined)[] | undefined;
   private rawList: WalEntry[] | undefined;
+  /** The scan's window memory, weakly: an export right after the open reads into it instead of 4 MB more. */
+  private scanMemory: WeakRef<WindowMemory> | undefined;
+
+  /** @internal readWalDirectorySteps hands over the memory it scanned with. */
+  keepScanMemory(memory: WindowMemory): void {
+    this.scanMemory = new WeakRef(memory);
+  }
+
+  /**
+   * The scan's window memory if the garbage collector has not taken it yet, once (its taker owns it);
+   * else a new one. Reusing it keeps an export's peak memory 4 MB lower.
+   */
+  takeScanMemory(): WindowMemory {
+    const memory = this.scanMemory?.deref();
+    this.scanMemory = undefined;
+    return memory ?? new WindowMemory();
+  }
   private effectiveList: WalEntry[] | undefined;
 
   constructor(
@@ -141,6 +158,7 @@ export function* readWalDirectorySteps(dir: string): Steps<WalLog> {
     if (scan.lastHardState) log.hardState = scan.lastHardState;
     log.metadata ??= scan.metadata;
   }
+  log.keepScanMemory(memory);
   yield;
   log.table.trim();
   log.effectiveSeqs = effectiveSeqs(log.table, log.faults);

@@ -101,6 +101,11 @@ export class WalWriter {
     return new WalWriter(prepareEmptyDir(dir), options);
   }
 
+  /** Bytes of records written or buffered so far, over all segments. */
+  get writtenBytes(): number {
+    return this.segments.slice(0, -1).reduce((n, s) => n + s.end, 0) + this.offset;
+  }
+
   /** Segments started so far (the current one included). */
   get segmentCount(): number {
     return this.segments.length;

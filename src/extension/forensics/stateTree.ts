@@ -108,7 +108,8 @@ export class StateTreeProvider implements vscode.TreeDataProvider<StateNode>, vs
         item.description = [shown.id, r.lastChangedAt ? `#${r.lastChangedAt}` : 'snapshot'].filter(Boolean).join(' · ');
         item.tooltip = `${r.kind} ${r.name}\nid: ${r.id}\n${r.lastChangedAt ? `last changed by entry #${r.lastChangedAt}` : 'as in the snapshot'}`;
         item.iconPath = kindIcon(r.kind);
-        item.contextValue = 'stateObject';
+        // Services have their own value for "Copy as Compose Service"; the other object menus match both.
+        item.contextValue = r.kind === 'service' ? 'stateService' : 'stateObject';
         // As in the Raft Log tree: a click shows it in the detail view.
         item.command = { command: 'swarmRaft.showStateObject', title: 'Show in Detail', arguments: [node] };
         item.accessibilityInformation = { label: `${r.kind} ${r.name || r.id}` };

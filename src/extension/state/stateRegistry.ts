@@ -57,6 +57,14 @@ export class SharedState implements vscode.Disposable {
     return status;
   }
 
+  /**
+   * The state grew in place (followed: src/extension/live): the same SwarmState, with more entries or
+   * snapshots. Everything built from it is rebuilt, as after a reopen.
+   */
+  grew(): void {
+    this.changed.fire();
+  }
+
   /** Re-reads the directory (e.g. the daemon wrote more entries), keeping the data keys' source. */
   reload(unlockKey?: string): void {
     this.replace(SwarmState.open(this.stateDir, this.openOptions(unlockKey)));

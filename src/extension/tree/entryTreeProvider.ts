@@ -149,7 +149,7 @@ export class EntryTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
         item.description = shown.id;
         item.iconPath = ACTION_ICONS[a.action] ?? ACTION_ICONS.UNKNOWN;
         item.tooltip = `${a.action} ${a.kind}\nid: ${a.id}${a.name ? `\nname: ${a.name}` : ''}`;
-        item.contextValue = 'action';
+        item.contextValue = a.kind === 'service' ? 'action-service' : 'action';
         item.command = showCommand(layout!.doc, { kind: 'entry', seq: node.seq, action: node.index });
         return item;
       }
