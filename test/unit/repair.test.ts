@@ -174,6 +174,20 @@ describe('repair of damaged copies', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('(f3) a zeroed length word with records after it: the engine would stop there silently; the copy says what is lost', () => {
+    const dir = scratchCopy(original, 'f3');
+    const e = entryAt(dir, 630n);
+    zeroFill(e.file, e.offset, 8 + e.recordLength); // the whole frame: the scan sees a zero length word
+    const r = repair(dir, undefined);
+    assertClean(r);
+    assert.equal(r.plan.kept.lastIndex, 629n);
+    assert.equal(r.plan.cut?.index, 631n);
+    assert.match(r.plan.cut?.reason ?? '', /entries 630\.\.630 are missing/);
+    assert.ok(r.plan.dropped.some((d) => d.what === 'damage' && d.offset === e.offset && /zero length word/.test(d.reason) && !d.covered));
+    assert.equal(r.plan.lost.firstIndex, 631n);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('(e2) a truncated newest snapshot: left out, the older one and the WAL give every object', () => {
     const dir = scratchCopy(original, 'e2');
     const newest = join(dir, SNAP, readdirSync(join(dir, SNAP)).sort().at(-1) ?? '');
