@@ -71,10 +71,10 @@ test('the packaged .vsix, installed with --install-extension: Get Started, open,
   await detail.locator('.revealed-value', { hasText: 'A2e5bc21' }).waitFor();
   await session.shot('04-revealed');
 
-  // Export: redacted, to a new document.
+  // Export: redacted, to a new (read-only) document.
   await runCommand(page, 'Swarm Raft: Export Decrypted Text');
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Redacted' }).first().click();
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'New untitled document' }).first().click();
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'New document' }).first().click();
   await page.locator('.monaco-editor .view-lines', { hasText: 'Entry Index=14, Term=2, Type=EntryNormal:' }).first().waitFor();
   await session.shot('05-exported');
   assert.deepEqual(hashTree(dir), before, 'the state directory must be left exactly as it was');
