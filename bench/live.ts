@@ -6,11 +6,10 @@
 // - capture: peak RSS of `swarm-raft capture` of a manager whose swarm directory holds 20, 200 and 500 MB (target:
 //   flat in the state's size), on a sandboxed dockerd (needs root; skipped with a message otherwise).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { engineSkipReason, run, withSandbox } from '../test/support/dockerd';
-import { LiveWriter } from '../test/support/liveWriter';
 
 const CLK_TCK = 100; // Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these
 
@@ -38,64 +37,50 @@ interface FollowRun {
   cpuMs: number;
 }
 
-/** Appends `rate` entries/s for `ms` while the CLI follows; returns lag and CPU. */
+/** A writer process appends `rate` entries/s for `ms` while the CLI follows; returns lag and CPU. */
 async function followRun(root: string, rate: number, ms: number): Promise<FollowRun> {
-  const dir = mkdtempSync(join(tmpdir(), 'swarm-raft-bench-follow-'));
-  const live = new LiveWriter(join(dir, 'swarm'), { seed: `bench-${rate}`, segmentBytes: 8 * 1000 * 1000 });
-  live.append(10);
-  live.commitAll();
-  const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), '-d', live.stateDir, 'dump-wal', '--follow'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const committedAt = new Map<string, number>();
-  const lags: number[] = [];
+  const dir = join(mkdtempSync(join(tmpdir(), 'swarm-raft-bench-follow-')), 'swarm');
+  const writer = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench', 'liveAppend.ts'), dir, String(rate), String(ms)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let written = '';
+  writer.stdout.on('data', (d: Buffer) => (written += d.toString()));
+  const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
+  while (!written.includes('\n')) await sleep(20);
+  const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), '-d', dir, 'dump-wal', '--follow'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const seen = new Map<string, number>();
   let buffered = '';
   let printed = 0;
   child.stdout.on('data', (d: Buffer) => {
-    const now = performance.now();
+    const now = performance.timeOrigin + performance.now();
     printed += d.length;
     buffered += d.toString();
     const lines = buffered.split('\n');
     buffered = lines.pop() ?? '';
     for (const line of lines) {
       const index = /^Entry Index=(\d+),/.exec(line)?.[1];
-      const at = index === undefined ? undefined : committedAt.get(index);
-      if (at !== undefined) lags.push(now - at);
+      if (index !== undefined) seen.set(index, now);
     }
   });
-  const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
-  for (let i = 0; i < 600 && printed === 0 && child.exitCode === null; i++) await sleep(50); // the initial entries print first (no lag counted)
+  for (let i = 0; i < 600 && printed === 0 && child.exitCode === null; i++) await sleep(50); // the first entries print first
   await sleep(300);
   const cpuBefore = cpuMs(child.pid!);
-  const started = performance.now();
-  let entries = 0;
-  const startBytes = walBytes(live);
-  // Batches every 10 ms (a leader's pace), each committed at once.
-  while (performance.now() - started < ms) {
-    const due = Math.floor(((performance.now() - started) / 1000) * rate) - entries;
-    if (due > 0) {
-      live.append(due);
-      live.commitAll();
-      const now = performance.now();
-      for (let k = 0; k < due; k++) committedAt.set(String(live.index - BigInt(k)), now);
-      entries += due;
-    }
-    await sleep(10);
-  }
-  for (let i = 0; i < 100 && lags.length < entries; i++) await sleep(100); // the last ones arrive
+  writer.stdin.end('go\n');
+  await new Promise((r) => writer.once('close', r));
+  const lines = written.trim().split('\n');
+  const [, entriesText, bytesText, segmentsText] = lines[lines.length - 1].split(' ');
+  const committed = lines.slice(1, -1).filter((l) => l !== '').map((l) => l.split(' '));
+  for (let i = 0; i < 100 && committed.some(([index]) => !seen.has(index)); i++) await sleep(100); // the last ones arrive
   const cpu = cpuMs(child.pid!) - cpuBefore;
   child.kill('SIGTERM');
   await new Promise((r) => child.once('close', r));
-  const mb = (walBytes(live) - startBytes) / 1e6;
-  const segments = live.writer.wal.segmentCount;
-  live.close();
-  rmSync(dir, { recursive: true, force: true });
-  if (rate > 0 && lags.length < entries) throw new Error(`follow printed ${lags.length} of ${entries} entries`);
+  rmSync(join(dir, '..'), { recursive: true, force: true });
+  const lags = committed.map(([index, at]) => (seen.get(index) ?? NaN) - Number(at));
+  if (lags.some((l) => Number.isNaN(l))) throw new Error(`follow printed ${lags.filter((l) => !Number.isNaN(l)).length} of ${lags.length} entries`);
   const sorted = [...lags].sort((a, b) => a - b);
   const pick = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
-  return { rate, ms, entries, mb, segments, lagMedian: pick(0.5), lagP95: pick(0.95), lagMax: Math.round(sorted[sorted.length - 1] ?? 0), cpuMs: cpu };
-}
-
-function walBytes(live: LiveWriter): number {
-  return live.writer.wal.writtenBytes;
+  return {
+    rate, ms, entries: Number(entriesText), mb: Number(bytesText) / 1e6, segments: Number(segmentsText),
+    lagMedian: pick(0.5), lagP95: pick(0.95), lagMax: Math.round(sorted[sorted.length - 1] ?? 0), cpuMs: cpu,
+  };
 }
 
 /** User + system CPU of a process so far, from /proc. */
@@ -117,11 +102,15 @@ async function captureMemory(root: string): Promise<void> {
     const rss: string[] = [];
     for (const mb of [20, 200, 500]) {
       // Ballast beside the raft data (the sandbox daemon's own data root): the copy streams it like any file.
-      writeFileSync(join(d.swarmDir, 'bench-ballast'), Buffer.alloc(mb * 1e6, 7));
+      // Written a megabyte at a time: this process stays small, so the child's figure is its own.
+      const fd = openSync(join(d.swarmDir, 'bench-ballast'), 'w');
+      const chunk = Buffer.alloc(1e6, 7);
+      for (let i = 0; i < mb; i++) writeSync(fd, chunk);
+      closeSync(fd);
       const out = join(sb.dir, `copy-${mb}`);
-      const r = await run(process.execPath, ['-r', join(root, 'bench', 'maxrss.cjs'), join(root, 'dist', 'cli.js'), 'capture', '-o', out, '--docker-host', d.host]);
+      const r = await run(process.execPath, ['-r', join(root, 'bench', 'rssPeak.cjs'), join(root, 'dist', 'cli.js'), 'capture', '-o', out, '--docker-host', d.host]);
       if (r.rc !== 0) throw new Error(`capture failed: ${r.stderr}`);
-      rss.push(`${mb} MB state: ${(Number(/BENCH_MAX_RSS_KB=(\d+)/.exec(r.stderr)?.[1]) / 1024).toFixed(0)} MB`);
+      rss.push(`${mb} MB state: ${(Number(/BENCH_PEAK_RSS_KB=(\d+)/.exec(r.stderr)?.[1]) / 1024).toFixed(0)} MB`);
       rmSync(out, { recursive: true, force: true });
     }
     console.log(`capture peak RSS: ${rss.join(', ')} (target: flat in the state's size)`);

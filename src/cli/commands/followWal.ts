@@ -2,7 +2,11 @@
 // manager commits them, like `tail -f`, in the same text or JSON format. Each poll indexes only what was
 // appended (src/core/state/stateFollower.ts); faults go to stderr as they are found.
 import type { Fault } from '../../core/errors';
-import { dumpWalBatches, EntryProblems, selectEntries, type DumpOptions } from '../../core/report/dumpWal';
+import { PlainScratch } from '../../core/crypto/secretbox';
+import { FileWindow } from '../../core/io/fileWindow';
+import { EntryProblems, selectEntries, writeSealedEntryText, writeUnreadableEntryText, type DumpOptions } from '../../core/report/dumpWal';
+import { TextSink } from '../../core/text/textSink';
+import { entryDataView } from '../../core/wal/segment';
 import { entryJson } from '../../core/report/dumpWalJson';
 import { StateFollower } from '../../core/state/stateFollower';
 import type { SwarmState } from '../../core/state/swarmState';
@@ -16,6 +20,8 @@ export interface FollowOptions extends DumpOptions {
 
 /** Milliseconds between polls: a tenth of a second behind the writer at most, plus the printing. */
 const POLL_MS = 100;
+const WINDOW_BYTES = 256 * 1024;
+const BATCH_BYTES = 64 * 1024;
 
 /** Runs until interrupted, or until an entry past options.end is committed; returns the faults reported on the way. */
 export async function followWal(state: SwarmState, out: Output, initialFaults: Fault[], options: FollowOptions): Promise<Fault[]> {
@@ -23,7 +29,16 @@ export async function followWal(state: SwarmState, out: Output, initialFaults: F
   const reported: Fault[] = [];
   const problems = new EntryProblems(faults);
   const table = state.wal.table;
-  // Text as dump-wal prints it (from the sealed bytes, read once); JSON entry by entry.
+  const redact = options.redact ?? false;
+  const context = state.payloadContext;
+  const sink = new TextSink(BATCH_BYTES * 2);
+  const scratch = new PlainScratch();
+  const flushSink = () => {
+    if (sink.length > 0) out.write(sink.toString());
+    sink.reset(BATCH_BYTES * 2);
+  };
+  // Text as dump-wal prints it (from the sealed bytes, read once, through small windows: the new entries
+  // are a few KB, and the file goes on with the preallocated zeros); JSON entry by entry.
   const print = (seqs: number[]) => {
     if (seqs.length === 0) return;
     const list = new EntryList(state.wal, Uint32Array.from(seqs));
@@ -34,7 +49,29 @@ export async function followWal(state: SwarmState, out: Output, initialFaults: F
         out.write(JSON.stringify(entryJson(decoded, options.redact ?? false)) + '\n');
       }
     } else {
-      for (const batch of dumpWalBatches(state, options, faults, undefined, list)) out.write(batch.text);
+      let file: FileWindow | undefined;
+      try {
+        for (const entry of list) {
+          if (file?.path !== entry.file) {
+            file?.close();
+            file = undefined;
+            file = new FileWindow(entry.file, { windowBytes: WINDOW_BYTES });
+          }
+          let data: Uint8Array | undefined;
+          let readError: unknown;
+          try {
+            data = entryDataView(file, entry);
+          } catch (e) {
+            readError = e;
+          }
+          const decoded = data ? writeSealedEntryText(sink, context, entry, data, redact, scratch) : writeUnreadableEntryText(sink, entry, readError, redact);
+          if (decoded) problems.add(decoded);
+          if (sink.length >= BATCH_BYTES) flushSink();
+        }
+      } finally {
+        file?.close();
+      }
+      flushSink();
     }
   };
   const end = options.end ?? 0n;

@@ -13,6 +13,7 @@ export class StateFollower {
 
   constructor(readonly state: SwarmState, options: WalFollowOptions = {}) {
     this.wal = new WalFollower(state.wal, options);
+    state.useSmallReadWindows();
   }
 
   poll(nowMs = Date.now()): StateUpdate {

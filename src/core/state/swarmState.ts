@@ -220,10 +220,21 @@ export class SwarmState {
     return { file: keyFile, offset: 0, severity: 'error', message: `its data keys open none of the ${refused} newest record(s) of ${this.layout.stateDir}: ${OTHER_KEY}` };
   }
 
+  /**
+   * Reads entries through small windows from now on: a followed log is read a few new entries at a time,
+   * and a 4 MB window would read the preallocated zeros after them on every change.
+   */
+  useSmallReadWindows(): void {
+    this.windowBytes = 256 * 1024;
+    this.dropFileWindows();
+  }
+
+  private windowBytes: number | undefined;
+
   private file(path: string): FileWindow {
     let f = this.files.get(path);
     if (!f) {
-      f = new FileWindow(path);
+      f = new FileWindow(path, { windowBytes: this.windowBytes });
       this.files.set(path, f);
     }
     return f;
