@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   await build({ entryPoints: [join(root, 'bench/probe.ts')], outfile: probe, bundle: true, platform: 'node', target: 'node20', external: ['@node-rs/crc32', 'sodium-native'], logLevel: 'warning' });
   spawnSync('node', [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
   if (values.only === 'live') return liveFigures(root);
-  const logs = ensureLogs().filter((log) => !values.only || log.name.includes(values.only));
+  const logs = ensureLogs().filter((log) => !values.only || values.only.split(',').some((o) => log.name.includes(o)));
   console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, node ${process.version}, ${new Date().toISOString().slice(0, 10)}; median of ${RUNS} runs (${BIG_RUNS} for the exports of the 1 GB log); load average at start ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const core: string[][] = [['log', 'WAL MB', 'on disk MB', 'entries', 'index', 'first page (100 rows)', 'decode+decrypt', 'dump-wal, 1 thread']];
   const exports: string[][] = [['log', 'command', 'ours', 'peak RSS (x disk)', 'reference', 'reference RSS', 'ratio', 'output']];
