@@ -126,7 +126,8 @@ describe('Follow', function () {
     await expectWithin('the new secret', /^CREATE secret followed-secret$/);
     await docker('service', 'scale', '--detach', 'followed=3');
     await expectWithin('the scale-up', /^UPDATE service followed$/);
-    await expectWithin('the new tasks', /^CREATE task followed\.3\./);
+    // A task's row reads <service>.<slot> (its id beside it, not in the label).
+    await expectWithin('the new tasks', /^CREATE task followed\.3$/);
     assert.ok(!before.some((t) => /followed/.test(t)), 'none of it was there before');
     assert.match(String((await stateLabels(a)).join('\n')), /followed-secret/, 'the State view has the secret');
   });
