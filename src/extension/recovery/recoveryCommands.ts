@@ -3,13 +3,14 @@
 // State or Raft Log tree; "Swarm Raft: Restore Recovery Kit..." asks which engine, says so before it
 // connects, shows the plan as a document and sends nothing that changes the target before the user
 // confirms, naming the engine again.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { applyRestore, composeServiceSnippet, dockerTarget, ENGINE_FILE, planRestore, planText, readKitEngineForm, recoveryKitAt, REPORT_FILE, writeRecoveryKit, type RestorePlan, type RestoreTarget } from '../../core/recreate';
 import { buildRecoveryKit } from '../../core/recreate/kit';
 import { assertOutsideOf } from '../../core/writer/outputDir';
 import type { Explorer } from '../context';
+import { askOutputFolder } from '../outputFolder';
 import type { ForensicsApi } from '../forensics/register';
 import { objectTarget } from '../forensics/objectTarget';
 
@@ -73,20 +74,15 @@ export async function exportRecoveryKit(explorer: Explorer, arg: unknown, option
   }
 }
 
-async function askFolder(stateDir: string): Promise<string | undefined> {
-  let defaultUri = vscode.Uri.file(join(dirname(stateDir), `${basename(stateDir)}-recovery-kit`));
-  for (;;) {
-    const uri = await vscode.window.showSaveDialog({ defaultUri, title: 'A new or empty folder for the recovery kit (outside the state directory; it will hold secrets in clear)', saveLabel: 'Write the Kit Here' });
-    if (!uri) return undefined;
-    try {
-      if (uri.scheme !== 'file') throw new Error('the kit is written to a local folder only');
-      assertOutsideOf(uri.fsPath, stateDir);
-      return uri.fsPath;
-    } catch (e) {
-      void vscode.window.showErrorMessage((e as Error).message);
-      defaultUri = vscode.Uri.file(existsSync(uri.fsPath) ? `${uri.fsPath}-kit` : uri.fsPath);
-    }
-  }
+function askFolder(stateDir: string): Promise<string | undefined> {
+  return askOutputFolder({
+    defaultPath: join(dirname(stateDir), `${basename(stateDir)}-recovery-kit`),
+    title: 'A new or empty folder for the recovery kit (outside the state directory; it will hold secrets in clear)',
+    saveLabel: 'Write the Kit Here',
+    what: 'the kit',
+    retrySuffix: '-kit',
+    check: (path) => assertOutsideOf(path, stateDir),
+  });
 }
 
 /** The Compose form of a service of the State tree (at its index) or of the Raft Log tree (after that entry), to the clipboard. */

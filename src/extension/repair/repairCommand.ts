@@ -2,12 +2,12 @@
 // the plan as a report document before anything is written, asks to go on, writes the copy with a
 // progress notification, reads it back and shows the report. Reading and writing run in slices, so the
 // editors stay responsive meanwhile. The state directory is only read.
-import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { checkRepairOutput, planRepairSteps, repairReportText, verifyRepair, writeRepairSteps, type RepairPlan, type RepairResult } from '../../core/repair';
 import { runStepsInSlices } from '../../core/steps';
 import type { Explorer } from '../context';
+import { askOutputFolder } from '../outputFolder';
 import type { RaftDocument } from '../editor/raftDocument';
 
 /** Optional arguments (tests, other extensions); anything left out is asked. */
@@ -106,18 +106,13 @@ async function confirmWrite(plan: RepairPlan, output: string): Promise<boolean> 
 }
 
 /** A new (or empty) folder outside the state directory, named in a save dialog. */
-async function askOutput(stateDir: string): Promise<string | undefined> {
-  let defaultUri = vscode.Uri.file(join(dirname(stateDir), `${basename(stateDir)}-repaired`));
-  for (;;) {
-    const uri = await vscode.window.showSaveDialog({ defaultUri, title: 'A new or empty folder for the repaired copy (outside the state directory)', saveLabel: 'Repair into This Folder' });
-    if (!uri) return undefined;
-    try {
-      if (uri.scheme !== 'file') throw new Error('the copy is written to a local folder only');
-      checkRepairOutput(uri.fsPath, stateDir);
-      return uri.fsPath;
-    } catch (e) {
-      void vscode.window.showErrorMessage(`${(e as Error).message}`);
-      defaultUri = vscode.Uri.file(existsSync(uri.fsPath) ? `${uri.fsPath}-repaired` : uri.fsPath);
-    }
-  }
+function askOutput(stateDir: string): Promise<string | undefined> {
+  return askOutputFolder({
+    defaultPath: join(dirname(stateDir), `${basename(stateDir)}-repaired`),
+    title: 'A new or empty folder for the repaired copy (outside the state directory)',
+    saveLabel: 'Repair into This Folder',
+    what: 'the copy',
+    retrySuffix: '-repaired',
+    check: (path) => checkRepairOutput(path, stateDir),
+  });
 }
