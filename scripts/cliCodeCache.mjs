@@ -7,7 +7,11 @@ import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
+
+// V8 takes a cache only under the flags it was made with: the same flag as src/cli/launch.ts sets.
+setFlagsFromString('--semi-space-growth-factor=1');
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = join(root, 'dist', 'cli-main.js');
@@ -30,4 +34,8 @@ try {
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
-writeFileSync(`${bundle}.cache`, script.createCachedData());
+const cachedData = script.createCachedData();
+if (new Script(Module.wrap(readFileSync(bundle, 'utf8').replace(/^#!.*/, '')), { filename: bundle, cachedData }).cachedDataRejected) {
+  throw new Error('V8 rejects the code cache it just made');
+}
+writeFileSync(`${bundle}.cache`, cachedData);
