@@ -3,7 +3,7 @@
 // its own, and every field read here has been in the API since long before 1.41 (Docker 20.10).
 import { Agent as HttpsAgent } from 'node:https';
 import type { IncomingMessage } from 'node:http';
-import Modem from 'docker-modem';
+import type Modem from 'docker-modem';
 import type { ConnectConfig } from 'ssh2';
 import { displayHost, EndpointError, type EngineEndpoint } from './endpoint';
 import { sshAuthOptions } from './sshAuth';
@@ -48,7 +48,10 @@ export class EngineClient {
   private readonly modem: Modem;
 
   constructor(readonly endpoint: EngineEndpoint, env: NodeJS.ProcessEnv = process.env) {
-    this.modem = new Modem(modemOptions(endpoint, env));
+    // Required here, not imported: docker-modem is bundled apart (scripts/build.mjs) and loaded when used.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const DockerModem = require('docker-modem') as typeof Modem;
+    this.modem = new DockerModem(modemOptions(endpoint, env));
   }
 
   version(): Promise<EngineVersion> {

@@ -1,6 +1,6 @@
 // The target swarm for `restore`, through the Engine API with dockerode (a maintained client: unix
 // socket or tcp, TLS from DOCKER_CERT_PATH when DOCKER_HOST is used). Only what restore needs.
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import type { JsonObject } from './values';
 
 export interface TargetObject {
@@ -34,7 +34,10 @@ export interface RestoreTarget {
 
 /** `unix:///path`, `tcp://host:port` (or undefined: DOCKER_HOST, then the local socket, as the docker CLI). */
 export function dockerTarget(host?: string): RestoreTarget {
-  const docker = new Docker(host ? hostOptions(host) : undefined);
+  // Required here, not imported: the Docker client is bundled apart (scripts/build.mjs) and loaded when used.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const DockerClient = require('dockerode') as typeof Docker;
+  const docker = new DockerClient(host ? hostOptions(host) : undefined);
   const address = host ?? process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
   const d = docker as unknown as Record<string, (opts?: unknown) => Promise<unknown>>;
   return {
