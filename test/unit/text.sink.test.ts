@@ -2,7 +2,7 @@
 // whatever the length of the string and however often the buffer grows.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { quoteBytes, writeQuotedBytes, writeQuotedString } from '../../src/core/text/goFormat';
+import { quoteBytes, writeDecimal, writeInt64, writeQuotedBytes, writeQuotedString, writeUint64 } from '../../src/core/text/goFormat';
 import { TextSink } from '../../src/core/text/textSink';
 import { SeededRandom } from '../../src/core/writer/seededRandom';
 
@@ -94,6 +94,37 @@ describe('TextSink', () => {
         if (quoted !== expected) assert.equal(quoted, expected, `bytes ${b1}, ${b2} at ${at}`);
         bytes[at] = bytes[at + 1] = 0x61;
       }
+    }
+  });
+
+  it('bytes() appends short and long byte arrays across growth', () => {
+    const sink = new TextSink(16);
+    const parts = [Buffer.from('  label: '), Buffer.alloc(0), Buffer.from('y'.repeat(200)), Buffer.from('>\n')];
+    for (const p of parts) sink.bytes(p);
+    assert.equal(sink.toString(), parts.map((p) => p.toString()).join(''));
+  });
+
+  it('64-bit decimals without BigInt equal BigInt\'s, at the edges and at random', () => {
+    const random = new SeededRandom('int64-decimal');
+    const halves: [number, number][] = [[0, 0], [1, 0], [0xffffffff, 0], [0, 1], [0xffffffff, 0x1fffff], [0, 0x200000], [1, 0x200000],
+      [0xffffffff, 0x7fffffff], [0, 0x80000000], [0xffffffff, 0xffffffff], [1, 0xffffffff], [0x4240, 0xf], [999999, 0x3b9aca00]];
+    for (let i = 0; i < 20000; i++) {
+      const b = random.bytes(8);
+      // Every magnitude: the high half cut to a random number of bits.
+      halves.push([b.readUInt32LE(0), b.readUInt32LE(4) >>> (b[0] & 31)]);
+    }
+    for (const [low, high] of halves) {
+      const u = (BigInt(high) << 32n) | BigInt(low);
+      const sink = new TextSink(8);
+      writeUint64(sink, low, high);
+      sink.byte(0x20);
+      writeInt64(sink, low, high);
+      assert.equal(sink.toString(), `${u} ${BigInt.asIntN(64, u)}`, `halves ${low}, ${high}`);
+    }
+    for (const n of [0, 9, 10, 4294967295, 4294967296, 999999999999, 1e15, Number.MAX_SAFE_INTEGER]) {
+      const sink = new TextSink(4);
+      writeDecimal(sink, n);
+      assert.equal(sink.toString(), String(n));
     }
   });
 });

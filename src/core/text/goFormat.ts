@@ -160,3 +160,66 @@ export function formatGoFileMode(mode: number): string {
   for (let i = 0; i < 9; i++) out += (mode >>> (8 - i)) & 1 ? rwx[i] : '-';
   return out;
 }
+
+/**
+ * A non-negative integer below 2^53 in decimal, written into the sink's buffer (no string). Above 2^32
+ * it is split at 10^9, where the float division cannot round across a multiple (see writeUint64).
+ */
+export function writeDecimal(sink: TextSink, n: number): void {
+  if (n < 4294967296) {
+    writeUint32Digits(sink, n, 0);
+    return;
+  }
+  let high = Math.floor(n / 1e9);
+  let low = n - high * 1e9;
+  if (low < 0) {
+    high--;
+    low += 1e9;
+  }
+  writeUint32Digits(sink, high, 0);
+  writeUint32Digits(sink, low, 9);
+}
+
+/**
+ * The unsigned 64-bit integer high * 2^32 + low (both unsigned 32-bit) in decimal, exactly and without
+ * BigInt (raft ids are random uint64s: one per entry). Below 2^53 a double holds it; above, it is
+ * q * 10^6 + r with q = (high div 10^6) * 2^32 + ((high mod 10^6) * 2^32 + low) div 10^6, every step
+ * below 2^53.
+ */
+export function writeUint64(sink: TextSink, low: number, high: number): void {
+  if (high < 0x200000) {
+    writeDecimal(sink, high * 4294967296 + low);
+    return;
+  }
+  const highQuotient = Math.floor(high / 1e6);
+  const middle = (high - highQuotient * 1e6) * 4294967296 + low;
+  const middleQuotient = Math.floor(middle / 1e6);
+  writeDecimal(sink, highQuotient * 4294967296 + middleQuotient);
+  writeUint32Digits(sink, middle - middleQuotient * 1e6, 6);
+}
+
+/** The signed (two's complement) 64-bit integer of the halves, in decimal. */
+export function writeInt64(sink: TextSink, low: number, high: number): void {
+  if (high < 0x80000000) {
+    writeUint64(sink, low, high);
+    return;
+  }
+  sink.byte(0x2d); // '-', then the magnitude: the two's complement negated
+  const negLow = (~low + 1) >>> 0;
+  writeUint64(sink, negLow, (~high + (negLow === 0 ? 1 : 0)) >>> 0);
+}
+
+/** n (an integer in [0, 2^32)) in decimal, left-padded with zeros to `width` digits. */
+function writeUint32Digits(sink: TextSink, n: number, width: number): void {
+  let digits = 1;
+  for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  if (digits < width) digits = width;
+  const buf = sink.reserve(digits);
+  const start = sink.length;
+  for (let at = start + digits - 1; at >= start; at--) {
+    const q = Math.floor(n / 10);
+    buf[at] = 0x30 + (n - q * 10);
+    n = q;
+  }
+  sink.commit(start + digits);
+}

@@ -11,7 +11,7 @@
 // - fields unknown to the schema are not printed (as in the reference), only reported.
 import type Long from 'long';
 import { Enum, type Field, type MapField, type Message, type Type } from 'protobufjs/light';
-import { formatGoFileMode, formatGoFloat, writeQuotedBytes, writeQuotedString } from './goFormat';
+import { formatGoFileMode, formatGoFloat, writeInt64, writeQuotedBytes, writeQuotedString, writeUint64 } from './goFormat';
 import { TextSink } from './textSink';
 import { unknownFieldsOf, type UnknownField } from './unknownFields';
 
@@ -267,10 +267,10 @@ function scalarPrinter(field: Field): (out: TextSink, value: unknown) => void {
     case 'int64':
     case 'sint64':
     case 'sfixed64':
-      return (out, value) => out.write(int64Text(value, true));
+      return (out, value) => writeInt64Value(out, value, true);
     case 'uint64':
     case 'fixed64':
-      return (out, value) => out.write(int64Text(value, false));
+      return (out, value) => writeInt64Value(out, value, false);
     default:
       // 32-bit integers; os.FileMode is Go's custom type for file modes.
       if (field.options?.['(gogoproto.customtype)'] === 'os.FileMode') return (out, value) => out.write(formatGoFileMode(Number(value ?? 0) >>> 0));
@@ -309,10 +309,11 @@ function isLong(v: unknown): v is Long {
   return typeof v === 'object' && v !== null && 'low' in v && 'high' in v;
 }
 
-/** A 64-bit integer's decimal digits; most (versions, seconds) fit in 32 bits and skip BigInt. */
-function int64Text(value: unknown, signed: boolean): string {
-  if (isLong(value) && value.high === 0 && value.low >= 0) return String(value.low);
-  return toBigInt(value, signed).toString();
+/** A 64-bit integer's decimal digits; protobufjs' Longs (all decoded values) are printed without BigInt. */
+function writeInt64Value(out: TextSink, value: unknown, signed: boolean): void {
+  if (!isLong(value)) out.write(toBigInt(value, signed).toString());
+  else if (signed) writeInt64(out, value.low >>> 0, value.high >>> 0);
+  else writeUint64(out, value.low >>> 0, value.high >>> 0);
 }
 
 function toBigInt(value: unknown, signed: boolean): bigint {

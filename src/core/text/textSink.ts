@@ -43,6 +43,17 @@ export class TextSink {
     this.used = at;
   }
 
+  /** Appends bytes (text encoded once beforehand: labels, indents); short ones by a loop, long ones natively. */
+  bytes(b: Uint8Array): void {
+    const n = b.length;
+    if (this.used + n > this.buf.length) this.grow(n);
+    const buf = this.buf;
+    const at = this.used;
+    if (n > 48) buf.set(b, at);
+    else for (let i = 0; i < n; i++) buf[at + i] = b[i];
+    this.used = at + n;
+  }
+
   /** Appends one ASCII byte (a newline, a quote). */
   byte(c: number): void {
     if (this.used === this.buf.length) this.grow(1);

@@ -14,7 +14,7 @@
 // the whole entry go the object way (WireTextError), so a redacted value never prints unredacted.
 import { isUtf8 } from 'node:buffer';
 import type { Type } from 'protobufjs/light';
-import { writeQuotedBytes } from './goFormat';
+import { writeInt64, writeQuotedBytes, writeUint64 } from './goFormat';
 import { FieldKind, planOf, writeDecodedFields, writeDecodedValue, type FieldPlan } from './protoText';
 import { TextSink } from './textSink';
 
@@ -55,6 +55,50 @@ const enum Wire {
   Fixed32 = 5,
 }
 
+/** How the printing loop treats a field (worked out once: the loop runs for every field of every message). */
+const enum Code {
+  Map,
+  Repeated,
+  /** A singular message, printed only when present. */
+  Message,
+  /** A singular message Go holds by value (outside a oneof): printed, empty, when absent too. */
+  MessageByValue,
+  /** A singular scalar, printed unless it is zero. */
+  Scalar,
+  /** A oneof's scalar member: printed when present, zero or not. */
+  OneofScalar,
+}
+
+/** A scalar's (or map value's) type, for reading and printing its values. */
+const enum Scalar {
+  Bytes, // string or bytes
+  Enum,
+  Bool,
+  Int32,
+  Uint32,
+  Sint32,
+  Int64,
+  Uint64,
+  Sint64,
+  Fixed32,
+  Sfixed32,
+  Fixed64,
+  Sfixed64,
+  Float,
+  Double,
+}
+
+const SCALAR_OF: Record<string, Scalar> = {
+  string: Scalar.Bytes, bytes: Scalar.Bytes, bool: Scalar.Bool, int32: Scalar.Int32, uint32: Scalar.Uint32, sint32: Scalar.Sint32,
+  int64: Scalar.Int64, uint64: Scalar.Uint64, sint64: Scalar.Sint64, fixed32: Scalar.Fixed32, sfixed32: Scalar.Sfixed32,
+  fixed64: Scalar.Fixed64, sfixed64: Scalar.Sfixed64, float: Scalar.Float, double: Scalar.Double,
+};
+
+/** Per field of a scan: what scanMessage checks. */
+const REPEATED = 1;
+const UTF8 = 2;
+const SINGLE_MESSAGE = 4;
+
 /** A type's fields as the wire printer needs them: plans in declaration order, found by number. */
 interface WirePlan {
   fields: FieldPlan[];
@@ -68,12 +112,20 @@ interface WirePlan {
   /** The type has fields this printer leaves to protobufjs (proto2 presence, durations). */
   objectOnly: boolean;
   type: Type;
-  /** Filled as met: the plans of message fields' types, and per field and depth `indent + name: ` / `indent + name: <\n`. */
+  /** Per field: Code, Scalar, and the flags scanMessage checks. */
+  codes: Uint8Array;
+  scalars: Uint8Array;
+  scanFlags: Uint8Array;
+  /**
+   * Filled as met: the plans of message fields' types, per field and depth `indent + name: ` /
+   * `indent + name: <\n` (as bytes: written without looking at each character), and enums' names.
+   */
   children: (WirePlan | undefined)[];
-  labels: string[][];
-  openings: string[][];
+  labels: Uint8Array[][];
+  openings: Uint8Array[][];
   /** Per field and depth: the text of an absent message Go holds by value (printed empty, but printed). */
-  absent: string[][];
+  absent: Uint8Array[][];
+  enumNames: Uint8Array[][];
 }
 
 // Kept on the Type itself: looked up once per message printed, and a WeakMap lookup costs more.
@@ -96,14 +148,25 @@ function wirePlanOf(type: Type): WirePlan {
       // Presence matters to the object printer only for proto2 scalars (messages and oneofs have their own rules).
       objectOnly: fields.some((f) => f.stdDuration || (f.kind === FieldKind.Scalar && f.oneof === undefined && f.hasPresence)),
       type,
+      codes: Uint8Array.from(fields, codeOf),
+      scalars: Uint8Array.from(fields, (f) => (f.isEnum ? Scalar.Enum : SCALAR_OF[f.protoType] ?? Scalar.Int32)),
+      scanFlags: Uint8Array.from(fields, (f) => (f.repeated ? REPEATED : 0) | (f.protoType === 'string' ? UTF8 : 0) | (f.kind === FieldKind.Message && !f.repeated ? SINGLE_MESSAGE : 0)),
       children: [],
       labels: fields.map(() => []),
       openings: fields.map(() => []),
       absent: fields.map(() => []),
+      enumNames: fields.map(() => []),
     };
     holder[WIRE_PLAN] = plan;
   }
   return plan;
+}
+
+function codeOf(f: FieldPlan): Code {
+  if (f.kind === FieldKind.Map) return Code.Map;
+  if (f.repeated) return Code.Repeated;
+  if (f.kind === FieldKind.Message) return f.embeddedByValue && f.oneof === undefined ? Code.MessageByValue : Code.Message;
+  return f.oneof === undefined ? Code.Scalar : Code.OneofScalar;
 }
 
 function wireTypeOf(f: FieldPlan): Wire {
@@ -137,32 +200,54 @@ function indentAt(depth: number): string {
   return indents[depth];
 }
 
-const closings: string[] = [];
+const ascii = (text: string): Uint8Array => Buffer.from(text, 'latin1');
+const indentBytes: Uint8Array[] = [];
+const closings: Uint8Array[] = [];
+const KEY = ascii('key: ');
+const VALUE = ascii('value: ');
+const VALUE_OPENING = ascii('value: <\n');
+
+function indentBytesAt(depth: number): Uint8Array {
+  return (indentBytes[depth] ??= ascii(indentAt(depth)));
+}
 
 /** `indent>\n` at a depth. */
-function closingAt(depth: number): string {
-  return (closings[depth] ??= indentAt(depth) + '>\n');
+function closingAt(depth: number): Uint8Array {
+  return (closings[depth] ??= ascii(indentAt(depth) + '>\n'));
 }
 
 function childPlan(plan: WirePlan, i: number): WirePlan {
   return (plan.children[i] ??= wirePlanOf(plan.fields[i].type!));
 }
 
-function labelAt(plan: WirePlan, i: number, depth: number): string {
-  return (plan.labels[i][depth] ??= indentAt(depth) + plan.fields[i].label);
+// Field names are identifiers (ASCII): their labels are the same bytes as text.
+function labelAt(plan: WirePlan, i: number, depth: number): Uint8Array {
+  return (plan.labels[i][depth] ??= ascii(indentAt(depth) + plan.fields[i].label));
 }
 
-function openingAt(plan: WirePlan, i: number, depth: number): string {
-  return (plan.openings[i][depth] ??= indentAt(depth) + plan.fields[i].opening);
+function openingAt(plan: WirePlan, i: number, depth: number): Uint8Array {
+  return (plan.openings[i][depth] ??= ascii(indentAt(depth) + plan.fields[i].opening));
 }
 
 /** The same for every message of a type (e.g. `annotations: <\n>` in every node update): printed once. */
-function absentAt(plan: WirePlan, i: number, depth: number): string {
+function absentAt(plan: WirePlan, i: number, depth: number): Uint8Array {
   let text = plan.absent[i][depth];
   if (text === undefined) {
     const sink = new TextSink(256);
     writeDecodedValue(sink, indentAt(depth), plan.fields[i], {});
-    text = plan.absent[i][depth] = sink.toString();
+    text = plan.absent[i][depth] = sink.take();
+  }
+  return text;
+}
+
+/** An enum value's text as the field's own printer prints it, kept per value (small values only). */
+function enumNameAt(plan: WirePlan, i: number, value: number): Uint8Array | undefined {
+  if (!(value >= 0 && value < 1024)) return undefined;
+  let text = plan.enumNames[i][value];
+  if (text === undefined) {
+    const sink = new TextSink(64);
+    plan.fields[i].scalar(sink, value);
+    text = plan.enumNames[i][value] = sink.take();
   }
   return text;
 }
@@ -180,38 +265,40 @@ function writeWireMessage(out: TextSink, depth: number, bytes: Uint8Array, plan:
     writeDecodedFields(out, indentAt(depth), decodeWith(plan.type, bytes.subarray(start, end)), plan.type);
     return;
   }
-  const { fields } = plan;
-  const n = fields.length;
+  const { codes } = plan;
+  const n = codes.length;
   const rules = redaction?.rulesFor(plan);
   for (let i = 0; i < n; i++) {
-    const f = fields[i];
-    const first = slots[base + i];
-    const rule = rules?.[i];
-    if (rule !== undefined && writeRedactedField(out, depth, bytes, plan, i, base, rule, redaction!)) continue;
-    if (f.kind === FieldKind.Map) {
+    if (rules !== undefined) {
+      const rule = rules[i];
+      if (rule !== undefined && writeRedactedField(out, depth, bytes, plan, i, base, rule, redaction!)) continue;
+    }
+    const code = codes[i];
+    if (code === Code.Map) {
+      const first = slots[base + i];
       if (first >= 0 && !writeWireMap(out, depth, bytes, plan, i, first)) {
         // An entry this printer does not model: the whole message goes the object way, from the start.
         throw new FallbackToObject();
       }
       continue;
     }
-    if (f.repeated) {
-      for (let k = first; k >= 0; k = occNext[k]) writeRepeated(out, depth, bytes, plan, i, k);
+    if (code === Code.Repeated) {
+      for (let k = slots[base + i]; k >= 0; k = occNext[k]) writeRepeated(out, depth, bytes, plan, i, k);
       continue;
     }
     const last = slots[base + n + i];
     if (last < 0) {
       // Absent: only a message Go holds by value is printed (empty); absent scalars are zero.
-      if (f.kind === FieldKind.Message && f.embeddedByValue && f.oneof === undefined) out.write(absentAt(plan, i, depth));
+      if (code === Code.MessageByValue) out.bytes(absentAt(plan, i, depth));
       continue;
     }
     const s = occStart[last];
     const e = occEnd[last];
-    if (f.kind === FieldKind.Message) {
+    if (code === Code.Message || code === Code.MessageByValue) {
       writeNested(out, depth, bytes, plan, i, s, e);
-    } else if (f.oneof !== undefined || !isZeroOnWire(f, bytes, s, e)) {
+    } else if (code === Code.OneofScalar || !isZeroOnWire(plan.scalars[i], bytes, s, e)) {
       // Proto3 scalars: zero values are not printed, except the member a oneof holds.
-      writeScalarLine(out, labelAt(plan, i, depth), f, bytes, s, e);
+      writeScalarLine(out, labelAt(plan, i, depth), plan, i, bytes, s, e);
     }
   }
   occTop = savedOccurrences;
@@ -364,9 +451,9 @@ function scanMessage(bytes: Uint8Array, start: number, end: number, plan: WirePl
     if (at > end) throw new WireTextError(`field ${number} runs past the end of its message (offset ${at} > ${end})`);
     const i = number < byNumber.length ? byNumber[number] : -1;
     if (i < 0) return -1; // unknown to the schema
-    const f = plan.fields[i];
+    const flags = plan.scanFlags[i];
     const expected = plan.wire[i];
-    const packed = f.repeated && wire === Wire.Bytes && expected !== Wire.Bytes;
+    const packed = (flags & REPEATED) !== 0 && wire === Wire.Bytes && expected !== Wire.Bytes;
     if (wire !== expected && !packed) return -1;
     const oneof = plan.oneofOf[i];
     if (oneof >= 0) {
@@ -374,10 +461,10 @@ function scanMessage(bytes: Uint8Array, start: number, end: number, plan: WirePl
       if (held >= 0 && held !== i) return -1;
       slots[base + 2 * n + oneof] = i;
     }
-    if (f.protoType === 'string' && !validUtf8(bytes, valueStart, at)) return -1;
+    if ((flags & UTF8) !== 0 && !validUtf8(bytes, valueStart, at)) return -1;
     const last = slots[base + n + i];
     // A message field given twice is merged by protobufjs (as protobuf specifies): left to it.
-    if (last >= 0 && f.kind === FieldKind.Message && !f.repeated) return -1;
+    if (last >= 0 && (flags & SINGLE_MESSAGE) !== 0) return -1;
     const k = pushOccurrence(valueStart, at, wire);
     if (last < 0) slots[base + i] = k;
     else occNext[last] = k;
@@ -388,9 +475,9 @@ function scanMessage(bytes: Uint8Array, start: number, end: number, plan: WirePl
 
 /** `name: <`, the nested message in bytes[s, e) one level deeper, `>`. */
 function writeNested(out: TextSink, depth: number, bytes: Uint8Array, plan: WirePlan, i: number, s: number, e: number, redaction?: WireRedaction): void {
-  out.write(openingAt(plan, i, depth));
+  out.bytes(openingAt(plan, i, depth));
   writeWireMessage(out, depth + 1, bytes, childPlan(plan, i), s, e, redaction);
-  out.write(closingAt(depth));
+  out.bytes(closingAt(depth));
 }
 
 /**
@@ -402,11 +489,11 @@ function writeRedactedField(out: TextSink, depth: number, bytes: Uint8Array, pla
   if ('drop' in rule) {
     // Not printed, but decoded: bytes protobufjs rejects there must still fail the entry as they would unredacted.
     if (f.kind === FieldKind.Message) for (let k = slots[base + i]; k >= 0; k = occNext[k]) decodeWith(childPlan(plan, i).type, bytes.subarray(occStart[k], occEnd[k]));
-    if (!f.repeated && f.kind === FieldKind.Message && f.embeddedByValue && f.oneof === undefined) out.write(absentAt(plan, i, depth));
+    if (plan.codes[i] === Code.MessageByValue) out.bytes(absentAt(plan, i, depth));
     return true;
   }
   if ('text' in rule) {
-    out.write(labelAt(plan, i, depth));
+    out.bytes(labelAt(plan, i, depth));
     writeQuotedBytes(out, redaction.textBytes(rule.text));
     out.byte(0x0a);
     return true;
@@ -425,10 +512,10 @@ function writeRedactedField(out: TextSink, depth: number, bytes: Uint8Array, pla
   return true;
 }
 
-/** `name: value` for the scalar in bytes[s, e). */
-function writeScalarLine(out: TextSink, label: string, f: FieldPlan, bytes: Uint8Array, s: number, e: number): void {
-  out.write(label);
-  writeScalar(out, f, bytes, s, e);
+/** `name: value` for field i's scalar in bytes[s, e). */
+function writeScalarLine(out: TextSink, label: Uint8Array, plan: WirePlan, i: number, bytes: Uint8Array, s: number, e: number): void {
+  out.bytes(label);
+  writeScalar(out, plan, i, bytes, s, e);
   out.byte(0x0a);
 }
 
@@ -448,12 +535,12 @@ function writeRepeated(out: TextSink, depth: number, bytes: Uint8Array, plan: Wi
     for (let at = s; at < e; ) {
       const next = width ? at + width : skipVarint(bytes, at, e);
       if (next > e) throw new WireTextError(`packed field ${f.name} runs past its end`);
-      writeScalarLine(out, label, f, bytes, at, next);
+      writeScalarLine(out, label, plan, i, bytes, at, next);
       at = next;
     }
     return;
   }
-  writeScalarLine(out, label, f, bytes, s, e);
+  writeScalarLine(out, label, plan, i, bytes, s, e);
 }
 
 /**
@@ -480,24 +567,24 @@ function writeWireMap(out: TextSink, depth: number, bytes: Uint8Array, plan: Wir
     for (const entry of read) byKey.set(Buffer.from(entry.key.buffer, entry.key.byteOffset, entry.key.length).toString('latin1'), entry);
     sorted = [...byKey.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((key) => byKey.get(key)!);
   }
-  const inner = indentAt(depth + 1);
+  const inner = indentBytesAt(depth + 1);
   for (const { key: keyBytes, s, e } of sorted) {
-    out.write(openingAt(plan, i, depth));
-    out.write(inner);
-    out.write('key: ');
+    out.bytes(openingAt(plan, i, depth));
+    out.bytes(inner);
+    out.bytes(KEY);
     writeQuotedBytes(out, keyBytes);
     out.byte(0x0a);
-    out.write(inner);
+    out.bytes(inner);
     if (f.mapValueIsMessage) {
-      out.write('value: <\n');
+      out.bytes(VALUE_OPENING);
       writeWireMessage(out, depth + 2, bytes, childPlan(plan, i), s, e);
-      out.write(closingAt(depth + 1));
+      out.bytes(closingAt(depth + 1));
     } else {
-      out.write('value: ');
-      writeScalar(out, f, bytes, s, e);
+      out.bytes(VALUE);
+      writeScalar(out, plan, i, bytes, s, e);
       out.byte(0x0a);
     }
-    out.write(closingAt(depth));
+    out.bytes(closingAt(depth));
   }
   return true;
 }
@@ -566,63 +653,93 @@ function validUtf8(bytes: Uint8Array, start: number, end: number): boolean {
 }
 
 /** Whether a proto3 scalar's value is Go's zero (then it is not printed). */
-function isZeroOnWire(f: FieldPlan, bytes: Uint8Array, s: number, e: number): boolean {
-  if (f.protoType === 'string' || f.protoType === 'bytes') return s === e && !f.isEnum;
-  const wire = scalarWireType(f);
-  if (wire === Wire.Varint) {
-    readVarint64(bytes, s, e);
-    // 32-bit kinds (and bool) look at the low 32 bits only, as protobufjs does.
-    return is64Bit(f) ? varintLow === 0 && varintHigh === 0 : varintLow === 0;
-  }
-  if (f.protoType === 'float') return readFloat(bytes, s) === 0;
-  if (f.protoType === 'double') return readDouble(bytes, s) === 0;
-  for (let i = s; i < e; i++) if (bytes[i] !== 0) return false;
-  return true;
-}
-
-function is64Bit(f: FieldPlan): boolean {
-  return !f.isEnum && (f.protoType === 'int64' || f.protoType === 'uint64' || f.protoType === 'sint64');
-}
-
-/** One scalar value, read as protobufjs reads it and printed by the object printer's scalar printer. */
-function writeScalar(out: TextSink, f: FieldPlan, bytes: Uint8Array, s: number, e: number): void {
-  if (!f.isEnum && (f.protoType === 'string' || f.protoType === 'bytes')) {
-    writeQuotedBytes(out, bytes, s, e);
-    return;
-  }
-  f.scalar(out, scalarValue(f, bytes, s, e));
-}
-
-function scalarValue(f: FieldPlan, bytes: Uint8Array, s: number, e: number): unknown {
-  if (f.isEnum) return readVarint32(bytes, s, e) | 0;
-  switch (f.protoType) {
-    case 'double':
-      return readDouble(bytes, s);
-    case 'float':
-      return readFloat(bytes, s);
-    case 'fixed32':
-      return view(bytes).getUint32(s, true);
-    case 'sfixed32':
-      return view(bytes).getInt32(s, true);
-    case 'fixed64':
-    case 'sfixed64':
-      return { low: view(bytes).getInt32(s, true), high: view(bytes).getInt32(s + 4, true) };
-    case 'bool':
-      return (readVarint32(bytes, s, e) >>> 0) !== 0;
-    case 'uint32':
-      return readVarint32(bytes, s, e) >>> 0;
-    case 'sint32': {
-      const n = readVarint32(bytes, s, e);
-      return ((n >>> 1) ^ -(n & 1)) | 0;
-    }
-    case 'int64':
-    case 'uint64':
+function isZeroOnWire(scalar: Scalar, bytes: Uint8Array, s: number, e: number): boolean {
+  switch (scalar) {
+    case Scalar.Bytes:
+      return s === e;
+    case Scalar.Float:
+      return readFloat(bytes, s) === 0;
+    case Scalar.Double:
+      return readDouble(bytes, s) === 0;
+    case Scalar.Fixed32:
+    case Scalar.Sfixed32:
+    case Scalar.Fixed64:
+    case Scalar.Sfixed64:
+      for (let i = s; i < e; i++) if (bytes[i] !== 0) return false;
+      return true;
+    case Scalar.Int64:
+    case Scalar.Uint64:
+    case Scalar.Sint64:
       readVarint64(bytes, s, e);
-      return { low: varintLow | 0, high: varintHigh | 0 };
-    case 'sint64': {
+      return varintLow === 0 && varintHigh === 0;
+    default:
+      // 32-bit kinds (and bool, enums) look at the low 32 bits only, as protobufjs does.
+      readVarint64(bytes, s, e);
+      return varintLow === 0;
+  }
+}
+
+/**
+ * Field i's scalar value in bytes[s, e), read as protobufjs reads it and printed as the object printer's
+ * scalar printer prints it: 64-bit integers and enum names directly (no Long object, no BigInt), the
+ * rest by that printer.
+ */
+function writeScalar(out: TextSink, plan: WirePlan, i: number, bytes: Uint8Array, s: number, e: number): void {
+  const scalar = plan.scalars[i] as Scalar;
+  switch (scalar) {
+    case Scalar.Bytes:
+      writeQuotedBytes(out, bytes, s, e);
+      return;
+    case Scalar.Int64:
+      readVarint64(bytes, s, e);
+      writeInt64(out, varintLow, varintHigh);
+      return;
+    case Scalar.Uint64:
+      readVarint64(bytes, s, e);
+      writeUint64(out, varintLow, varintHigh);
+      return;
+    case Scalar.Sint64: {
       readVarint64(bytes, s, e);
       const mask = -(varintLow & 1);
-      return { low: (((varintLow >>> 1) | (varintHigh << 31)) ^ mask) | 0, high: ((varintHigh >>> 1) ^ mask) | 0 };
+      writeInt64(out, (((varintLow >>> 1) | (varintHigh << 31)) ^ mask) >>> 0, ((varintHigh >>> 1) ^ mask) >>> 0);
+      return;
+    }
+    case Scalar.Fixed64:
+      writeUint64(out, view(bytes).getUint32(s, true), view(bytes).getUint32(s + 4, true));
+      return;
+    case Scalar.Sfixed64:
+      writeInt64(out, view(bytes).getUint32(s, true), view(bytes).getUint32(s + 4, true));
+      return;
+    case Scalar.Enum: {
+      const value = readVarint32(bytes, s, e) | 0;
+      const name = enumNameAt(plan, i, value);
+      if (name) out.bytes(name);
+      else plan.fields[i].scalar(out, value);
+      return;
+    }
+    default:
+      plan.fields[i].scalar(out, scalarValue(scalar, bytes, s, e));
+  }
+}
+
+/** A 32-bit or floating-point scalar's value, as protobufjs reads it. */
+function scalarValue(scalar: Scalar, bytes: Uint8Array, s: number, e: number): unknown {
+  switch (scalar) {
+    case Scalar.Double:
+      return readDouble(bytes, s);
+    case Scalar.Float:
+      return readFloat(bytes, s);
+    case Scalar.Fixed32:
+      return view(bytes).getUint32(s, true);
+    case Scalar.Sfixed32:
+      return view(bytes).getInt32(s, true);
+    case Scalar.Bool:
+      return (readVarint32(bytes, s, e) >>> 0) !== 0;
+    case Scalar.Uint32:
+      return readVarint32(bytes, s, e) >>> 0;
+    case Scalar.Sint32: {
+      const n = readVarint32(bytes, s, e);
+      return ((n >>> 1) ^ -(n & 1)) | 0;
     }
     default:
       return readVarint32(bytes, s, e) | 0; // int32
