@@ -71,7 +71,11 @@ class RawOpener {
 
   constructor(private readonly lib: RawSodium) {}
 
-  open(box: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array | undefined {
+  /**
+   * With `inPlace`, the plaintext is a view of the heap, valid until the next call (a caller with a
+   * PlainScratch): no new memory per box, which cost as much as a third of opening a small one.
+   */
+  open(box: Uint8Array, nonce: Uint8Array, key: Uint8Array, inPlace = false): Uint8Array | undefined {
     const need = SECRETBOX_KEY_BYTES + SECRETBOX_NONCE_BYTES + 2 * box.length;
     if (need > this.areaBytes) {
       if (this.area) this.lib._free(this.area);
@@ -92,7 +96,9 @@ class RawOpener {
     heap.set(box, c);
     const opened = this.lib._crypto_secretbox_open_easy(m, c, box.length, 0, n, k) === 0;
     heap.fill(0, k, k + SECRETBOX_KEY_BYTES); // no data key left in the heap between calls
-    return opened ? heap.slice(m, m + box.length - nacl.secretbox.overheadLength) : undefined;
+    if (!opened) return undefined;
+    const plainEnd = m + box.length - nacl.secretbox.overheadLength;
+    return inPlace ? heap.subarray(m, plainEnd) : heap.slice(m, plainEnd);
   }
 }
 
@@ -164,8 +170,9 @@ export class PlainScratch {
 }
 
 /**
- * Returns the plaintext, or undefined when the key does not authenticate the box. With `scratch`, a big
- * box's plaintext is a view of the scratch memory, valid until the next open with the same scratch.
+ * Returns the plaintext, or undefined when the key does not authenticate the box. With `scratch`, the
+ * plaintext may be a view of memory the next open reuses: a big box's of the scratch memory, a small
+ * one's of libsodium's heap. Use it before opening another box.
  */
 export function secretboxOpen(box: Uint8Array, nonce: Uint8Array, key: Uint8Array, scratch?: PlainScratch): Uint8Array | undefined {
   if (key.length !== SECRETBOX_KEY_BYTES || nonce.length !== SECRETBOX_NONCE_BYTES) return undefined;
@@ -173,7 +180,7 @@ export function secretboxOpen(box: Uint8Array, nonce: Uint8Array, key: Uint8Arra
   const lib = nativeFor(box.length);
   if (lib) return nativeOpen(lib, box, nonce, key, box.length >= NATIVE_FROM_BYTES ? scratch : undefined);
   if (!sodium) return nacl.secretbox.open(box, nonce, key) ?? undefined;
-  return libsodiumOpen(box, nonce, key);
+  return raw ? raw.open(box, nonce, key, scratch !== undefined) : sodiumOpen(box, nonce, key);
 }
 
 /** The addon for a box of `boxBytes`: big boxes always; small ones when it is loaded and the WebAssembly build is not. */

@@ -7,6 +7,7 @@ import type { Fault } from '../errors';
 import { decodeEntryPayload, unreadableRecord, unsealPayload, type PayloadContext } from '../state/entryPayload';
 import type { DecodedEntry, SwarmState } from '../state/swarmState';
 import { writeMessage } from '../text/protoText';
+import { writeDecimal } from '../text/goFormat';
 import { TextSink } from '../text/textSink';
 import { redactRequest, wireRequestRedaction } from '../text/redact';
 import { WireTextError, writeWireText } from '../text/wireText';
@@ -38,8 +39,32 @@ export function selectEntries(state: SwarmState, sel: EntrySelection): EntryList
   });
 }
 
-export function entryHeader(e: WalEntry): string {
-  return `Entry Index=${e.index}, Term=${e.term}, Type=${entryTypeName(e.type)}:\n`;
+const ENTRY_INDEX = Buffer.from('Entry Index=');
+const TERM = Buffer.from(', Term=');
+const typeEndings: Uint8Array[] = [];
+/** Most entries have the term of the one before. */
+let lastTerm = 0n;
+let lastTermText = Buffer.from('0');
+
+/** `Entry Index=i, Term=t, Type=name:\n`, written as bytes: the numbers' digits straight into the sink (one header per entry). */
+function writeEntryHeader(out: TextSink, e: WalEntry): void {
+  out.bytes(ENTRY_INDEX);
+  writeBigDecimal(out, e.index);
+  out.bytes(TERM);
+  if (e.term !== lastTerm) {
+    lastTerm = e.term;
+    lastTermText = Buffer.from(e.term.toString());
+  }
+  out.bytes(lastTermText);
+  const type = e.type;
+  const ending = type >= 0 && type < 16 ? (typeEndings[type] ??= Buffer.from(`, Type=${entryTypeName(type)}:\n`)) : undefined;
+  if (ending) out.bytes(ending);
+  else out.write(`, Type=${entryTypeName(type)}:\n`);
+}
+
+function writeBigDecimal(out: TextSink, n: bigint): void {
+  if (n >= 0n && n <= 9007199254740991n) writeDecimal(out, Number(n));
+  else out.write(n.toString());
 }
 
 /** The text of one decoded entry, header included, as dump-wal prints it. */
@@ -53,7 +78,7 @@ const scratch = new TextSink(1 << 20);
 
 /** entryText, appended to `out`. */
 export function writeEntryText(out: TextSink, decoded: DecodedEntry, redact: boolean): void {
-  out.write(entryHeader(decoded.entry));
+  writeEntryHeader(out, decoded.entry);
   if (!decoded.ok) {
     out.write(decoded.problem === 'earlier-key' ? '(encrypted with an earlier data key)' : `(${decoded.message})`);
     out.write('\n\n');
@@ -78,7 +103,7 @@ export function writeSealedEntryText(out: TextSink, ctx: PayloadContext, entry: 
     if (opened.ok) {
       const mark = out.length;
       try {
-        out.write(entryHeader(entry));
+        writeEntryHeader(out, entry);
         writeWireText(out, opened.plain, Messages.internalRaftRequest, redact ? wireRequestRedaction : undefined);
         out.write('\n');
         return undefined;
@@ -129,22 +154,25 @@ export function* dumpWalBatches(
     const text = out.handOff(next);
     return { text, release: () => void (released.length < 4 && released.push(text.buffer as ArrayBuffer)) };
   };
-  for (const _ of writeEachEntry(out, state, options, faults, entries)) {
-    if (out.length < batchBytes) continue;
+  for (const _ of writeEachEntry(out, state, options, faults, entries, batchBytes)) {
     yield batch(released.pop() ?? batchBytes * 2);
   }
   if (out.length > 0) yield batch(16);
 }
 
-/** Appends the selected entries' text to `out`, yielding after each entry (the caller may empty `out` then). */
-function* writeEachEntry(out: TextSink, state: SwarmState, options: DumpOptions, faults: Fault[], entries = selectEntries(state, options)): Generator<void> {
+/**
+ * Appends the selected entries' text to `out`, yielding after an entry once `out` holds `yieldFrom` bytes
+ * (the caller may empty `out` then): after every entry by default, after a batch's worth for a writer.
+ */
+function* writeEachEntry(out: TextSink, state: SwarmState, options: DumpOptions, faults: Fault[], entries = selectEntries(state, options), yieldFrom = 0): Generator<void> {
   const problems = new EntryProblems(faults);
   const redact = options.redact ?? false;
   const context = state.payloadContext;
   const reader = new SequentialEntryReader(state.wal.takeScanMemory());
   const scratch = new PlainScratch();
   try {
-    for (const entry of entries) {
+    for (let i = 0, n = entries.length; i < n; i++) {
+      const entry = entries.at(i);
       let data: Uint8Array | undefined;
       let readError: unknown;
       try {
@@ -154,7 +182,7 @@ function* writeEachEntry(out: TextSink, state: SwarmState, options: DumpOptions,
       }
       const decoded = data ? writeSealedEntryText(out, context, entry, data, redact, scratch) : writeUnreadableEntryText(out, entry, readError, redact);
       if (decoded) problems.add(decoded);
-      yield;
+      if (out.length >= yieldFrom) yield;
     }
   } finally {
     reader.close();

@@ -211,15 +211,19 @@ export function writeInt64(sink: TextSink, low: number, high: number): void {
 
 /** n (an integer in [0, 2^32)) in decimal, left-padded with zeros to `width` digits. */
 function writeUint32Digits(sink: TextSink, n: number, width: number): void {
-  let digits = 1;
-  for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  let digits = digitCount(n);
   if (digits < width) digits = width;
   const buf = sink.reserve(digits);
   const start = sink.length;
   for (let at = start + digits - 1; at >= start; at--) {
-    const q = Math.floor(n / 10);
+    const q = (n / 10) >>> 0; // truncates: n < 2^32
     buf[at] = 0x30 + (n - q * 10);
     n = q;
   }
   sink.commit(start + digits);
+}
+
+function digitCount(n: number): number {
+  if (n < 100000) return n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : 5;
+  return n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
 }
