@@ -35,9 +35,16 @@ export class WireRedaction {
 
   constructor(readonly byName: Record<string, WireRule>) {}
 
+  private resolvedMask: number | undefined;
+
   /** @internal */
   rulesFor(plan: { fields: { name: string }[] }): (WireRule | undefined)[] {
     return (this.resolved ??= plan.fields.map((f) => this.byName[f.name]));
+  }
+
+  /** @internal The fields under a rule as bits (field index i < 32: bit i), to visit present or not. */
+  ruleMaskFor(plan: { fields: { name: string }[] }): number {
+    return (this.resolvedMask ??= this.rulesFor(plan).reduce<number>((mask, rule, i) => (rule !== undefined && i < 32 ? mask | (1 << i) : mask), 0));
   }
 
   /** @internal */
@@ -112,6 +119,8 @@ interface WirePlan {
   /** The type has fields this printer leaves to protobufjs (proto2 presence, durations). */
   objectOnly: boolean;
   type: Type;
+  /** Types of at most 32 fields: bit i = field i, for the fields printed even when absent (messages held by value). */
+  printedAbsent: number;
   /** Per field: Code, Scalar, and the flags scanMessage checks. */
   codes: Uint8Array;
   scalars: Uint8Array;
@@ -148,6 +157,7 @@ function wirePlanOf(type: Type): WirePlan {
       // Presence matters to the object printer only for proto2 scalars (messages and oneofs have their own rules).
       objectOnly: fields.some((f) => f.stdDuration || (f.kind === FieldKind.Scalar && f.oneof === undefined && f.hasPresence)),
       type,
+      printedAbsent: fields.reduce((mask, f, i) => (codeOf(f) === Code.MessageByValue && i < 32 ? mask | (1 << i) : mask), 0),
       codes: Uint8Array.from(fields, codeOf),
       scalars: Uint8Array.from(fields, (f) => (f.isEnum ? Scalar.Enum : SCALAR_OF[f.protoType] ?? Scalar.Int32)),
       scanFlags: Uint8Array.from(fields, (f) => (f.repeated ? REPEATED : 0) | (f.protoType === 'string' ? UTF8 : 0) | (f.kind === FieldKind.Message && !f.repeated ? SINGLE_MESSAGE : 0)),
@@ -265,44 +275,56 @@ function writeWireMessage(out: TextSink, depth: number, bytes: Uint8Array, plan:
     writeDecodedFields(out, indentAt(depth), decodeWith(plan.type, bytes.subarray(start, end)), plan.type);
     return;
   }
-  const { codes } = plan;
-  const n = codes.length;
-  const rules = redaction?.rulesFor(plan);
-  for (let i = 0; i < n; i++) {
-    if (rules !== undefined) {
-      const rule = rules[i];
-      if (rule !== undefined && writeRedactedField(out, depth, bytes, plan, i, base, rule, redaction!)) continue;
+  const n = plan.codes.length;
+  if (n <= 32) {
+    // Most fields of most messages are absent: only the present ones, those printed when absent and
+    // those under a rule are visited, in declaration order (ascending bits).
+    let visit = presentFields | plan.printedAbsent | (redaction ? redaction.ruleMaskFor(plan) : 0);
+    while (visit !== 0) {
+      const lowest = visit & -visit;
+      visit ^= lowest;
+      writeField(out, depth, bytes, plan, 31 - Math.clz32(lowest), base, redaction);
     }
-    const code = codes[i];
-    if (code === Code.Map) {
-      const first = slots[base + i];
-      if (first >= 0 && !writeWireMap(out, depth, bytes, plan, i, first)) {
-        // An entry this printer does not model: the whole message goes the object way, from the start.
-        throw new FallbackToObject();
-      }
-      continue;
-    }
-    if (code === Code.Repeated) {
-      for (let k = slots[base + i]; k >= 0; k = occNext[k]) writeRepeated(out, depth, bytes, plan, i, k);
-      continue;
-    }
-    const last = slots[base + n + i];
-    if (last < 0) {
-      // Absent: only a message Go holds by value is printed (empty); absent scalars are zero.
-      if (code === Code.MessageByValue) out.bytes(absentAt(plan, i, depth));
-      continue;
-    }
-    const s = occStart[last];
-    const e = occEnd[last];
-    if (code === Code.Message || code === Code.MessageByValue) {
-      writeNested(out, depth, bytes, plan, i, s, e);
-    } else if (code === Code.OneofScalar || !isZeroOnWire(plan.scalars[i], bytes, s, e)) {
-      // Proto3 scalars: zero values are not printed, except the member a oneof holds.
-      writeScalarLine(out, labelAt(plan, i, depth), plan, i, bytes, s, e);
-    }
+  } else {
+    for (let i = 0; i < n; i++) writeField(out, depth, bytes, plan, i, base, redaction);
   }
   occTop = savedOccurrences;
   slotTop = savedSlots;
+}
+
+/** Field i of a message scanned into slots at `base`: its lines, if it has any. */
+function writeField(out: TextSink, depth: number, bytes: Uint8Array, plan: WirePlan, i: number, base: number, redaction: WireRedaction | undefined): void {
+  if (redaction !== undefined) {
+    const rule = redaction.rulesFor(plan)[i];
+    if (rule !== undefined && writeRedactedField(out, depth, bytes, plan, i, base, rule, redaction)) return;
+  }
+  const code = plan.codes[i];
+  if (code === Code.Map) {
+    const first = slots[base + i];
+    if (first >= 0 && !writeWireMap(out, depth, bytes, plan, i, first)) {
+      // An entry this printer does not model: the whole message goes the object way, from the start.
+      throw new FallbackToObject();
+    }
+    return;
+  }
+  if (code === Code.Repeated) {
+    for (let k = slots[base + i]; k >= 0; k = occNext[k]) writeRepeated(out, depth, bytes, plan, i, k);
+    return;
+  }
+  const last = slots[base + plan.codes.length + i];
+  if (last < 0) {
+    // Absent: only a message Go holds by value is printed (empty); absent scalars are zero.
+    if (code === Code.MessageByValue) out.bytes(absentAt(plan, i, depth));
+    return;
+  }
+  const s = occStart[last];
+  const e = occEnd[last];
+  if (code === Code.Message || code === Code.MessageByValue) {
+    writeNested(out, depth, bytes, plan, i, s, e);
+  } else if (code === Code.OneofScalar || !isZeroOnWire(plan.scalars[i], bytes, s, e)) {
+    // Proto3 scalars: zero values are not printed, except the member a oneof holds.
+    writeScalarLine(out, labelAt(plan, i, depth), plan, i, bytes, s, e);
+  }
 }
 
 /** Thrown inside a message's printing when it must be printed by the object printer after all. */
@@ -384,6 +406,8 @@ let occTop = 0;
 // Per message: first and last occurrence of each field, then the field each oneof holds.
 let slots = new Int32Array(4096);
 let slotTop = 0;
+/** Set by scanMessage: the fields (index < 32) that occur in the message it scanned, as bits. */
+let presentFields = 0;
 
 function pushOccurrence(start: number, end: number, wire: number): number {
   if (occTop === occStart.length) {
@@ -419,6 +443,7 @@ function scanMessage(bytes: Uint8Array, start: number, end: number, plan: WirePl
   }
   slots.fill(-1, base, base + size);
   slotTop = base + size;
+  let present = 0;
   const byNumber = plan.byNumber;
   let at = start;
   while (at < end) {
@@ -469,7 +494,9 @@ function scanMessage(bytes: Uint8Array, start: number, end: number, plan: WirePl
     if (last < 0) slots[base + i] = k;
     else occNext[last] = k;
     slots[base + n + i] = k;
+    present |= 1 << i; // i >= 32 sets another bit, but such types visit every field
   }
+  presentFields = present;
   return base;
 }
 
