@@ -441,7 +441,8 @@ function scanMessage(bytes: Uint8Array, start: number, end: number, plan: WirePl
     grown.set(slots);
     slots = grown;
   }
-  slots.fill(-1, base, base + size);
+  // A loop, not fill(): a message has a few dozen slots, and the builtin call costs more than filling them.
+  for (let j = base; j < base + size; j++) slots[j] = -1;
   slotTop = base + size;
   let present = 0;
   const byNumber = plan.byNumber;
