@@ -215,13 +215,21 @@ function writeUint32Digits(sink: TextSink, n: number, width: number): void {
   if (digits < width) digits = width;
   const buf = sink.reserve(digits);
   const start = sink.length;
-  for (let at = start + digits - 1; at >= start; at--) {
-    const q = (n / 10) >>> 0; // truncates: n < 2^32
-    buf[at] = 0x30 + (n - q * 10);
+  let at = start + digits;
+  while (at - start >= 2) {
+    // Two digits at a time, from a table.
+    const q = (n / 100) >>> 0; // truncates: n < 2^32
+    const pair = 2 * (n - q * 100);
+    buf[--at] = DIGIT_PAIRS[pair + 1];
+    buf[--at] = DIGIT_PAIRS[pair];
     n = q;
   }
+  if (at > start) buf[--at] = 0x30 + n;
   sink.commit(start + digits);
 }
+
+/** "00" to "99" as ASCII bytes. */
+const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 0x30 + (i % 2 ? (i >> 1) % 10 : Math.floor((i >> 1) / 10)));
 
 function digitCount(n: number): number {
   if (n < 100000) return n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : 5;
