@@ -3,7 +3,7 @@
 // its own, and every field read here has been in the API since long before 1.41 (Docker 20.10).
 import { Agent as HttpsAgent } from 'node:https';
 import type { IncomingMessage } from 'node:http';
-import Modem from 'docker-modem';
+import type Modem from 'docker-modem';
 import type { ConnectConfig } from 'ssh2';
 import { displayHost, EndpointError, type EngineEndpoint } from './endpoint';
 import { sshAuthOptions } from './sshAuth';
@@ -45,10 +45,16 @@ export class EngineError extends Error {
 }
 
 export class EngineClient {
-  private readonly modem: Modem;
+  private readonly options: Modem.ConstructorOptions;
+  private modem: Promise<Modem> | undefined;
 
   constructor(readonly endpoint: EngineEndpoint, env: NodeJS.ProcessEnv = process.env) {
-    this.modem = new Modem(modemOptions(endpoint, env));
+    this.options = modemOptions(endpoint, env);
+  }
+
+  /** docker-modem (with ssh2) is loaded at the first call: every other command starts without it. */
+  private connection(): Promise<Modem> {
+    return (this.modem ??= import('docker-modem').then((m) => new m.default(this.options)));
   }
 
   version(): Promise<EngineVersion> {
@@ -91,10 +97,11 @@ export class EngineClient {
     return this.call<IncomingMessage>('GET', `/containers/${encodeURIComponent(id)}/archive?`, { query: { path }, stream: true });
   }
 
-  private call<T>(method: string, path: string, o: { query?: object; body?: object; file?: Buffer; stream?: boolean } = {}): Promise<T> {
+  private async call<T>(method: string, path: string, o: { query?: object; body?: object; file?: Buffer; stream?: boolean } = {}): Promise<T> {
     const options = o.query || o.body ? { _query: o.query ?? {}, _body: o.body ?? {} } : undefined;
+    const modem = await this.connection();
     return new Promise<T>((resolve, reject) => {
-      this.modem.dial({
+      modem.dial({
         path, method, options, file: o.file, isStream: o.stream, allowEmpty: true,
         statusCodes: { 200: true, 201: true, 204: true, 304: true, 400: 'bad request', 404: 'not found', 409: 'conflict', 500: 'server error', 503: 'not available' },
       }, (err, result) => {
