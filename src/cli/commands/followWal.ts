@@ -33,8 +33,10 @@ export async function followWal(state: SwarmState, out: Output, initialFaults: F
   const context = state.payloadContext;
   const sink = new TextSink(BATCH_BYTES * 2);
   const scratch = new PlainScratch();
+  // The sink's bytes go out as bytes (a copy: stdout to a pipe writes later), not decoded to a string
+  // and encoded again.
   const flushSink = () => {
-    if (sink.length > 0) out.write(sink.toString());
+    if (sink.length > 0) out.write(sink.take());
     sink.reset(BATCH_BYTES * 2);
   };
   // Text as dump-wal prints it (from the sealed bytes, read once, through small windows: the new entries
