@@ -1,6 +1,7 @@
 // Bundles the CLI, the extension host code and the webview app with esbuild.
 // Entry points that do not exist yet are skipped so the build stays usable while the tree grows.
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -22,9 +23,26 @@ const common = {
 // without them: they stay outside the bundles too.
 const native = ['@node-rs/crc32', 'sodium-native', 'cpu-features', '*.node'];
 
+// Libraries only some commands use (the Docker clients, YAML, tar, libsodium's WebAssembly build) are bundled
+// into files of their own under dist/vendor/ and required when first used: compiling them took ~170 ms and
+// 30 MB at every start of the CLI and the extension host although reading a log never needs them.
+const lazyLibraries = ['dockerode', 'docker-modem', 'tar-stream', 'yaml', 'libsodium-wrappers'];
+const lazyLibrary = {
+  name: 'lazy-library',
+  setup(b) {
+    const filter = new RegExp(`^(${lazyLibraries.join('|')})$`);
+    b.onResolve({ filter }, (args) => ({ path: `./vendor/${args.path}.js`, external: true }));
+  },
+};
+const vendorTargets = lazyLibraries.map((name) => ({
+  entryPoints: [name], outfile: `dist/vendor/${name}.js`, platform: 'node', target: 'node20', format: 'cjs', external: native,
+}));
+
 const targets = [
-  // CLI: `node dist/cli.js ...` and the package's `swarm-raft` bin.
-  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', target: 'node20', format: 'cjs', external: native, banner: { js: '#!/usr/bin/env node' } },
+  // CLI: `node dist/cli.js ...` and the package's `swarm-raft` bin, a launcher that runs the CLI bundle
+  // (dist/cli-main.js) with its code cache (written below).
+  { entryPoints: ['src/cli/launch.ts'], outfile: 'dist/cli.js', platform: 'node', target: 'node20', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli-main.js', platform: 'node', target: 'node20', format: 'cjs', external: native },
   // Worker threads of the CLI's parallel text export (and the extension's exports).
   { entryPoints: ['src/core/parallel/textWorker.ts'], outfile: 'dist/textWorker.js', platform: 'node', target: 'node20', format: 'cjs', external: native },
   // Extension host.
@@ -37,7 +55,16 @@ const targets = [
   { entryPoints: ['webview/stats/main.ts'], outfile: 'dist/stats.js', platform: 'browser', target: 'es2022', format: 'iife' },
 ];
 
+const nodeBundles = new Set(['dist/cli-main.js', 'dist/textWorker.js', 'dist/extension.js', 'dist/decodeWorker.js']);
 for (const t of targets) {
   if (!existsSync(join(root, t.entryPoints[0]))) continue;
-  await build({ ...common, ...t });
+  await build({ ...common, ...t, plugins: nodeBundles.has(t.outfile) ? [lazyLibrary] : [] });
+}
+for (const t of vendorTargets) await build({ ...common, ...t, sourcemap: false });
+
+// The CLI's code cache: made by running the bundle on corpus cases (its output is not wanted here).
+const cache = spawnSync(process.execPath, [join(root, 'scripts', 'cliCodeCache.mjs')], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+if (cache.status !== 0) {
+  process.stderr.write(`scripts/cliCodeCache.mjs failed (exit ${cache.status}):\n${cache.stderr}`);
+  process.exit(1);
 }

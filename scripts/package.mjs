@@ -20,5 +20,12 @@ if (forbidden.length) {
   console.error(`the package holds files it must not:\n  ${forbidden.join('\n  ')}`);
   process.exit(1);
 }
+// The libraries bundled apart (scripts/build.mjs) are required by path at run time: each must be packed.
+const lazyRequired = [...readFileSync(join(root, 'dist', 'extension.js'), 'utf8').matchAll(/require\("\.\/(vendor\/[^"]+)"\)/g)].map((m) => `extension/dist/${m[1]}`);
+const missing = [...new Set(lazyRequired)].filter((p) => !listing.includes(p));
+if (!lazyRequired.length || missing.length) {
+  console.error(missing.length ? `the package lacks files the extension requires:\n  ${missing.join('\n  ')}` : 'found no library the extension loads on demand: scripts/build.mjs changed? update this check');
+  process.exit(1);
+}
 const size = statSync(out).size;
 console.log(`${out.slice(root.length + 1)}: ${listing.length} files, ${(size / 1024).toFixed(1)} KiB (${size} bytes)`);

@@ -86,7 +86,7 @@ export function registerCommands(program: Command, context: ContextFactory): voi
     .option('--snapshot <name>', 'snapshot file name to read instead of the newest valid one')
     .action((opts: { redact?: boolean; snapshot?: string }, cmd: Command) => {
       const ctx = context(cmd);
-      const state = ctx.openState();
+      const state = ctx.openState(true, true);
       try {
         ctx.out.write(dumpSnapshotText(state, opts));
       } finally {

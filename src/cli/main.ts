@@ -29,8 +29,11 @@ export interface CommandContext {
   finish(code?: number): void;
   /** The global key options as SwarmState.open takes them (to open a second directory the same way). */
   openOptions(): OpenOptions;
-  /** Opens the state directory with the global options; fails (exit 1) when the data keys cannot be opened. */
-  openState(needKeys?: boolean): SwarmState;
+  /**
+   * Opens the state directory with the global options; fails (exit 1) when the data keys cannot be opened.
+   * `snapshotsOnly`: for commands that read no WAL entry (the log is not indexed).
+   */
+  openState(needKeys?: boolean, snapshotsOnly?: boolean): SwarmState;
 }
 
 export function buildProgram(result: { code: number } = { code: EXIT.ok }): Command {
@@ -68,8 +71,8 @@ function makeContext(cmd: Command, result: { code: number }): CommandContext {
     openOptions() {
       return { unlockKey: resolveUnlockKey({ unlockKey: g.unlockKey, unlockKeyFile: g.unlockKeyFile }), keyFiles: g.keyFile, nodeKeyFile: g.nodeKey };
     },
-    openState(needKeys = true) {
-      const state = SwarmState.open(g.stateDir, this.openOptions());
+    openState(needKeys = true, snapshotsOnly = false) {
+      const state = snapshotsOnly ? SwarmState.openSnapshotsOnly(g.stateDir, this.openOptions()) : SwarmState.open(g.stateDir, this.openOptions());
       const status = state.keyRing.status;
       if (needKeys && status.state !== 'open' && status.state !== 'not-encrypted') {
         state.close();
@@ -88,9 +91,11 @@ export async function main(argv: string[]): Promise<number> {
   const result = { code: EXIT.ok as number };
   const program = buildProgram(result);
   try {
-    // dump-wal picks its secretbox once it knows how many entries it prints (readySecretboxFor); every
-    // other command loads libsodium's WebAssembly build before it starts.
-    program.hook('preAction', (_program, action) => (action.name() === 'dump-wal' ? undefined : loadFastSecretbox()));
+    // dump-wal picks its secretbox once it knows how many entries it prints (readySecretboxFor) and
+    // dump-snapshot opens one box (big ones go to the native addon); every other command loads libsodium's
+    // WebAssembly build before it starts.
+    const choosesItsOwn = new Set(['dump-wal', 'dump-snapshot']);
+    program.hook('preAction', (_program, action) => (choosesItsOwn.has(action.name()) ? undefined : loadFastSecretbox()));
     await program.parseAsync(argv, { from: 'user' });
     return result.code;
   } catch (e) {

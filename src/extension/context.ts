@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { Config } from './config';
 import { Log } from './log';
-import { StateRegistry } from './state/stateRegistry';
+import { StateRegistry, type SharedState } from './state/stateRegistry';
 import { UnlockKeyStore } from './keys/secretStore';
 import { keyFilesScope, OlderKeyFiles } from './keys/olderKeyFiles';
 import { ensureUnlocked, type UnlockResult } from './keys/unlockFlow';
@@ -121,6 +121,25 @@ export class Explorer implements vscode.Disposable {
     if (!text) return this.active;
     for (const d of this.documents) if (d.uri.toString() === text || d.filePath === text) return d;
     return undefined;
+  }
+
+  /**
+   * The document's swarm with its data keys open, for a command that reads entries: loads the document, says
+   * when it is not Swarm Raft data, and asks for the unlock key when locked (`whenLocked` then completes
+   * the sentence shown on refusal, e.g. "Cannot export the log of x"). Undefined when the command cannot go on.
+   */
+  async openSwarm(doc: RaftDocument, whenLocked: string): Promise<SharedState | undefined> {
+    await doc.load();
+    const shared = doc.shared;
+    if (doc.problem || !shared) {
+      void vscode.window.showErrorMessage(doc.problem ?? `${doc.fileName} is not open as Swarm Raft data.`);
+      return undefined;
+    }
+    if (!shared.isOpen() && (await this.openKeys(doc)) !== 'open') {
+      void vscode.window.showErrorMessage(`${whenLocked}: the swarm is locked and its entries cannot be decrypted without the unlock key.`);
+      return undefined;
+    }
+    return shared;
   }
 
   /**

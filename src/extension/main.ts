@@ -7,6 +7,7 @@ import { registerForensics, type ForensicsApi } from './forensics/register';
 import { registerRecovery } from './recovery/recoveryCommands';
 import { registerLive } from './live/register';
 import type { LiveFollow } from './live/follow';
+import type { CaptureCommand } from './live/captureCommand';
 
 export interface SwarmRaftApi {
   /** For the extension-host tests: the live context (documents, tree, key store). */
@@ -15,6 +16,8 @@ export interface SwarmRaftApi {
   forensics: ForensicsApi;
   /** Follow (issue #17). */
   live: LiveFollow;
+  /** Copy State from a Docker Host (issue #17): its dialogs, for the tests. */
+  capture: CaptureCommand;
 }
 
 export function activate(context: vscode.ExtensionContext): SwarmRaftApi {
@@ -23,7 +26,7 @@ export function activate(context: vscode.ExtensionContext): SwarmRaftApi {
   const forensics = registerForensics(explorer);
   const live = registerLive(explorer);
   context.subscriptions.push(explorer, ...registerCommands(explorer), forensics, ...registerRecovery(explorer, forensics), ...live.disposables);
-  return { explorer, forensics, live: live.live };
+  return { explorer, forensics, live: live.live, capture: live.capture };
 }
 
 export function deactivate(): void {

@@ -48,3 +48,11 @@ describe('help', () => {
     for (const word of ['dump-wal', 'dump-snapshot', 'dump-object', 'decrypt', 'repair', '--unlock-key-file', '--key-file', '--state-dir']) assert.ok(r.stdout.includes(word), word);
   });
 });
+
+describe('launcher', () => {
+  it('dist/cli.js runs the bundle with the code cache the build made (V8 accepts it under the launcher\'s flags)', () => {
+    const r = runCli(['--help'], { SWARM_RAFT_CODE_CACHE_REPORT: '1' });
+    assert.equal(r.code, 0);
+    assert.equal(r.stderr, 'code cache: accepted\n');
+  });
+});

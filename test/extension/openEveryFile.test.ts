@@ -61,6 +61,9 @@ describe('custom editor on every corpus file', function () {
 
   before(async () => {
     explorer = (await api()).explorer;
+    // The Swarm Raft views hidden: a visible State view holds the swarm it shows, and this test checks
+    // that the documents alone let go of theirs.
+    await vscode.commands.executeCommand('workbench.view.explorer');
   });
 
   afterEach(async () => {

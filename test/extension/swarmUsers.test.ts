@@ -1,12 +1,14 @@
 // Issue 19, item 1: a swarm stays open while anything uses it (a Raft editor, an object or history
-// document, an export), and documents that show swarm data open pinned beside the log, never as a
+// document, the State view while it is visible, an export), and documents that show swarm data open pinned beside the log, never as a
 // preview that replaces it. Started from a log opened the usual way: a preview tab.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { objectCatalog, objectVersions, renderObject } from '../../src/core/forensics';
+import { objectCatalog, objectVersions, renderObject, StateTimeline, stateObjects } from '../../src/core/forensics';
 import { SwarmState } from '../../src/core/state/swarmState';
 import type { RaftDocument } from '../../src/extension/editor/raftDocument';
 import type { SwarmRaftApi } from '../../src/extension/main';
+import type { Target } from '../../src/extension/context';
+import type { StateNode } from '../../src/extension/forensics/stateTree';
 import { api, closeAllEditors, hashTree, raftFiles, waitFor } from './raftFixtures';
 import { copyTwoManagers, type TwoManagers } from './forensicsFixtures';
 
@@ -27,6 +29,25 @@ async function openAsPreview(a: SwarmRaftApi, stateDir: string): Promise<{ uri: 
   a.explorer.setActive(doc);
   assert.equal(logTab(uri)?.isPreview, true, 'the log is open as a preview');
   return { uri, doc };
+}
+
+/** What the State tree lists: "kind id" of every object. */
+async function stateRows(a: SwarmRaftApi): Promise<string[]> {
+  const tree = a.forensics.stateTree;
+  const kinds = await tree.getChildren();
+  const rows = await Promise.all(kinds.map((k) => tree.getChildren(k)));
+  return rows.flat().flatMap((n) => (n.t === 'object' ? [`${n.row.kind} ${n.row.id}`] : []));
+}
+
+/** Runs what a click on the State tree item runs, as VS Code would. */
+async function click(a: SwarmRaftApi, node: StateNode): Promise<Target | undefined> {
+  const command = a.forensics.stateTree.getTreeItem(node).command!;
+  return vscode.commands.executeCommand<Target | undefined>(command.command, ...(command.arguments ?? []));
+}
+
+async function showStateView(a: SwarmRaftApi, stateDir: string): Promise<void> {
+  await vscode.commands.executeCommand('swarmRaft.state.focus');
+  await waitFor(`the State view on ${stateDir}`, () => (a.forensics.stateView.visible && a.forensics.stateTree.current?.shared.stateDir === stateDir) || undefined);
 }
 
 describe('a swarm stays open while something uses it', function () {
@@ -84,6 +105,56 @@ describe('a swarm stays open while something uses it', function () {
     // Once nothing uses it, the swarm is closed (and its data keys wiped).
     await vscode.window.tabGroups.close(tabs().find((t) => t.input instanceof vscode.TabInputTextDiff)!);
     await waitFor('the swarm closed', () => !a.explorer.registry.get(fx.m1), 60_000);
+  });
+
+  it('the State view keeps showing its swarm after the last Raft editor closed, and lets go when hidden or showing another', async () => {
+    const { doc } = await openAsPreview(a, fx.m1);
+    const shared = doc.shared!;
+    await showStateView(a, fx.m1);
+    const store = new StateTimeline(core).at();
+    const expected = (await stateRows(a)).sort();
+    assert.ok(expected.length > 0, 'the State view lists objects');
+    assert.deepEqual(expected, stateObjects(store).flatMap((g) => g.objects.map((o) => `${o.kind} ${o.id}`)).sort(), 'the objects of the store');
+
+    await closeAllEditors();
+    await waitFor('every Raft editor closed', () => a.explorer.documents.size === 0);
+    assert.equal(a.explorer.registry.get(fx.m1), shared, 'the swarm is still open');
+    assert.ok(shared.isOpen(), 'with its data keys');
+    assert.equal(a.forensics.stateTree.current?.shared, shared, 'the State view still shows it');
+    assert.deepEqual((await stateRows(a)).sort(), expected, 'and lists the same objects');
+
+    // A click on an object still shows it in the detail view: its log opens again (pinned) for it.
+    const kinds = await a.forensics.stateTree.getChildren();
+    const services = await a.forensics.stateTree.getChildren(kinds.find((n) => n.t === 'kind' && n.group.kind === 'service'));
+    const service = services.find((n) => n.t === 'object' && n.row.lastChangedAt) as Extract<StateNode, { t: 'object' }>;
+    assert.ok(service, 'a service changed by an entry');
+    const target = await click(a, service);
+    assert.ok(target?.kind === 'entry', 'an entry target');
+    const shown = a.explorer.detail.current;
+    assert.equal(shown?.doc.shared, shared);
+    assert.deepEqual(shown?.target, target);
+    assert.equal(core.wal.entry(target.seq).index, store.lastChangedAt('service', service.row.id), 'the entry that last changed it');
+    const action = shown.doc.model!.summaryOfSeq(target.seq)!.actions[target.action!];
+    assert.deepEqual([action.kind, action.id], ['service', service.row.id]);
+    assert.equal(logTab(shown.doc.uri)?.isPreview, false, 'the log reopened pinned');
+
+    // The view showing another swarm lets go of this one.
+    await closeAllEditors();
+    await waitFor('every Raft editor closed', () => a.explorer.documents.size === 0);
+    assert.equal(a.explorer.registry.get(fx.m1), shared, 'still held by the visible State view');
+    const m2 = (await openAsPreview(a, fx.m2)).doc.shared;
+    await showStateView(a, fx.m2);
+    await waitFor('m1 closed', () => !a.explorer.registry.get(fx.m1));
+
+    // Hidden, the view lets go of the swarm it shows once no editor uses it.
+    await closeAllEditors();
+    await waitFor('every Raft editor closed', () => a.explorer.documents.size === 0);
+    assert.equal(a.explorer.registry.get(fx.m2), m2, 'm2 held by the visible State view');
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    await waitFor('the State view hidden', () => !a.forensics.stateView.visible);
+    await waitFor('m2 closed', () => !a.explorer.registry.get(fx.m2));
+    assert.equal(a.forensics.stateTree.current, undefined, 'the State view follows nothing');
+    assert.deepEqual(await a.forensics.stateTree.getChildren(), []);
   });
 
   it('Show History from a preview log opens the history pinned beside it', async () => {

@@ -91,8 +91,10 @@ export class EngineSandbox {
   ) {}
 
   static async create(label: string): Promise<EngineSandbox> {
-    // Short path: unix socket paths are limited to 108 bytes.
-    const dir = mkdtempSync(join(tmpdir(), `srx-${label.slice(0, 12)}-`));
+    // Short path: unix socket paths are limited to 108 bytes (containerd's nest deepest, in exec/). The
+    // extension host's TMPDIR is a long path of the harness's: /tmp then.
+    const base = tmpdir().length > 24 && existsSync('/tmp') ? '/tmp' : tmpdir();
+    const dir = mkdtempSync(join(base, `srx-${label.slice(0, 12)}-`));
     const script = 'mount -t tmpfs -o mode=0755 srx-run /run && ip link set lo up && exec sleep infinity';
     // --pdeathsig: if the test process dies, the sandbox goes too; --kill-child ends everything inside.
     const holder = spawn(

@@ -45,16 +45,13 @@ export class EngineError extends Error {
 }
 
 export class EngineClient {
-  private readonly options: Modem.ConstructorOptions;
-  private modem: Promise<Modem> | undefined;
+  private readonly modem: Modem;
 
   constructor(readonly endpoint: EngineEndpoint, env: NodeJS.ProcessEnv = process.env) {
-    this.options = modemOptions(endpoint, env);
-  }
-
-  /** docker-modem (with ssh2) is loaded at the first call: every other command starts without it. */
-  private connection(): Promise<Modem> {
-    return (this.modem ??= import('docker-modem').then((m) => new m.default(this.options)));
+    // Required here, not imported: docker-modem is bundled apart (scripts/build.mjs) and loaded when used.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const DockerModem = require('docker-modem') as typeof Modem;
+    this.modem = new DockerModem(modemOptions(endpoint, env));
   }
 
   version(): Promise<EngineVersion> {
@@ -97,11 +94,10 @@ export class EngineClient {
     return this.call<IncomingMessage>('GET', `/containers/${encodeURIComponent(id)}/archive?`, { query: { path }, stream: true });
   }
 
-  private async call<T>(method: string, path: string, o: { query?: object; body?: object; file?: Buffer; stream?: boolean } = {}): Promise<T> {
+  private call<T>(method: string, path: string, o: { query?: object; body?: object; file?: Buffer; stream?: boolean } = {}): Promise<T> {
     const options = o.query || o.body ? { _query: o.query ?? {}, _body: o.body ?? {} } : undefined;
-    const modem = await this.connection();
     return new Promise<T>((resolve, reject) => {
-      modem.dial({
+      this.modem.dial({
         path, method, options, file: o.file, isStream: o.stream, allowEmpty: true,
         statusCodes: { 200: true, 201: true, 204: true, 304: true, 400: 'bad request', 404: 'not found', 409: 'conflict', 500: 'server error', 503: 'not available' },
       }, (err, result) => {

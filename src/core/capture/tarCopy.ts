@@ -5,7 +5,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { extract } from 'tar-stream';
+import type * as TarStream from 'tar-stream';
 
 export interface CopiedFile {
   /** Path under the output folder, with forward slashes. */
@@ -32,7 +32,9 @@ export interface TarCopyOptions {
 /** Writes every regular file and directory of `tar` under `outDir` (which the caller made new or empty). */
 export async function unpackTar(tar: Readable, outDir: string, options: TarCopyOptions = {}): Promise<TarCopyResult> {
   const result: TarCopyResult = { files: [], directories: 0, skipped: [], bytes: 0 };
-  const unpack = extract();
+  // Required here, not imported: tar-stream is bundled apart (scripts/build.mjs) and loaded when used.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const unpack = (require('tar-stream') as typeof TarStream).extract();
   const feeding = pipeline(tar, unpack);
   for await (const entry of unpack) {
     const name = safeRelative(entry.header.name);

@@ -5,14 +5,23 @@
 // the library's own rules (its YAML 1.1 tags decide what would read back as another type). Anything
 // outside the simple cases (non-ASCII or control characters, multi-line strings, NaN, infinities, -0,
 // bigints, very long keys, document markers, "<<") is left to the library for the whole file.
-import { Document, stringify, type ToStringOptions } from 'yaml';
+import type * as Yaml from 'yaml';
+import type { ToStringOptions } from 'yaml';
+
+// Required on first use, not imported: the YAML library is bundled apart (scripts/build.mjs), so commands
+// that write no Compose do not compile it.
+let yamlLib: typeof Yaml | undefined;
+function yaml(): typeof Yaml {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (yamlLib ??= require('yaml') as typeof Yaml);
+}
 
 /** The options every Compose text is written with: YAML 1.1 (the Docker CLI's parser), no folding. */
 export const COMPOSE_YAML = { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false } as const satisfies ToStringOptions & { version: '1.1'; aliasDuplicateObjects: false };
 
 /** `yaml.stringify(model, COMPOSE_YAML)`, fast where the model allows it. */
 export function composeYaml(model: unknown): string {
-  return fastComposeYaml(model) ?? stringify(model, COMPOSE_YAML);
+  return fastComposeYaml(model) ?? yaml().stringify(model, COMPOSE_YAML);
 }
 
 /** The same text written directly, or undefined where the model holds something left to the library. */
@@ -87,11 +96,13 @@ function scalarOrEmpty(v: unknown): string | undefined {
 }
 
 // The library's YAML 1.1 scalar tags (null, bool, int, float, timestamps, ...) other than str: a plain
-// string one of them matches would read back as that type, so it is quoted.
-const typeTags = (() => {
-  const schema = new Document(null, { version: '1.1' }).schema;
-  return [...schema.tags, ...(schema.compat ?? [])].filter((t) => t.default && t.tag !== 'tag:yaml.org,2002:str' && t.test instanceof RegExp).map((t) => new RegExp((t.test as RegExp).source, (t.test as RegExp).flags.replace('g', '')));
-})();
+// string one of them matches would read back as that type, so it is quoted. Read at the first use.
+let tagTests: RegExp[] | undefined;
+function typeTags(): RegExp[] {
+  if (tagTests) return tagTests;
+  const schema = new (yaml().Document)(null, { version: '1.1' }).schema;
+  return (tagTests = [...schema.tags, ...(schema.compat ?? [])].filter((t) => t.default && t.tag !== 'tag:yaml.org,2002:str' && t.test instanceof RegExp).map((t) => new RegExp((t.test as RegExp).source, (t.test as RegExp).flags.replace('g', ''))));
+}
 
 /** Printable ASCII on one line: the strings whose quoting is handled here. */
 const SIMPLE = /^[\x20-\x7e]*$/;
@@ -111,7 +122,7 @@ function plainOrQuoted(s: string): string | undefined {
   if (known !== undefined || scalars.has(s)) return known;
   let out: string | undefined;
   if (!SIMPLE.test(s) || LEFT_TO_LIBRARY.test(s)) out = undefined;
-  else if (NOT_PLAIN.test(s) || typeTags.some((t) => t.test(s))) out = quoted(s);
+  else if (NOT_PLAIN.test(s) || typeTags().some((t) => t.test(s))) out = quoted(s);
   else out = s;
   if (scalars.size < 100_000) scalars.set(s, out);
   return out;

@@ -34,36 +34,36 @@ export interface RestoreTarget {
 
 /** `unix:///path`, `tcp://host:port` (or undefined: DOCKER_HOST, then the local socket, as the docker CLI). */
 export function dockerTarget(host?: string): RestoreTarget {
-  const options = host ? hostOptions(host) : undefined;
+  // Required here, not imported: the Docker client is bundled apart (scripts/build.mjs) and loaded when used.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const DockerClient = require('dockerode') as typeof Docker;
+  const docker = new DockerClient(host ? hostOptions(host) : undefined);
   const address = host ?? process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
-  // dockerode (with its gRPC and ssh2 modules) is loaded at the first call: every other command starts without it.
-  let client: Promise<Docker> | undefined;
-  const docker = (): Promise<Docker> => (client ??= import('dockerode').then((m) => new m.default(options)));
-  const d = async (): Promise<Record<string, (opts?: unknown) => Promise<unknown>>> => (await docker()) as unknown as Record<string, (opts?: unknown) => Promise<unknown>>;
+  const d = docker as unknown as Record<string, (opts?: unknown) => Promise<unknown>>;
   return {
     address,
-    info: async () => (await (await docker()).info()) as JsonObject,
-    apiVersion: async () => (await (await docker()).version()).ApiVersion,
-    networks: async () => (await (await docker()).listNetworks()) as unknown as JsonObject[],
-    secrets: async () => (await (await docker()).listSecrets()) as unknown as TargetObject[],
-    configs: async () => (await (await docker()).listConfigs()) as unknown as TargetObject[],
-    volumes: async () => ((await (await docker()).listVolumes()).Volumes ?? []) as unknown as JsonObject[],
-    services: async () => (await (await docker()).listServices()) as unknown as TargetObject[],
-    nodes: async () => (await (await docker()).listNodes()) as unknown as TargetObject[],
-    swarm: async () => (await (await d()).swarmInspect()) as TargetObject,
-    createNetwork: async (body) => (await (await docker()).createNetwork({ ...body, CheckDuplicate: true } as unknown as Docker.NetworkCreateOptions)).id,
-    createSecret: async (body) => idOf(await (await d()).createSecret(body)),
-    createConfig: async (body) => idOf(await (await d()).createConfig(body)),
+    info: async () => (await docker.info()) as JsonObject,
+    apiVersion: async () => (await docker.version()).ApiVersion,
+    networks: async () => (await docker.listNetworks()) as unknown as JsonObject[],
+    secrets: async () => (await docker.listSecrets()) as unknown as TargetObject[],
+    configs: async () => (await docker.listConfigs()) as unknown as TargetObject[],
+    volumes: async () => ((await docker.listVolumes()).Volumes ?? []) as unknown as JsonObject[],
+    services: async () => (await docker.listServices()) as unknown as TargetObject[],
+    nodes: async () => (await docker.listNodes()) as unknown as TargetObject[],
+    swarm: async () => (await d.swarmInspect()) as TargetObject,
+    createNetwork: async (body) => (await docker.createNetwork({ ...body, CheckDuplicate: true } as unknown as Docker.NetworkCreateOptions)).id,
+    createSecret: async (body) => idOf(await d.createSecret(body)),
+    createConfig: async (body) => idOf(await d.createConfig(body)),
     createVolume: async (body) => {
-      await (await docker()).createVolume(body as unknown as Docker.VolumeCreateOptions);
+      await docker.createVolume(body as unknown as Docker.VolumeCreateOptions);
     },
-    createService: async (body) => idOf(await (await d()).createService(body)),
-    service: async (id) => (await (await docker()).getService(id).inspect()) as unknown as TargetObject,
+    createService: async (body) => idOf(await d.createService(body)),
+    service: async (id) => (await docker.getService(id).inspect()) as unknown as TargetObject,
     updateNode: async (id, version, spec) => {
-      await (await docker()).getNode(id).update({ _query: { version }, _body: spec } as unknown as object);
+      await docker.getNode(id).update({ _query: { version }, _body: spec } as unknown as object);
     },
     updateSwarm: async (version, spec) => {
-      await (await d()).swarmUpdate({ _query: { version }, _body: spec });
+      await d.swarmUpdate({ _query: { version }, _body: spec });
     },
   };
 }

@@ -41,19 +41,8 @@ export interface ExportResult {
 }
 
 export async function exportDocument(explorer: Explorer, doc: RaftDocument, format: ExportFormat, options: ExportOptions = {}): Promise<ExportResult | undefined> {
-  await doc.load();
-  if (doc.problem || !doc.shared || !doc.model) {
-    void vscode.window.showErrorMessage(doc.problem ?? `${doc.fileName} is not open as Swarm Raft data.`);
-    return undefined;
-  }
-  const shared = doc.shared;
-  if (!shared.isOpen()) {
-    const result = await explorer.openKeys(doc);
-    if (result !== 'open') {
-      void vscode.window.showErrorMessage(`Cannot export ${doc.fileName}: the swarm is locked and its entries cannot be decrypted without the unlock key.`);
-      return undefined;
-    }
-  }
+  const shared = await explorer.openSwarm(doc, `Cannot export ${doc.fileName}`);
+  if (!shared) return undefined;
   const redact = options.redact ?? (await askRedaction(format));
   if (redact === undefined) return undefined;
   const destination = options.destination ?? (await askDestination(doc, format, redact, shared.stateDir));

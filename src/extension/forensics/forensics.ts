@@ -1,7 +1,8 @@
 // The forensics side of the extension (issue #8): one ForensicsSession per open state directory, the
 // session of the active Raft document, and the provider of the read-only object/history/report documents.
 // Object and history documents are users of their swarm as much as a Raft editor is:
-// each holds it open (StateRegistry.retain) while it shows its data.
+// each holds it open (StateRegistry.retain) while it shows its data. So is the State view while it is
+// visible: it keeps showing its swarm after the last Raft editor closed, until it is hidden.
 import * as vscode from 'vscode';
 import { historyText, objectVersions, renderObject, versionLabel, type ObjectRevision } from '../../core/forensics';
 import type { Explorer } from '../context';
@@ -26,20 +27,56 @@ export class Forensics implements vscode.Disposable, vscode.TextDocumentContentP
   /** When a document of each state directory was last read (see syncDocumentHolds). */
   private readonly justRead = new Map<string, number>();
   private syncTimer?: ReturnType<typeof setTimeout>;
+  private stateViewVisible = false;
+  /** The swarm the State view shows, held while the view is visible (see syncStateViewHold). */
+  private stateViewHold?: { session: ForensicsSession; lease: vscode.Disposable };
 
   constructor(readonly explorer: Explorer) {
     this.disposables.push(
       this.activeChanged,
       vscode.workspace.registerTextDocumentContentProvider(OBJECT_SCHEME, this),
-      explorer.onDidChangeActive(() => this.activeChanged.fire(this.session())),
+      explorer.onDidChangeActive((doc) => {
+        if (doc?.shared) this.sessionOf(doc.shared).lastFile = doc.uri;
+        this.syncStateViewHold();
+        this.activeChanged.fire(this.session());
+      }),
       vscode.window.tabGroups.onDidChangeTabs(() => this.syncDocumentHolds()),
     );
   }
 
-  /** The session of `doc` (default: the active Raft document), made on first use. */
+  /**
+   * The session of `doc` (default: the active Raft document), made on first use. With no Raft document
+   * active, the one the State view holds (if it does): the session the State view shows.
+   */
   session(doc: RaftDocument | undefined = this.explorer.activeDocument): ForensicsSession | undefined {
-    const shared = doc?.shared;
-    return shared ? this.sessionOf(shared) : undefined;
+    if (!doc) return this.stateViewHold?.session;
+    return doc.shared ? this.sessionOf(doc.shared) : undefined;
+  }
+
+  /** The State view was shown or hidden: while visible it holds the swarm it shows. */
+  setStateViewVisible(visible: boolean): void {
+    this.stateViewVisible = visible;
+    const before = this.session();
+    this.syncStateViewHold();
+    // Hidden with no Raft editor open: its swarm was let go, so the view follows no session any more.
+    if (this.session() !== before) this.activeChanged.fire(this.session());
+  }
+
+  /**
+   * Moves the State view's hold to the swarm it shows (the active document's) while it is visible; lets
+   * go when it is hidden or shows another swarm. A log that is still opening may be of the held swarm:
+   * the hold stays until it has opened (onDidChangeActive comes again then), rather than closing the
+   * swarm and reading it again.
+   */
+  private syncStateViewHold(): void {
+    const active = this.explorer.activeDocument;
+    if (this.stateViewVisible && active?.isOpening) return;
+    const shown = this.stateViewVisible ? this.session() : undefined;
+    const old = this.stateViewHold;
+    if (old?.session === shown) return;
+    const lease = shown && this.explorer.registry.hold(shown.shared);
+    this.stateViewHold = shown && lease ? { session: shown, lease } : undefined;
+    old?.lease.dispose();
   }
 
   private sessionOf(shared: SharedState): ForensicsSession {
@@ -152,6 +189,8 @@ export class Forensics implements vscode.Disposable, vscode.TextDocumentContentP
   }
 
   dispose(): void {
+    this.stateViewHold?.lease.dispose();
+    this.stateViewHold = undefined;
     clearTimeout(this.syncTimer);
     for (const shared of this.documentHolds.values()) this.explorer.registry.release(shared);
     this.documentHolds.clear();

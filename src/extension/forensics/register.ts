@@ -45,7 +45,10 @@ export function registerForensics(explorer: Explorer): ForensicsApi {
   const disposables: vscode.Disposable[] = [
     forensics, stateTree, stateView,
     stateTree.onDidChangeTreeData(() => describe()),
-    stateView.onDidChangeVisibility(() => describe()),
+    stateView.onDidChangeVisibility((e) => {
+      forensics.setStateViewVisible(e.visible);
+      describe();
+    }),
     ...history.register(),
     vscode.commands.registerCommand('swarmRaft.showStateObject', (arg?: unknown) => showStateObject(forensics, arg)),
     vscode.commands.registerCommand('swarmRaft.showEntryHistory', (arg?: unknown) => showEntryHistory(forensics, arg)),
@@ -54,6 +57,7 @@ export function registerForensics(explorer: Explorer): ForensicsApi {
     ...compare.register(),
     ...stats.register(),
   ];
+  forensics.setStateViewVisible(stateView.visible);
   describe();
   return {
     forensics, stateTree, stateView, history, stateCommands, filters, compare, stats,

@@ -21,6 +21,8 @@ export class ForensicsSession implements vscode.Disposable {
   /** The index the State tree shows; undefined: the end of the log. */
   index?: bigint;
   snapshot: SnapshotChoice;
+  /** The Raft file of this swarm last active: reopened for the detail view when none is open. */
+  lastFile?: vscode.Uri;
   private readonly subscription: vscode.Disposable;
 
   constructor(readonly shared: SharedState) {

@@ -1,13 +1,15 @@
 // The live-manager features: Follow in the Raft Log view and Copy State from a Docker Host.
 import * as vscode from 'vscode';
 import type { Explorer } from '../context';
-import { copyStateFromDockerHost } from './captureCommand';
+import { CaptureCommand } from './captureCommand';
 import { LiveFollow } from './follow';
 
-export function registerLive(explorer: Explorer): { live: LiveFollow; disposables: vscode.Disposable[] } {
+export function registerLive(explorer: Explorer): { live: LiveFollow; capture: CaptureCommand; disposables: vscode.Disposable[] } {
   const live = new LiveFollow(explorer);
+  const capture = new CaptureCommand(explorer);
   return {
     live,
+    capture,
     disposables: [
       live,
       vscode.commands.registerCommand('swarmRaft.follow', async (arg?: unknown) => {
@@ -19,7 +21,7 @@ export function registerLive(explorer: Explorer): { live: LiveFollow; disposable
         await live.start(doc);
       }),
       vscode.commands.registerCommand('swarmRaft.stopFollowing', () => live.stop()),
-      vscode.commands.registerCommand('swarmRaft.copyStateFromDockerHost', () => copyStateFromDockerHost(explorer)),
+      vscode.commands.registerCommand('swarmRaft.copyStateFromDockerHost', () => capture.run()),
     ],
   };
 }

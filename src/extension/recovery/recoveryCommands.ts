@@ -46,16 +46,8 @@ export async function exportRecoveryKit(explorer: Explorer, arg: unknown, option
     void vscode.window.showInformationMessage('Open a Raft WAL segment (.wal) or snapshot (.snap) first.');
     return undefined;
   }
-  await doc.load();
-  const shared = doc.shared;
-  if (doc.problem || !shared) {
-    void vscode.window.showErrorMessage(doc.problem ?? `${doc.fileName} is not open as Swarm Raft data.`);
-    return undefined;
-  }
-  if (!shared.isOpen() && (await explorer.openKeys(doc)) !== 'open') {
-    void vscode.window.showErrorMessage(`Cannot export a recovery kit of ${shared.stateDir}: the swarm is locked.`);
-    return undefined;
-  }
+  const shared = await explorer.openSwarm(doc, `Cannot export a recovery kit of ${doc.shared?.stateDir ?? doc.fileName}`);
+  if (!shared) return undefined;
   const output = options.output ?? (await askFolder(shared.stateDir));
   if (!output) return undefined;
   try {

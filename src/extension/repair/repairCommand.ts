@@ -28,16 +28,8 @@ export interface RepairCommandResult {
 }
 
 export async function repairIntoCopy(explorer: Explorer, doc: RaftDocument, options: RepairCommandOptions = {}): Promise<RepairCommandResult | undefined> {
-  await doc.load();
-  const shared = doc.shared;
-  if (doc.problem || !shared) {
-    void vscode.window.showErrorMessage(doc.problem ?? `${doc.fileName} is not open as Swarm Raft data.`);
-    return undefined;
-  }
-  if (!shared.isOpen() && (await explorer.openKeys(doc)) !== 'open') {
-    void vscode.window.showErrorMessage(`Cannot repair ${shared.stateDir}: the swarm is locked, and the entries after the snapshot must be checked with its data key.`);
-    return undefined;
-  }
+  const shared = await explorer.openSwarm(doc, `Cannot repair ${doc.shared?.stateDir ?? doc.fileName}`);
+  if (!shared) return undefined;
   const output = options.output ?? (await askOutput(shared.stateDir));
   if (!output) return undefined;
   try {

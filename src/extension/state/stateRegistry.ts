@@ -1,5 +1,5 @@
 // One SwarmState per state directory, shared by every user of that directory and counted by reference:
-// its Raft documents, object and history documents, exports in progress. Unlocking (or
+// its Raft documents, object and history documents, the State view, exports in progress. Unlocking (or
 // picking another node key) reopens the state and tells every document; the last user to let go drops
 // the state and wipes its data keys from memory. Nothing is ever written
 // to the directory: the core opens every file read-only.
@@ -189,6 +189,23 @@ export class StateRegistry implements vscode.Disposable {
     if (this.states.get(shared.stateDir) !== shared) return false;
     shared.refs++;
     return true;
+  }
+
+  /**
+   * Holds `shared` open for one user until the returned lease is disposed (later disposals do nothing), so
+   * a user that changes what it holds (the State view) cannot release twice. Undefined when `shared` was
+   * dropped already.
+   */
+  hold(shared: SharedState): vscode.Disposable | undefined {
+    if (!this.retain(shared)) return undefined;
+    let held = true;
+    return {
+      dispose: () => {
+        if (!held) return;
+        held = false;
+        this.release(shared);
+      },
+    };
   }
 
   release(shared: SharedState): void {
