@@ -195,8 +195,9 @@ function decodeWithout(state: SwarmState, file: SnapshotFile, without: ReadonlyS
  * The reference does not check; a time-travel replay must not silently show a wrong state.
  */
 function checkContinuity(store: ReplayedStore, entries: ReplayEntries, baseIndex: bigint, options: ReplayOptions): void {
-  const first = entries.at(0);
-  if (!first || first.index === baseIndex + 1n) return;
+  if (entries.length === 0) return;
+  const first = entries.at(0)!;
+  if (first.index === baseIndex + 1n) return;
   const wanted = options.at ?? entries.at(entries.length - 1)!.index;
   if (wanted <= baseIndex) return; // the base alone is the answer
   const lastMissing = first.index - 1n < wanted ? first.index - 1n : wanted;
