@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { dumpObjectText } from '../core/report/dumpObject';
 import { dumpSnapshotText } from '../core/report/dumpSnapshot';
-import { readySecretboxFor } from '../core/crypto/secretbox';
+import { loadFastSecretbox, readySecretboxFor } from '../core/crypto/secretbox';
 import { dumpWalBatches, selectEntries } from '../core/report/dumpWal';
 import { dumpWalTextChunks, parallelDumpLikely, parallelDumpPossible, parallelDumpWorthwhile, startTextWorkers } from '../core/parallel/parallelDump';
 import { join } from 'node:path';
@@ -37,6 +37,9 @@ export function registerCommands(program: Command, context: ContextFactory): voi
         if (opts.filter) throw new InvalidArgumentError('--follow does not take --filter');
         const state = ctx.openState();
         try {
+          // A follower opens boxes for as long as it runs: libsodium's WebAssembly build, not tweetnacl
+          // (which took half of its CPU at 1,000 entries/s).
+          await loadFastSecretbox();
           // Faults are printed as they are found; the exit code still says whether any lost data.
           const reported = await followWal(state, ctx.out, ctx.faults.splice(0), { ...opts });
           const errors = reported.filter((f) => f.severity === 'error').length;

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { dumpWalText } from '../../src/core/report/dumpWal';
+import { ChangeWait } from '../../src/core/state/changeWait';
 import { StateFollower } from '../../src/core/state/stateFollower';
 import { SwarmState } from '../../src/core/state/swarmState';
 import { LiveWriter } from '../support/liveWriter';
@@ -198,4 +199,30 @@ describe('dump-wal --follow', () => {
       live.close();
     });
   }
+});
+
+describe('waiting for changes (ChangeWait)', () => {
+  it('a write in a watched directory wakes the waiter, a burst once; without events the timer does; nothing is written', async () => {
+    const dir = mkdtempSync(join(root, 'watched-'));
+    const file = join(dir, 'segment');
+    closeSync(openSync(file, 'w'));
+    const changes = new ChangeWait([dir], { debounceMs: 5, pollMs: 60_000 });
+    try {
+      assert.ok(changes.watching);
+      let woken = 0;
+      const waiting = changes.next().then(() => woken++);
+      const fd = openSync(file, 'r+');
+      for (let i = 0; i < 5; i++) writeSync(fd, Buffer.from('x'), 0, 1, i); // a burst of writes by "the manager"
+      closeSync(fd);
+      await waiting; // long before pollMs: the test would time out otherwise
+      assert.equal(woken, 1);
+      assert.deepEqual(readdirSync(dir), ['segment']);
+    } finally {
+      changes.close();
+    }
+    const timerOnly = new ChangeWait([join(dir, 'missing')], { pollMs: 20 });
+    assert.equal(timerOnly.watching, false);
+    await timerOnly.next(); // woken by the timer: no directory to watch
+    timerOnly.close();
+  });
 });

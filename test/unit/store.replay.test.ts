@@ -54,6 +54,26 @@ describe('store replay: starting points', () => {
   });
 });
 
+describe('store replay: leaving kinds out', () => {
+  it('without tasks: the same other objects from every starting point and at every snapshot index, and no task', () => {
+    const others = (store: ReplayedStore): string => OBJECT_KINDS.filter((k) => k !== 'task').map((k) => `${k}:\n` + store.list(k).map((o) => formatMessage(o)).join('\n')).join('\n');
+    let tasksLeftOut = 0;
+    for (const state of [snapshots, objects, seed]) {
+      const points: { at?: bigint; snapshot?: string | false; lenient: true }[] = [{ lenient: true }, { snapshot: false, lenient: true }, ...state.snapshotFiles.flatMap((f) => (f.snapshot ? [{ at: f.snapshot.index, lenient: true as const }, { at: f.snapshot.index + 7n, lenient: true as const }] : []))];
+      for (const p of points) {
+        const full = replayStore(state, p);
+        tasksLeftOut += full.list('task').length;
+        const partial = replayStore(state, { ...p, without: ['task'] });
+        assert.equal(partial.list('task').length, 0);
+        assert.equal(others(partial), others(full), JSON.stringify(p, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+        assert.equal(partial.appliedIndex, full.appliedIndex);
+        assert.deepEqual(partial.faults.map((f) => f.message), full.faults.map((f) => f.message));
+      }
+    }
+    assert.ok(tasksLeftOut > 0, 'the fixtures have tasks to leave out');
+  });
+});
+
 describe('store replay: time travel', () => {
   it('starts from the newest snapshot at or below the index', () => {
     const [s500, s550, s600] = snapshots.snapshotFiles;

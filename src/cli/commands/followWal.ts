@@ -8,6 +8,7 @@ import { EntryProblems, selectEntries, writeSealedEntryText, writeUnreadableEntr
 import { TextSink } from '../../core/text/textSink';
 import { entryDataView } from '../../core/wal/segment';
 import { entryJson } from '../../core/report/dumpWalJson';
+import { ChangeWait } from '../../core/state/changeWait';
 import { StateFollower } from '../../core/state/stateFollower';
 import type { SwarmState } from '../../core/state/swarmState';
 import { EntryList } from '../../core/wal/walLog';
@@ -18,8 +19,6 @@ export interface FollowOptions extends DumpOptions {
   format: string;
 }
 
-/** Milliseconds between polls: a tenth of a second behind the writer at most, plus the printing. */
-const POLL_MS = 100;
 const WINDOW_BYTES = 256 * 1024;
 const BATCH_BYTES = 64 * 1024;
 
@@ -33,8 +32,10 @@ export async function followWal(state: SwarmState, out: Output, initialFaults: F
   const context = state.payloadContext;
   const sink = new TextSink(BATCH_BYTES * 2);
   const scratch = new PlainScratch();
+  // The sink's bytes go out as bytes (a copy: stdout to a pipe writes later), not decoded to a string
+  // and encoded again.
   const flushSink = () => {
-    if (sink.length > 0) out.write(sink.toString());
+    if (sink.length > 0) out.write(sink.take());
     sink.reset(BATCH_BYTES * 2);
   };
   // Text as dump-wal prints it (from the sealed bytes, read once, through small windows: the new entries
@@ -87,24 +88,31 @@ export async function followWal(state: SwarmState, out: Output, initialFaults: F
   print(first);
   if (printed === 0n && !options.all) printed = state.newestSnapshot?.snapshot?.index ?? 0n;
   const follower = new StateFollower(state);
-  for (;;) {
-    problems.flush();
-    out.flush();
-    reported.push(...faults);
-    reportFaults(faults.splice(0));
-    if (end !== 0n && printed >= end) return reported;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    const update = follower.poll();
-    faults.push(...update.faults);
-    if (!update.changed) continue;
-    const next: number[] = [];
-    for (const seq of state.wal.effectiveSeqsAfter(printed)) {
-      if (table.uncommitted(seq)) break;
-      const index = table.index(seq);
-      if (end !== 0n && index > end) break;
-      if (index >= start) next.push(seq);
-      printed = index;
+  // Woken by file events ~10 ms after a write, at most every 40 ms (a manager writing all the time is
+  // read in batches: each poll and print has a fixed cost), and every 100 ms where no events come.
+  const changes = new ChangeWait([state.layout.walDir, state.layout.snapDir], { debounceMs: 10, minGapMs: 40, pollMs: 100 });
+  try {
+    for (;;) {
+      problems.flush();
+      out.flush();
+      reported.push(...faults);
+      reportFaults(faults.splice(0));
+      if (end !== 0n && printed >= end) return reported;
+      await changes.next();
+      const update = follower.poll();
+      faults.push(...update.faults);
+      if (!update.changed) continue;
+      const next: number[] = [];
+      for (const seq of state.wal.effectiveSeqsAfter(printed)) {
+        if (table.uncommitted(seq)) break;
+        const index = table.index(seq);
+        if (end !== 0n && index > end) break;
+        if (index >= start) next.push(seq);
+        printed = index;
+      }
+      print(next);
     }
-    print(next);
+  } finally {
+    changes.close();
   }
 }

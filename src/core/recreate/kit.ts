@@ -3,9 +3,9 @@
 // sends), one Compose file per stack and one for the services outside stacks, the secret and config
 // data they point to, and a report of every field Compose cannot carry, object by object.
 import type { Message } from 'protobufjs';
-import type * as Yaml from 'yaml';
 import type { MemoryStore } from '../store/memoryStore';
 import { idOf } from '../store/objectKeys';
+import { composeYaml } from './composeYaml';
 import { composeService, emptyUses, objectKey, serviceKey, volumeDefinition, type ComposeScope, type ComposeUses } from './composeService';
 import { asObject, asString, STACK_NAMESPACE_LABEL, withoutKeys } from './composeValues';
 import { clusterSettings, configSpec, networkSpec, nodeSpec, secretSpec, serviceSpec, volumeSpec, type EngineObject } from './engineSpec';
@@ -248,7 +248,7 @@ function composeText(model: Record<string, unknown>, stack: string | undefined):
   const head = stack === undefined
     ? `# Services outside stacks, with the networks, secrets and configs no stack owns.\n# Deploy first: docker stack deploy -c ${SERVICES_FILE} ${SERVICES_STACK}\n# (names get the prefix "${SERVICES_STACK}_"; see report.md)\n`
     : `# Stack "${stack}": docker stack deploy -c stack-${stack}.compose.yml ${stack}\n`;
-  return head + yaml().stringify(model, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false });
+  return head + composeYaml(model);
 }
 
 function reportObjects(report: ReportEntry[], file: string, stack: string | undefined, engine: EngineForm, deployed: ReturnType<typeof stackDeploy>, ownerOf: (k: Kind, n: string) => string | undefined): void {
@@ -292,15 +292,7 @@ export function composeServiceSnippet(kit: RecoveryKit, serviceId: string): stri
     if (stackOfService !== file.stack || !(key in services)) continue;
     const notes = kit.report.find((e) => e.kind === 'service' && e.name === name)?.differences.map((d) => `#   ${d.path}`) ?? [];
     const head = [`# service ${name}${file.stack ? ` of stack ${file.stack}` : ''}, as in ${file.name}`, ...(notes.length ? ['# not carried by Compose (see the kit\'s report):', ...notes] : [])];
-    return `${head.join('\n')}\n${yaml().stringify({ [key]: services[key] }, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false })}`;
+    return `${head.join('\n')}\n${composeYaml({ [key]: services[key] })}`;
   }
   return undefined;
-}
-
-// Required on first use, not imported: the YAML library is bundled apart (scripts/build.mjs), so commands
-// that write no Compose do not compile it.
-let yamlLib: typeof Yaml | undefined;
-function yaml(): typeof Yaml {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (yamlLib ??= require('yaml') as typeof Yaml);
 }

@@ -9,8 +9,9 @@ import type { ObjectKind } from '../model/objects';
 import type { SnapshotFile } from '../snap/snapshotFile';
 import type { SwarmState } from '../state/swarmState';
 import { EntryType } from '../wal/segment';
-import type { WalEntry } from '../wal/walLog';
+import { EntryList, type WalEntry } from '../wal/walLog';
 import { MemoryStore } from './memoryStore';
+import { decodeSnapshotWithout } from './partialSnapshot';
 import { actionTarget, applyStoreActions, restoreStoreSnapshot } from './rules';
 import { StoreError } from './storeErrors';
 import { idOf } from './objectKeys';
@@ -25,6 +26,18 @@ export interface ReplayOptions {
   snapshot?: string | false;
   /** Record entries that cannot be decrypted, decoded or applied in `faults` and go on. */
   lenient?: boolean;
+  /**
+   * Kinds the caller never reads (a recovery kit reads no tasks): not decoded from the snapshot and their
+   * store actions not applied, so the store has none of them. An entry's actions on other kinds apply
+   * even where one on a left-out kind would have failed the entry (a damaged log only).
+   */
+  without?: readonly ObjectKind[];
+}
+
+/** The entries a replay walks: an array, or the log's EntryList (objects made as they are read). */
+export interface ReplayEntries {
+  readonly length: number;
+  at(i: number): WalEntry | undefined;
 }
 
 /** Something the replay skipped (lenient) or noticed. */
@@ -59,9 +72,10 @@ export class ReplayedStore extends MemoryStore {
 
   constructor(
     private readonly state: SwarmState,
-    private readonly entries: readonly WalEntry[],
+    private readonly entries: ReplayEntries,
     base: SnapshotFile | undefined,
     private readonly lenient: boolean,
+    private readonly without: ReadonlySet<ObjectKind> = new Set(),
   ) {
     super();
     this.base = base;
@@ -75,8 +89,10 @@ export class ReplayedStore extends MemoryStore {
 
   /** Applies the remaining entries up to and including `index` (all of them when omitted). */
   advanceTo(index?: bigint): this {
-    while (this.next < this.entries.length && (index === undefined || this.entries[this.next].index <= index)) {
-      const entry = this.entries[this.next++];
+    while (this.next < this.entries.length) {
+      const entry = this.entries.at(this.next)!;
+      if (index !== undefined && entry.index > index) break;
+      this.next++;
       this.applyEntry(entry);
       this.appliedIndex = entry.index;
     }
@@ -92,7 +108,11 @@ export class ReplayedStore extends MemoryStore {
       return;
     }
     if (!entry.crcOk) this.faults.push({ index: entry.index, entry, message: `entry ${entry.index}: record CRC mismatch; applied anyway` });
-    const actions = ((decoded.request as unknown as { action?: Message[] }).action ?? []) as Message[];
+    let actions = ((decoded.request as unknown as { action?: Message[] }).action ?? []) as Message[];
+    if (this.without.size) actions = actions.filter((a) => {
+      const kind = actionTarget(a);
+      return !kind || !this.without.has(kind);
+    });
     if (actions.length > 0) {
       try {
         applyStoreActions(this, actions);
@@ -118,9 +138,10 @@ export class ReplayedStore extends MemoryStore {
 export function replayStore(state: SwarmState, options: ReplayOptions = {}): ReplayedStore {
   const base = baseSnapshot(state, options);
   const baseIndex = base?.snapshot?.index ?? 0n;
-  const entries = state.wal.effective.filter((e) => e.index > baseIndex);
-  const store = new ReplayedStore(state, entries, base, options.lenient ?? false);
-  if (base) restoreFrom(state, base, store);
+  const entries = new EntryList(state.wal, state.wal.effectiveSeqsAfter(baseIndex));
+  const without = new Set(options.without);
+  const store = new ReplayedStore(state, entries, base, options.lenient ?? false, without);
+  if (base) restoreFrom(state, base, store, without);
   checkContinuity(store, entries, baseIndex, options);
   return store.advanceTo(options.at);
 }
@@ -147,9 +168,9 @@ interface SwarmSnapshotShape {
   store?: Message;
 }
 
-function restoreFrom(state: SwarmState, file: SnapshotFile, store: ReplayedStore): void {
+function restoreFrom(state: SwarmState, file: SnapshotFile, store: ReplayedStore, without: ReadonlySet<ObjectKind>): void {
   const index = file.snapshot?.index ?? 0n;
-  const decoded = state.decodeSnapshot(file);
+  const decoded = without.size ? decodeWithout(state, file, without) : state.decodeSnapshot(file);
   // The reference cannot go on without its snapshot, and neither can a lenient replay: the
   // entries after it only make sense on top of it.
   if (!decoded.ok) throw new StoreReplayError(decoded.message, index);
@@ -158,14 +179,26 @@ function restoreFrom(state: SwarmState, file: SnapshotFile, store: ReplayedStore
   if (snapshot.store) restoreStoreSnapshot(store, snapshot.store);
 }
 
+/** state.decodeSnapshot's answer, with the left-out kinds skipped on the wire. */
+function decodeWithout(state: SwarmState, file: SnapshotFile, without: ReadonlySet<ObjectKind>): { ok: true; snapshot: unknown } | { ok: false; message: string } {
+  const opened = state.unsealSnapshot(file);
+  if (!opened.ok) return opened;
+  try {
+    return { ok: true, snapshot: decodeSnapshotWithout(opened.plain, without) };
+  } catch (e) {
+    return { ok: false, message: `${file.path}: decrypted snapshot does not decode (${(e as Error).message})` };
+  }
+}
+
 /**
  * Entries missing between the starting point and the first entry mean the state cannot be rebuilt.
  * The reference does not check; a time-travel replay must not silently show a wrong state.
  */
-function checkContinuity(store: ReplayedStore, entries: readonly WalEntry[], baseIndex: bigint, options: ReplayOptions): void {
-  const first = entries[0];
-  if (!first || first.index === baseIndex + 1n) return;
-  const wanted = options.at ?? entries[entries.length - 1].index;
+function checkContinuity(store: ReplayedStore, entries: ReplayEntries, baseIndex: bigint, options: ReplayOptions): void {
+  if (entries.length === 0) return;
+  const first = entries.at(0)!;
+  if (first.index === baseIndex + 1n) return;
+  const wanted = options.at ?? entries.at(entries.length - 1)!.index;
   if (wanted <= baseIndex) return; // the base alone is the answer
   const lastMissing = first.index - 1n < wanted ? first.index - 1n : wanted;
   const message = `entries ${baseIndex + 1n}..${lastMissing} are not in the WAL and no snapshot covers them: the state is incomplete`;
