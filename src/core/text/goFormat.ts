@@ -224,7 +224,7 @@ function writeUint32Digits(sink: TextSink, n: number, width: number): void {
     buf[--at] = DIGIT_PAIRS[pair];
     n = q;
   }
-  if (at > start) buf[--at] = 0x30 + n;
+  if (at > start) buf[start] = 0x30 + n; // an odd count: the first digit alone
   sink.commit(start + digits);
 }
 
