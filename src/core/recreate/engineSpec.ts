@@ -380,22 +380,21 @@ export function networkSpec(network: Message): JsonObject {
 }
 
 export function secretSpec(secret: Message): JsonObject {
-  const spec = msg(secret as unknown as Pb, 'spec');
-  const out: JsonObject = {};
-  annotations(spec, out);
-  out.Data = base64(spec?.data);
-  const d = driver(msg(spec, 'driver'));
-  if (d) out.Driver = d;
-  const t = driver(msg(spec, 'templating'));
-  if (t) out.Templating = t;
-  return out;
+  return dataSpec(secret, true);
 }
 
 export function configSpec(config: Message): JsonObject {
-  const spec = msg(config as unknown as Pb, 'spec');
+  return dataSpec(config, false);
+}
+
+/** A secret's or a config's spec: the same fields, but only a secret has a driver (ConfigSpec has none). */
+function dataSpec(object: Message, withDriver: boolean): JsonObject {
+  const spec = msg(object as unknown as Pb, 'spec');
   const out: JsonObject = {};
   annotations(spec, out);
   out.Data = base64(spec?.data);
+  const d = withDriver ? driver(msg(spec, 'driver')) : undefined;
+  if (d) out.Driver = d;
   const t = driver(msg(spec, 'templating'));
   if (t) out.Templating = t;
   return out;
