@@ -48,25 +48,32 @@ function stateDirs(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).flatMap((d) => stateDirs(join(dir, d.name)));
 }
 
-/** The decrypted payload of every normal entry of every real fixture (corpus and generated). */
-function realPayloads(): { label: string; plain: Uint8Array }[] {
+/** Opens every state directory of every real fixture (corpus and generated) with its unlock key, one at a time. */
+function forEachRealState(use: (state: SwarmState, dir: string) => void): void {
   const cases = [...corpusCases().map((c) => corpusCase(c)), ...generatedCases().map((c) => generatedCase(c))];
-  const payloads: { label: string; plain: Uint8Array }[] = [];
   for (const caseDir of cases) {
     const manifestFile = join(caseDir, 'manifest.json');
     const key = existsSync(manifestFile) ? manifestUnlockKey(JSON.parse(readFileSync(manifestFile, 'utf8'))) : undefined;
     for (const dir of stateDirs(caseDir)) {
       const state = SwarmState.open(dir, { unlockKey: key });
       try {
-        for (const entry of state.wal.effective) {
-          const decoded = state.decodeEntry(entry);
-          if (decoded.ok && decoded.kind === 'normal') payloads.push({ label: `${dir} entry ${entry.index}`, plain: decoded.plain });
-        }
+        use(state, dir);
       } finally {
         state.close();
       }
     }
   }
+}
+
+/** The decrypted payload of every normal entry of every real fixture. */
+function realPayloads(): { label: string; plain: Uint8Array }[] {
+  const payloads: { label: string; plain: Uint8Array }[] = [];
+  forEachRealState((state, dir) => {
+    for (const entry of state.wal.effective) {
+      const decoded = state.decodeEntry(entry);
+      if (decoded.ok && decoded.kind === 'normal') payloads.push({ label: `${dir} entry ${entry.index}`, plain: decoded.plain });
+    }
+  });
   return payloads;
 }
 
@@ -239,35 +246,25 @@ describe('wire printer with the --redact rules', () => {
 
 describe('dump-snapshot from the wire', () => {
   it('prints every snapshot of every real fixture (plain and redacted) as the decoded snapshot prints', () => {
-    const cases = [...corpusCases().map((c) => corpusCase(c)), ...generatedCases().map((c) => generatedCase(c))];
     let printed = 0;
     let snapshots = 0;
-    for (const caseDir of cases) {
-      const manifestFile = join(caseDir, 'manifest.json');
-      const key = existsSync(manifestFile) ? manifestUnlockKey(JSON.parse(readFileSync(manifestFile, 'utf8'))) : undefined;
-      for (const dir of stateDirs(caseDir)) {
-        const state = SwarmState.open(dir, { unlockKey: key });
+    forEachRealState((state) => {
+      for (const file of state.snapshotFiles) {
         try {
-          for (const file of state.snapshotFiles) {
-            try {
-              objectSnapshotText(state, file, false);
-            } catch {
-              assert.equal(wireSnapshotText(state, file, false), undefined, `${file.path}: printed what does not decode`);
-              continue;
-            }
-            snapshots++;
-            for (const redact of [false, true]) {
-              const wire = wireSnapshotText(state, file, redact);
-              if (wire === undefined) continue;
-              assert.equal(wire, objectSnapshotText(state, file, redact), `${file.path}${redact ? ' --redact' : ''}`);
-              printed++;
-            }
-          }
-        } finally {
-          state.close();
+          objectSnapshotText(state, file, false);
+        } catch {
+          assert.equal(wireSnapshotText(state, file, false), undefined, `${file.path}: printed what does not decode`);
+          continue;
+        }
+        snapshots++;
+        for (const redact of [false, true]) {
+          const wire = wireSnapshotText(state, file, redact);
+          if (wire === undefined) continue;
+          assert.equal(wire, objectSnapshotText(state, file, redact), `${file.path}${redact ? ' --redact' : ''}`);
+          printed++;
         }
       }
-    }
+    });
     assert.ok(snapshots > 5 && printed >= snapshots * 2 * 0.9, `printed ${printed} of ${snapshots} snapshots x 2`);
   });
 });
