@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Fault } from '../../src/core/errors';
 import { EntryTable, type EntryColumnsInput } from '../../src/core/wal/entryTable';
+import type { EntryRef } from '../../src/core/wal/segment';
 import { effectiveSeqs, EntryList, WalLog } from '../../src/core/wal/walLog';
 import { SeededRandom } from '../../src/core/writer/seededRandom';
 
@@ -72,18 +73,72 @@ describe('EntryTable', () => {
     assert.throws(() => table.markOverwritten(5), /no entry at position 5 \(the log has 1\)/);
   });
 
-  it('takes 55 bytes per entry once trimmed, and no more than a block beyond that while it grows', () => {
+  it('takes 22 bytes per entry once trimmed, and no more than a block beyond that while it grows', () => {
     const table = new EntryTable(1024);
     for (let i = 0; i < 10_000; i++) table.add('f', input(BigInt(i + 1)));
-    assert.equal(table.byteLength, 10 * 1024 * 55);
+    assert.equal(table.byteLength, 10 * 1024 * 22);
     table.trim();
-    assert.equal(table.byteLength, 10_000 * 55);
+    assert.equal(table.byteLength, 10_000 * 22);
+    assert.equal(table.wideRows, 0, 'a log SwarmKit writes fits the columns');
     assert.equal(table.index(9_999), 10_000n, 'the trimmed block still reads');
     table.add('f', input(10_001n));
     assert.deepEqual([table.index(9_999), table.index(10_000)], [10_000n, 10_001n], 'and takes more entries');
     assert.throws(() => new EntryTable(1000), /not a power of two/);
   });
+
+  it('keeps rows the columns cannot hold whole, exactly, through trim, add, select, transfer and received', () => {
+    const random = new SeededRandom('wide rows');
+    const big = (): bigint => BigInt(random.int(0, 2 ** 30)) * BigInt(random.int(0, 2 ** 30)) * BigInt(random.int(0, 2 ** 4));
+    const values: [string, EntryColumnsInput, { overwritten: boolean; uncommitted: boolean }][] = [];
+    const odd: EntryColumnsInput[] = [
+      input(U64_MAX, { term: U64_MAX }), // uint64 extremes
+      input(0n, { term: 0n }), // the index falls from U64_MAX to 0
+      input((1n << 31n) - 1n), input(1n << 31n), input(-(1n << 31n) + 1n + (1n << 32n)), // at and past the Int32 delta
+      input(5n, { term: 1n << 40n }), input(6n, { term: 2n }), // a term that jumps, then goes down
+      input(7n, { offset: 2 ** 32, dataAt: 2 ** 32 + 20 }), input(8n, { offset: 2 ** 32 - 1, dataAt: 2 ** 32 + 30 }), // offsets past 4 GB
+      input(9n, { recordLength: 2 ** 32 + 5, dataLength: 2 ** 32 }), input(10n, { recordLength: 2 ** 53 - 1, dataLength: 0 }),
+      input(11n, { type: -1 }), input(12n, { type: 256 }), input(13n, { type: 2 ** 31 }), input(14n, { type: 255 }),
+      input(15n, { dataLength: 21 }), input(16n, { recordLength: 300, dataLength: 44 }), input(17n, { recordLength: 300, dataLength: 45 }),
+      input(18n, { dataAt: 8 }), input(19n, { dataAt: -2 }), input(20n, { dataAt: 8 + 255 }), input(21n, { dataAt: 8 + 256 }),
+      input(22n, { dataAt: -1, dataLength: 0 }), input(23n, { offset: 0.5 }), input(24n, { dataAt: 16.5 }),
+    ];
+    for (let i = 0; i < 700; i++) {
+      const e = i < odd.length ? odd[i] : input(random.int(0, 3) === 0 ? big() : BigInt(1000 + i), {
+        term: random.int(0, 3) === 0 ? big() : BigInt(random.int(1, 9)), type: random.int(-2, 300), offset: random.int(0, 2 ** 33),
+        recordLength: random.int(0, 2 ** 33), dataLength: random.int(0, 300), crcOk: random.int(0, 1) === 0,
+      });
+      if (i >= odd.length) e.dataAt = random.int(0, 9) === 0 ? -1 : e.offset + random.int(-5, 300);
+      values.push([`/wal/${i % 3}.wal`, e, { overwritten: i % 7 === 0, uncommitted: i % 5 === 1 }]);
+    }
+    const table = new EntryTable(16);
+    values.slice(0, 500).forEach(([file, e]) => table.add(file, e));
+    table.trim();
+    values.slice(500).forEach(([file, e]) => table.add(file, e)); // into the trimmed block, then new ones
+    values.forEach(([, , marks], seq) => {
+      if (marks.overwritten) table.markOverwritten(seq);
+      if (marks.uncommitted) table.markUncommitted(seq);
+    });
+    assert.ok(table.wideRows > 300, `${table.wideRows} rows kept whole`);
+    const expected = (seq: number, at = seq): EntryRef => {
+      const [file, e, marks] = values[seq];
+      return { ...e, file, seq: at, ...marks };
+    };
+    const check = (t: EntryTable, seqs: number[]): void => seqs.forEach((seq, at) => {
+      const want = expected(seq, at);
+      assert.deepEqual(t.entry(at), want, `row ${seq}`);
+      assert.deepEqual([t.index(at), t.term(at), t.type(at), t.file(at), t.offset(at), t.dataLength(at), t.crcOk(at), t.overwritten(at), t.uncommitted(at)],
+        [want.index, want.term, want.type, want.file, want.offset, want.dataLength, want.crcOk, want.overwritten, want.uncommitted], `row ${seq}`);
+    });
+    check(table, values.map((_, seq) => seq));
+    const picked = [3, 0, 1, 2, 499, 500, 501, 640, 699, ...Array.from({ length: 40 }, () => random.int(0, 699))];
+    const { table: sent, memory } = table.select(picked, 1, picked.length - 2).transfer();
+    const received = EntryTable.received(structuredClone(sent, { transfer: memory }));
+    check(received, picked.slice(1, picked.length - 2));
+    assert.equal(received.length, picked.length - 3);
+    check(table, values.map((_, seq) => seq)); // selecting leaves the table as it was
+  });
 });
+
 
 describe('effectiveSeqs', () => {
   it('agrees with the rule on objects for random logs with overwrites, repeats and gaps', () => {

@@ -1,13 +1,19 @@
 // The WAL index as columns: a few typed arrays instead of an object and two BigInts per entry. An entry
-// object costs ~200 bytes of heap plus garbage-collector slack, so an index of several segments grew by
-// tens of megabytes per segment; here an entry is 55 bytes, and objects are made only for what is used.
+// object costs ~200 bytes of heap plus garbage-collector slack; here an entry is 22 bytes, and objects are
+// made only for what is used. Each block keeps its first entry's index and term as BigInts and the other
+// entries' as 32-bit differences from them; offsets and lengths are 32-bit, and where the payload starts
+// and ends is kept as a byte-sized gap from the record's start and end. A row whose values do not fit
+// (only crafted logs: indexes or terms 2^31 away from the block's first, offsets past 4 GB, odd types) is
+// kept whole, exactly, in its block's side table.
 import type { EntryRef } from './segment';
 
-/** Per entry in `numbers`: offset, recordLength, dataLength, dataAt. */
-const NUMBERS = 4;
 const CRC_OK = 1;
 const OVERWRITTEN = 2;
 const UNCOMMITTED = 4;
+/** The row's values are in the block's `wide` map, not in its columns. */
+const WIDE = 8;
+/** Flags a selection carries over to its copy of a row (WIDE is the copy's own business). */
+const ROW_FLAGS = CRC_OK | OVERWRITTEN | UNCOMMITTED;
 
 /** The plaintext header and place of one entry record, as the scan adds it. */
 export interface EntryColumnsInput {
@@ -17,18 +23,32 @@ export interface EntryColumnsInput {
   offset: number;
   recordLength: number;
   dataLength: number;
+  /** Where the payload starts in the file; -1: the entry has none. */
   dataAt: number;
   crcOk: boolean;
 }
 
+/** A row's values, exactly, for a row the columns cannot hold. */
+type WideRow = Omit<EntryColumnsInput, 'crcOk'>;
+
 /** One block of columns: the table grows a block at a time, so it never copies or holds twice its size. */
 interface Block {
-  indexes: BigUint64Array;
-  terms: BigUint64Array;
-  types: Int32Array;
-  numbers: Float64Array;
+  /** The index and term of the block's first entry; the columns hold the others' differences from them. */
+  baseIndex: bigint;
+  baseTerm: bigint;
+  indexDelta: Int32Array;
+  termDelta: Int32Array;
+  offsets: Uint32Array;
+  recordLengths: Uint32Array;
+  /** recordLength - dataLength (the record's framing and entry header: a few dozen bytes). */
+  dataGap: Uint8Array;
+  /** dataAt - offset; 0: no payload (dataAt -1). */
+  dataAtGap: Uint8Array;
+  types: Uint8Array;
   flags: Uint8Array;
   fileOf: Uint16Array;
+  /** Rows (by position in the block) whose values the columns cannot hold. */
+  wide?: Map<number, WideRow>;
 }
 
 /** A table as postMessage carries it to a worker thread (its columns' memory transferred, not copied). */
@@ -62,23 +82,7 @@ export class EntryTable {
 
   /** Appends an entry of `file`; returns its position (the entry's seq). */
   add(file: string, e: EntryColumnsInput): number {
-    const seq = this.count;
-    const i = seq & this.mask;
-    if (i === 0) this.blocks.push(newBlock(this.blockEntries));
-    let b = this.blocks[seq >>> this.shift];
-    if (b.flags.length <= i) b = this.blocks[seq >>> this.shift] = widened(b, this.blockEntries); // added to after trim()
-    b.indexes[i] = e.index;
-    b.terms[i] = e.term;
-    b.types[i] = e.type;
-    const at = i * NUMBERS;
-    b.numbers[at] = e.offset;
-    b.numbers[at + 1] = e.recordLength;
-    b.numbers[at + 2] = e.dataLength;
-    b.numbers[at + 3] = e.dataAt;
-    b.flags[i] = e.crcOk ? CRC_OK : 0;
-    b.fileOf[i] = this.fileNumber(file);
-    this.count++;
-    return seq;
+    return this.addRow(file, e, e.crcOk ? CRC_OK : 0);
   }
 
   /** Gives back the room the last block keeps for more entries (once the log is read). */
@@ -86,22 +90,25 @@ export class EntryTable {
     const used = this.count & this.mask;
     const last = this.blocks[this.blocks.length - 1];
     if (used === 0 || !last || last.flags.length === used) return;
-    this.blocks[this.blocks.length - 1] = {
-      indexes: last.indexes.slice(0, used), terms: last.terms.slice(0, used), types: last.types.slice(0, used),
-      numbers: last.numbers.slice(0, used * NUMBERS), flags: last.flags.slice(0, used), fileOf: last.fileOf.slice(0, used),
-    };
+    this.blocks[this.blocks.length - 1] = resized(last, used);
   }
 
   index(seq: number): bigint {
-    return this.block(seq).indexes[seq & this.mask];
+    const b = this.block(seq);
+    const i = seq & this.mask;
+    return b.flags[i] & WIDE ? wideRow(b, i).index : b.baseIndex + BigInt(b.indexDelta[i]);
   }
 
   term(seq: number): bigint {
-    return this.block(seq).terms[seq & this.mask];
+    const b = this.block(seq);
+    const i = seq & this.mask;
+    return b.flags[i] & WIDE ? wideRow(b, i).term : b.baseTerm + BigInt(b.termDelta[i]);
   }
 
   type(seq: number): number {
-    return this.block(seq).types[seq & this.mask];
+    const b = this.block(seq);
+    const i = seq & this.mask;
+    return b.flags[i] & WIDE ? wideRow(b, i).type : b.types[i];
   }
 
   file(seq: number): string {
@@ -109,11 +116,15 @@ export class EntryTable {
   }
 
   offset(seq: number): number {
-    return this.block(seq).numbers[(seq & this.mask) * NUMBERS];
+    const b = this.block(seq);
+    const i = seq & this.mask;
+    return b.flags[i] & WIDE ? wideRow(b, i).offset : b.offsets[i];
   }
 
   dataLength(seq: number): number {
-    return this.block(seq).numbers[(seq & this.mask) * NUMBERS + 2];
+    const b = this.block(seq);
+    const i = seq & this.mask;
+    return b.flags[i] & WIDE ? wideRow(b, i).dataLength : b.recordLengths[i] - b.dataGap[i];
   }
 
   crcOk(seq: number): boolean {
@@ -145,42 +156,35 @@ export class EntryTable {
   entry(seq: number): EntryRef {
     const b = this.block(seq);
     const i = seq & this.mask;
-    const at = i * NUMBERS;
     const flags = b.flags[i];
+    const values = flags & WIDE ? wideRow(b, i) : narrowRow(b, i);
     return {
-      index: b.indexes[i], term: b.terms[i], type: b.types[i], file: this.files[b.fileOf[i]],
-      offset: b.numbers[at], recordLength: b.numbers[at + 1], dataLength: b.numbers[at + 2], dataAt: b.numbers[at + 3],
+      index: values.index, term: values.term, type: values.type, file: this.files[b.fileOf[i]],
+      offset: values.offset, recordLength: values.recordLength, dataLength: values.dataLength, dataAt: values.dataAt,
       crcOk: (flags & CRC_OK) !== 0, seq, overwritten: (flags & OVERWRITTEN) !== 0, uncommitted: (flags & UNCOMMITTED) !== 0,
     };
   }
 
   /**
    * The rows at `seqs` (from `from` up to `to`) as a table of their own: a batch for a worker thread,
-   * one block, every column and flag copied. Its positions are the batch's, not the log's seqs.
+   * one block, every value and flag copied. Its positions are the batch's, not the log's seqs.
    */
   select(seqs: ArrayLike<number>, from = 0, to = seqs.length): EntryTable {
     const n = Math.max(0, to - from);
     const out = new EntryTable(2 ** Math.max(4, Math.ceil(Math.log2(Math.max(1, n)))));
-    const b = newBlock(out.blockEntries);
-    out.blocks.push(b);
     for (let i = 0; i < n; i++) {
       const seq = seqs[from + i];
-      const source = this.block(seq);
+      const b = this.block(seq);
       const at = seq & this.mask;
-      b.indexes[i] = source.indexes[at];
-      b.terms[i] = source.terms[at];
-      b.types[i] = source.types[at];
-      b.numbers.set(source.numbers.subarray(at * NUMBERS, at * NUMBERS + NUMBERS), i * NUMBERS);
-      b.flags[i] = source.flags[at];
-      b.fileOf[i] = out.fileNumber(this.files[source.fileOf[at]]);
+      const flags = b.flags[at];
+      out.addRow(this.files[b.fileOf[at]], flags & WIDE ? wideRow(b, at) : narrowRow(b, at), flags & ROW_FLAGS);
     }
-    out.count = n;
     return out;
   }
 
   /** The table for postMessage, and the memory to transfer with it (the table is unusable afterwards). */
   transfer(): { table: TransferredTable; memory: ArrayBuffer[] } {
-    const memory = this.blocks.flatMap((b) => (Object.values(b) as ArrayBufferView[]).map((column) => column.buffer as ArrayBuffer));
+    const memory = this.blocks.flatMap((b) => columnsOf(b).map((column) => column.buffer as ArrayBuffer));
     return { table: { count: this.count, blockEntries: this.blockEntries, files: this.files, blocks: this.blocks }, memory };
   }
 
@@ -193,11 +197,51 @@ export class EntryTable {
     return table;
   }
 
-  /** Bytes the columns take (with the room the last block keeps), for the benchmarks. */
+  /**
+   * Bytes the columns take (with the room the last block keeps), for the benchmarks. Rows kept whole
+   * in a side table are not counted: only crafted logs have them.
+   */
   get byteLength(): number {
     let n = 0;
-    for (const b of this.blocks) for (const column of Object.values(b) as ArrayBufferView[]) n += column.byteLength;
+    for (const b of this.blocks) for (const column of columnsOf(b)) n += column.byteLength;
     return n;
+  }
+
+  /** How many rows are kept whole in side tables (none in a log SwarmKit wrote). */
+  get wideRows(): number {
+    let n = 0;
+    for (const b of this.blocks) n += b.wide?.size ?? 0;
+    return n;
+  }
+
+  private addRow(file: string, e: WideRow, flags: number): number {
+    const seq = this.count;
+    const i = seq & this.mask;
+    if (i === 0) this.blocks.push(newBlock(this.blockEntries, e.index, e.term));
+    let b = this.blocks[seq >>> this.shift];
+    if (b.flags.length <= i) b = this.blocks[seq >>> this.shift] = resized(b, this.blockEntries); // added to after trim()
+    const indexDelta = e.index - b.baseIndex;
+    const termDelta = e.term - b.baseTerm;
+    const dataGap = e.recordLength - e.dataLength;
+    const dataAtGap = e.dataAt === -1 ? 0 : e.dataAt - e.offset;
+    if (fitsInt32(indexDelta) && fitsInt32(termDelta)
+      && isUint(e.offset, 0xffff_ffff) && isUint(e.recordLength, 0xffff_ffff) && isUint(e.type, 0xff)
+      && isUint(dataGap, 0xff) && isUint(dataAtGap, 0xff) && (dataAtGap !== 0 || e.dataAt === -1)) {
+      b.indexDelta[i] = Number(indexDelta);
+      b.termDelta[i] = Number(termDelta);
+      b.offsets[i] = e.offset;
+      b.recordLengths[i] = e.recordLength;
+      b.dataGap[i] = dataGap;
+      b.dataAtGap[i] = dataAtGap;
+      b.types[i] = e.type;
+    } else {
+      (b.wide ??= new Map()).set(i, { index: e.index, term: e.term, type: e.type, offset: e.offset, recordLength: e.recordLength, dataLength: e.dataLength, dataAt: e.dataAt });
+      flags |= WIDE;
+    }
+    b.flags[i] = flags;
+    b.fileOf[i] = this.fileNumber(file);
+    this.count++;
+    return seq;
   }
 
   private block(seq: number): Block {
@@ -219,20 +263,48 @@ export class EntryTable {
   }
 }
 
-function widened(b: Block, n: number): Block {
-  const wide = newBlock(n);
-  wide.indexes.set(b.indexes);
-  wide.terms.set(b.terms);
-  wide.types.set(b.types);
-  wide.numbers.set(b.numbers);
-  wide.flags.set(b.flags);
-  wide.fileOf.set(b.fileOf);
-  return wide;
+/** By comparison, not BigInt.asIntN: that allocates, and this runs for every record of the log. */
+function fitsInt32(x: bigint): boolean {
+  return x >= -0x8000_0000n && x <= 0x7fff_ffffn;
 }
 
-function newBlock(n: number): Block {
+function isUint(x: number, max: number): boolean {
+  return Number.isInteger(x) && x >= 0 && x <= max;
+}
+
+function wideRow(b: Block, i: number): WideRow {
+  return b.wide!.get(i)!;
+}
+
+function narrowRow(b: Block, i: number): WideRow {
+  const offset = b.offsets[i];
+  const recordLength = b.recordLengths[i];
+  const dataAtGap = b.dataAtGap[i];
   return {
-    indexes: new BigUint64Array(n), terms: new BigUint64Array(n), types: new Int32Array(n),
-    numbers: new Float64Array(n * NUMBERS), flags: new Uint8Array(n), fileOf: new Uint16Array(n),
+    index: b.baseIndex + BigInt(b.indexDelta[i]), term: b.baseTerm + BigInt(b.termDelta[i]), type: b.types[i],
+    offset, recordLength, dataLength: recordLength - b.dataGap[i], dataAt: dataAtGap === 0 ? -1 : offset + dataAtGap,
+  };
+}
+
+function columnsOf(b: Block): ArrayBufferView[] {
+  return [b.indexDelta, b.termDelta, b.offsets, b.recordLengths, b.dataGap, b.dataAtGap, b.types, b.flags, b.fileOf];
+}
+
+/** A copy of `b` with room for `n` rows (more: added to after trim(); fewer: trim()). */
+function resized(b: Block, n: number): Block {
+  const out = newBlock(n, b.baseIndex, b.baseTerm);
+  // Column c of both blocks has the same element type; Uint8Array stands for each of them here.
+  const from = columnsOf(b) as Uint8Array[];
+  const to = columnsOf(out) as Uint8Array[];
+  for (let c = 0; c < from.length; c++) to[c].set(from[c].subarray(0, Math.min(n, from[c].length)));
+  if (b.wide) out.wide = b.wide;
+  return out;
+}
+
+function newBlock(n: number, baseIndex: bigint, baseTerm: bigint): Block {
+  return {
+    baseIndex, baseTerm, indexDelta: new Int32Array(n), termDelta: new Int32Array(n), offsets: new Uint32Array(n),
+    recordLengths: new Uint32Array(n), dataGap: new Uint8Array(n), dataAtGap: new Uint8Array(n), types: new Uint8Array(n),
+    flags: new Uint8Array(n), fileOf: new Uint16Array(n),
   };
 }
