@@ -165,6 +165,16 @@ describe('effectiveSeqs', () => {
     }
   });
 
+  it('gives exactly the kept seqs whether or not an entry was overwritten (a full list is not copied)', () => {
+    for (const indexes of [[...Array(40).keys()].map((i) => BigInt(i + 1)), [...Array(40).keys()].map((i) => BigInt(i < 30 ? i + 1 : i - 9))]) {
+      const table = new EntryTable(16);
+      for (const index of indexes) table.add('f', input(index));
+      const seqs = effectiveSeqs(table, []);
+      assert.deepEqual([...seqs], effectiveByObjects(indexes).kept);
+      assert.equal(seqs.buffer.byteLength, seqs.byteLength, 'no room beyond the list');
+    }
+  });
+
   it('names the file and offset of the entry after a gap', () => {
     const table = new EntryTable();
     table.add('/wal/0.wal', input(1n, { offset: 100 }));

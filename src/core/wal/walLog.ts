@@ -182,7 +182,7 @@ export function unreadableSegment(path: string, e: unknown, table: EntryTable): 
 export function effectiveSeqs(table: EntryTable, faults: Fault[]): Uint32Array {
   const effective = new EffectiveLog(table.length);
   effective.add(table, 0, faults);
-  return effective.seqs.slice();
+  return effective.seqsOwned();
 }
 
 /** The effective log built entry by entry, so a log that grows is brought up to date by its new entries only. */
@@ -203,6 +203,14 @@ export class EffectiveLog {
   /** The effective log's seqs (a view: valid until the next add). */
   get seqs(): Uint32Array {
     return this.out.subarray(0, this.n);
+  }
+
+  /**
+   * The seqs as an array of their own (this log is done with): its memory when it is full (no entry was
+   * overwritten), so the index's peak does not hold the log's seqs twice; else a copy of the right length.
+   */
+  seqsOwned(): Uint32Array {
+    return this.n === this.out.length ? this.out : this.out.slice(0, this.n);
   }
 
   /** Applies the overwrite rule to the table's entries from `fromSeq` on. */
