@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import type { Fault } from '../../src/core/errors';
 import { EntryTable, type EntryColumnsInput } from '../../src/core/wal/entryTable';
 import type { EntryRef } from '../../src/core/wal/segment';
+import { OffsetList } from '../../src/core/wal/offsetList';
 import { effectiveSeqs, EntryList, WalLog } from '../../src/core/wal/walLog';
 import { SeededRandom } from '../../src/core/writer/seededRandom';
 
@@ -139,6 +140,28 @@ describe('EntryTable', () => {
   });
 });
 
+
+describe('OffsetList', () => {
+  it('gives back every offset in order across growth and trim, widening for offsets past 4 GB', () => {
+    const list = new OffsetList();
+    const expected: number[] = [];
+    const push = (offset: number): void => {
+      list.push(offset);
+      expected.push(offset);
+    };
+    for (let i = 0; i < 1000; i++) push(i * 4_000_003);
+    list.trim();
+    push(2 ** 32 - 1);
+    assert.deepEqual(list.toArray(), expected);
+    push(2 ** 32);
+    push(2 ** 53 - 1);
+    for (let i = 0; i < 200; i++) push(i);
+    list.trim();
+    assert.equal(list.length, expected.length);
+    assert.deepEqual(list.toArray(), expected, 'exact after widening to doubles');
+    assert.deepEqual(new OffsetList().toArray(), []);
+  });
+});
 
 describe('effectiveSeqs', () => {
   it('agrees with the rule on objects for random logs with overwrites, repeats and gaps', () => {

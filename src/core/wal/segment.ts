@@ -8,6 +8,7 @@ import { CONTENT_HINT_BYTES, describeContent, NOT_SWARM } from '../io/foreign';
 import { Messages, toU64 } from '../codec';
 import { coversZeroSector, frameSlot, readFrame, type Frame, type FrameFound } from './framing';
 import { EntryTable, type EntryColumnsInput } from './entryTable';
+import { OffsetList } from './offsetList';
 import { decodeWalRecord, isPlainHardState, readEntryHeader, RecordType, viewWalRecord, type EntryHeader, type RecordView } from './records';
 
 export enum EntryType {
@@ -73,7 +74,7 @@ export interface SegmentScan {
    * Where the segment's hard state records are (etcd writes one with nearly every batch of entries: tens
    * of thousands per segment, so only their offsets are kept; segmentHardStates reads them again).
    */
-  hardStateOffsets: number[];
+  hardStateOffsets: OffsetList;
   /** The segment's last hard state (the one that counts). */
   lastHardState?: HardState;
   snapshots: WalSnapshotMark[];
@@ -121,7 +122,7 @@ export function* scanSegmentSteps(file: FileWindow, displayName: string, options
   const table = options.resume?.table ?? options.table ?? new EntryTable();
   const scan: SegmentScan = options.resume ?? {
     file: displayName, size: file.size, end: 0, stop: 'eof', endCrc: 0, records: 0,
-    table, firstSeq: table.length, entryCount: 0, hardStateOffsets: [], snapshots: [], faults: [],
+    table, firstSeq: table.length, entryCount: 0, hardStateOffsets: new OffsetList(), snapshots: [], faults: [],
   };
   scan.size = file.size;
   scan.stop = 'eof';
@@ -328,7 +329,7 @@ function decodeHardState(data: Uint8Array, file: string, offset: number): HardSt
 /** Every hard state record of a scanned segment, read again from its file (scan.file). */
 export function segmentHardStates(scan: SegmentScan): HardState[] {
   if (scan.hardStateOffsets.length === 0) return [];
-  return withFile(scan.file, (file) => scan.hardStateOffsets.map((offset) => {
+  return withFile(scan.file, (file) => scan.hardStateOffsets.toArray().map((offset) => {
     const frame = readFrame(file, offset);
     if (frame.kind !== 'frame') throw new RaftReadError(`the hard state record is gone (${frame.kind === 'bad' ? frame.message : 'the file ends'})`, scan.file, offset);
     const record = decodeWalRecord(file.read(frame.frame.dataOffset, frame.frame.recordLength));

@@ -7,6 +7,7 @@ import { FileWindow, WindowMemory } from '../io/fileWindow';
 import { runSteps, type Steps } from '../steps';
 import { parseSegmentName, type SegmentName } from './segmentName';
 import { EntryTable } from './entryTable';
+import { OffsetList } from './offsetList';
 import { scanSegmentSteps, type EntryRef, type HardState, type SegmentScan, type WalSnapshotMark } from './segment';
 
 export interface SegmentInfo extends SegmentName {
@@ -152,6 +153,7 @@ export function* readWalDirectorySteps(dir: string): Steps<WalLog> {
     } finally {
       file?.close();
     }
+    scan.hardStateOffsets.trim();
     log.segments.push({ ...seg.parsed, path: seg.path, name: seg.name, scan });
     log.faults.push(...scan.faults);
     log.snapshots.push(...scan.snapshots);
@@ -170,7 +172,7 @@ export function* readWalDirectorySteps(dir: string): Steps<WalLog> {
 export function unreadableSegment(path: string, e: unknown, table: EntryTable): SegmentScan {
   const message = (e as Error).message.replace(`${path}:0: `, '');
   return {
-    file: path, size: 0, end: 0, stop: 'fault', endCrc: 0, records: 0, table, firstSeq: table.length, entryCount: 0, hardStateOffsets: [], snapshots: [],
+    file: path, size: 0, end: 0, stop: 'fault', endCrc: 0, records: 0, table, firstSeq: table.length, entryCount: 0, hardStateOffsets: new OffsetList(), snapshots: [],
     faults: [{ file: path, offset: 0, severity: 'error', message: `cannot read this segment: ${message}` }],
   };
 }
