@@ -2,7 +2,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { dumpObjectText } from '../core/report/dumpObject';
 import { dumpSnapshotText } from '../core/report/dumpSnapshot';
-import { loadFastSecretbox, readySecretboxFor } from '../core/crypto/secretbox';
 import { dumpWalBatches, selectEntries } from '../core/report/dumpWal';
 import { dumpWalTextChunks, parallelDumpLikely, parallelDumpPossible, parallelDumpWorthwhile, startTextWorkers } from '../core/parallel/parallelDump';
 import { join } from 'node:path';
@@ -37,9 +36,6 @@ export function registerCommands(program: Command, context: ContextFactory): voi
         if (opts.filter) throw new InvalidArgumentError('--follow does not take --filter');
         const state = ctx.openState();
         try {
-          // A follower opens boxes for as long as it runs: libsodium's WebAssembly build, not tweetnacl
-          // (which took half of its CPU at 1,000 entries/s).
-          await loadFastSecretbox();
           // Faults are printed as they are found; the exit code still says whether any lost data.
           const reported = await followWal(state, ctx.out, ctx.faults.splice(0), { ...opts });
           const errors = reported.filter((f) => f.severity === 'error').length;
@@ -59,7 +55,6 @@ export function registerCommands(program: Command, context: ContextFactory): voi
         try {
           const options = { start: opts.start, end: opts.end, redact: opts.redact, all: opts.all };
           const entries = selectEntries(state, options);
-          await readySecretboxFor(entries.length);
           if (parallel && parallelDumpWorthwhile(entries)) {
             const started = workers ?? startTextWorkers(workerScript, opts.workers);
             workers = undefined; // the dump stops them when done
