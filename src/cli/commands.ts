@@ -28,7 +28,7 @@ export function registerCommands(program: Command, context: ContextFactory): voi
     .option('--all', 'also print the entries at or below the snapshot (the reference skips them)')
     .option('--format <format>', 'text (the reference format) or json (one object per line)', parseFormat, 'text')
     .option('--filter <filter>', 'only entries matching the filter, e.g. "kind:secret action:create name:pass 100..200 words" (docs/forensics.md)', parseFilterOption)
-    .option('--workers <n>', 'worker threads for the text of large logs (default: one per core; 1 = none)', parsePositive)
+    .option('--workers <n>', 'threads that print the text of large logs, the main thread included (default: one per core; 1 = the main thread alone)', parsePositive)
     .option('--follow', 'print the committed entries, then new ones as they are committed (like tail -f), until interrupted or past --end')
     .action(async (opts: { start?: bigint; end?: bigint; redact?: boolean; all?: boolean; format: string; filter?: EntryFilter; workers?: number; follow?: boolean }, cmd: Command) => {
       const ctx = context(cmd);
