@@ -2,7 +2,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { dumpObjectText } from '../core/report/dumpObject';
 import { dumpSnapshotText } from '../core/report/dumpSnapshot';
-import { loadFastSecretbox, readySecretboxFor } from '../core/crypto/secretbox';
 import { dumpWalBatches, selectEntries } from '../core/report/dumpWal';
 import { dumpWalTextChunks, parallelDumpLikely, parallelDumpPossible, parallelDumpWorthwhile, startTextWorkers } from '../core/parallel/parallelDump';
 import { join } from 'node:path';
@@ -29,7 +28,7 @@ export function registerCommands(program: Command, context: ContextFactory): voi
     .option('--all', 'also print the entries at or below the snapshot (the reference skips them)')
     .option('--format <format>', 'text (the reference format) or json (one object per line)', parseFormat, 'text')
     .option('--filter <filter>', 'only entries matching the filter, e.g. "kind:secret action:create name:pass 100..200 words" (docs/forensics.md)', parseFilterOption)
-    .option('--workers <n>', 'worker threads for the text of large logs (default: one per core; 1 = none)', parsePositive)
+    .option('--workers <n>', 'threads that print the text of large logs, the main thread included (default: one per core; 1 = the main thread alone)', parsePositive)
     .option('--follow', 'print the committed entries, then new ones as they are committed (like tail -f), until interrupted or past --end')
     .action(async (opts: { start?: bigint; end?: bigint; redact?: boolean; all?: boolean; format: string; filter?: EntryFilter; workers?: number; follow?: boolean }, cmd: Command) => {
       const ctx = context(cmd);
@@ -37,9 +36,6 @@ export function registerCommands(program: Command, context: ContextFactory): voi
         if (opts.filter) throw new InvalidArgumentError('--follow does not take --filter');
         const state = ctx.openState();
         try {
-          // A follower opens boxes for as long as it runs: libsodium's WebAssembly build, not tweetnacl
-          // (which took half of its CPU at 1,000 entries/s).
-          await loadFastSecretbox();
           // Faults are printed as they are found; the exit code still says whether any lost data.
           const reported = await followWal(state, ctx.out, ctx.faults.splice(0), { ...opts });
           const errors = reported.filter((f) => f.severity === 'error').length;
@@ -59,7 +55,6 @@ export function registerCommands(program: Command, context: ContextFactory): voi
         try {
           const options = { start: opts.start, end: opts.end, redact: opts.redact, all: opts.all };
           const entries = selectEntries(state, options);
-          await readySecretboxFor(entries.length);
           if (parallel && parallelDumpWorthwhile(entries)) {
             const started = workers ?? startTextWorkers(workerScript, opts.workers);
             workers = undefined; // the dump stops them when done

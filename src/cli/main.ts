@@ -91,11 +91,9 @@ export async function main(argv: string[]): Promise<number> {
   const result = { code: EXIT.ok as number };
   const program = buildProgram(result);
   try {
-    // dump-wal picks its secretbox once it knows how many entries it prints (readySecretboxFor) and
-    // dump-snapshot opens one box (big ones go to the native addon); every other command loads libsodium's
-    // WebAssembly build before it starts.
-    const choosesItsOwn = new Set(['dump-wal', 'dump-snapshot']);
-    program.hook('preAction', (_program, action) => (choosesItsOwn.has(action.name()) ? undefined : loadFastSecretbox()));
+    // Every command but dump-snapshot, which opens one big box (the native addon's, loaded for it),
+    // readies the fast secretbox first: the native addon, or libsodium's WebAssembly build.
+    program.hook('preAction', (_program, action) => (action.name() === 'dump-snapshot' ? undefined : loadFastSecretbox()));
     await program.parseAsync(argv, { from: 'user' });
     return result.code;
   } catch (e) {

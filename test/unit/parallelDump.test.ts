@@ -133,15 +133,45 @@ describe('parallel dump-wal', () => {
       const key = manifestUnlockKey(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')));
       const state = SwarmState.open(join(dir, 'swarm'), { unlockKey: key });
       try {
-        const text = await collect(dumpWalTextParallel(state, {}, [], { workerScript, workers: 2, batchBytes: 4096 }));
+        const text = await collect(dumpWalTextParallel(state, {}, [], { workerScript, threads: 3, batchBytes: 4096 }));
         assert.equal(text, readFileSync(join(dir, 'expected/swarm/dump-wal.txt'), 'utf8'));
-        const redacted = await collect(dumpWalTextParallel(state, { redact: true }, [], { workerScript, workers: 2, batchBytes: 4096 }));
+        const redacted = await collect(dumpWalTextParallel(state, { redact: true }, [], { workerScript, threads: 3, batchBytes: 4096 }));
         assert.equal(redacted, readFileSync(join(dir, 'expected/swarm/dump-wal-redact.txt'), 'utf8'));
       } finally {
         state.close();
       }
     });
   }
+  it('the main thread prints batches while the worker loads and while it waits (none with mainAhead 0): the same text and faults in every split', async () => {
+    const dir = corpusCase('locked');
+    const state = SwarmState.open(join(dir, 'swarm'), { unlockKey: manifestUnlockKey(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'))) });
+    try {
+      const serialFaults: Fault[] = [];
+      const serial = [...dumpWalText(state, { all: true }, serialFaults)].join('');
+      for (const [threads, mainAhead] of [[2, undefined], [2, 0], [2, 64], [3, 1]] as const) {
+        const faults: Fault[] = [];
+        const chunks: Buffer[] = [];
+        const printedOn: number[] = [];
+        for await (const chunk of dumpWalTextChunks(state, { all: true }, faults, { workerScript, threads, mainAhead, batchBytes: 2048 })) {
+          chunks.push(Buffer.from(chunk.text));
+          printedOn.push(chunk.printedOn);
+          chunk.release();
+        }
+        const split = `threads ${threads}, mainAhead ${mainAhead}`;
+        assert.ok(Buffer.concat(chunks).toString('utf8') === serial, `${split}: text differs from the serial text`);
+        assert.deepEqual(faults, serialFaults, split);
+        assert.ok(printedOn.length > 20, `${split}: ${printedOn.length} batches`);
+        if (mainAhead === 0) {
+          assert.ok(printedOn.every((on) => on >= 0 && on < threads - 1), `${split}: ${[...new Set(printedOn)]}`);
+        } else {
+          // No worker has loaded when the first batch is due: the main thread prints it rather than wait.
+          assert.equal(printedOn[0], -1, split);
+        }
+      }
+    } finally {
+      state.close();
+    }
+  });
   it('entries under an earlier key: same text and the same single warning as the serial dump', async () => {
     const dir = corpusCase('locked');
     const key = manifestUnlockKey(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')));
@@ -150,7 +180,7 @@ describe('parallel dump-wal', () => {
       const serialFaults: Fault[] = [];
       const serial = [...dumpWalText(state, { all: true }, serialFaults)].join('');
       const parallelFaults: Fault[] = [];
-      const parallel = await collect(dumpWalTextParallel(state, { all: true }, parallelFaults, { workerScript, workers: 2, batchBytes: 2048 }));
+      const parallel = await collect(dumpWalTextParallel(state, { all: true }, parallelFaults, { workerScript, threads: 3, batchBytes: 2048 }));
       assert.equal(parallel, serial);
       assert.deepEqual(parallelFaults, serialFaults);
       assert.equal(serialFaults.length, 1);
@@ -164,7 +194,7 @@ describe('parallel dump-wal', () => {
       const serialFaults: Fault[] = [];
       const serial = [...dumpWalText(state, { all: true }, serialFaults)].join('');
       const parallelFaults: Fault[] = [];
-      const parallel = await collect(dumpWalTextParallel(state, { all: true }, parallelFaults, { workerScript, workers: 2, batchBytes: 1 << 20 }));
+      const parallel = await collect(dumpWalTextParallel(state, { all: true }, parallelFaults, { workerScript, threads: 3, batchBytes: 1 << 20 }));
       assert.ok(serial.length > 60_000_000, `${serial.length} chars`);
       assert.ok(parallel === serial, 'parallel text differs from the serial text');
       assert.deepEqual(parallelFaults, serialFaults);
@@ -179,7 +209,7 @@ describe('parallel dump-wal', () => {
       const state = SwarmState.open(join(out, 'big'), {});
       try {
         const serial = [...dumpWalText(state, {}, [])].join('');
-        const parallel = await collect(dumpWalTextParallel(state, {}, [], { workerScript, workers: 2 }));
+        const parallel = await collect(dumpWalTextParallel(state, {}, [], { workerScript, threads: 3 }));
         assert.ok(state.entriesAfter().length > 40_000, `${state.entriesAfter().length} entries`);
         assert.ok(parallel === serial, 'parallel text differs from the serial text');
       } finally {
@@ -199,7 +229,7 @@ describe('parallel dump-wal', () => {
       assert.ok(victim.dataAt > 0 && victim.dataLength > 2);
       truncateSync(victim.file, victim.dataAt + 2); // the scratch copy: a manager still writing, a copy cut off
       const faults: Fault[] = [];
-      const text = await collect(dumpWalTextParallel(state, {}, faults, { workerScript, workers: 2, batchBytes: 512 }));
+      const text = await collect(dumpWalTextParallel(state, {}, faults, { workerScript, threads: 3, batchBytes: 512 }));
       const header = `Entry Index=${victim.index}, Term=${victim.term}, Type=EntryNormal:\n(${victim.file}:${victim.offset}: entry record does not decode (`;
       assert.ok(text.includes(header), text.slice(-300));
       assert.equal(faults.length, 1);
@@ -216,21 +246,34 @@ describe('parallel dump-wal', () => {
       rmSync(dirname(swarm), { recursive: true, force: true });
     }
   });
-  it('memory handed back with release() goes to the workers for later batches, and the text stays exact', async () => {
+  it('memory handed back with release() goes to the workers, or to the main thread\'s next batches, and the text stays exact', async () => {
     const dir = corpusCase('objects');
     const state = SwarmState.open(join(dir, 'swarm'), { unlockKey: manifestUnlockKey(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'))) });
     try {
-      const copies: Buffer[] = [];
-      const released: Uint8Array[] = [];
-      for await (const chunk of dumpWalTextChunks(state, {}, [], { workerScript, workers: 2, batchBytes: 2048 })) {
-        copies.push(Buffer.from(chunk.text));
-        chunk.release();
-        released.push(chunk.text);
+      // Workers only (mainAhead 0), then as the CLI runs (the main thread prints while they load).
+      for (const mainAhead of [0, undefined]) {
+        const copies: Buffer[] = [];
+        const released: { text: Uint8Array; memory: ArrayBufferLike; printedOn: number }[] = [];
+        for await (const chunk of dumpWalTextChunks(state, {}, [], { workerScript, threads: 3, batchBytes: 2048, mainAhead })) {
+          copies.push(Buffer.from(chunk.text));
+          const memory = chunk.text.buffer;
+          chunk.release();
+          released.push({ text: chunk.text, memory, printedOn: chunk.printedOn });
+        }
+        assert.equal(Buffer.concat(copies).toString('utf8'), readFileSync(join(dir, 'expected/swarm/dump-wal.txt'), 'utf8'));
+        const byWorkers = released.filter((r) => r.printedOn >= 0);
+        const here = released.filter((r) => r.printedOn < 0);
+        if (mainAhead === 0) {
+          assert.ok(byWorkers.length > 4 && here.length === 0, `${byWorkers.length} batches by workers, ${here.length} here`);
+        } else {
+          assert.ok(here.length > 4, `${here.length} batches printed here`);
+          // The main thread's batches are written into the memory of its earlier ones.
+          const memories = new Set(here.map((r) => r.memory));
+          assert.ok(memories.size < here.length / 2, `${memories.size} buffers for ${here.length} batches printed here`);
+        }
+        // Transferred back: the main thread no longer holds that memory.
+        assert.ok(byWorkers.every((r) => r.text.buffer.byteLength === 0), 'every released worker batch was handed back');
       }
-      assert.ok(released.length > 4, `${released.length} batches`);
-      assert.equal(Buffer.concat(copies).toString('utf8'), readFileSync(join(dir, 'expected/swarm/dump-wal.txt'), 'utf8'));
-      // Transferred back: the main thread no longer holds that memory.
-      assert.ok(released.every((text) => text.buffer.byteLength === 0), 'every released batch was handed back');
     } finally {
       state.close();
     }

@@ -1,10 +1,15 @@
 // TextSink: the byte buffer the text printer writes into. ASCII is stored as is, anything else as UTF-8,
 // whatever the length of the string and however often the buffer grows.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { quoteBytes, writeDecimal, writeInt64, writeQuotedBytes, writeQuotedString, writeUint64 } from '../../src/core/text/goFormat';
+import { quoteBytes, setWasmQuoting, WASM_FROM_BYTES, wasmQuotingAvailable, writeDecimal, writeInt64, writeQuotedBytes, writeQuotedString, writeUint64 } from '../../src/core/text/goFormat';
 import { TextSink } from '../../src/core/text/textSink';
 import { SeededRandom } from '../../src/core/writer/seededRandom';
+import { repoRoot } from '../support/fixtures';
 
 describe('TextSink', () => {
   it('keeps short and long, ASCII and non-ASCII strings as UTF-8, across growth', () => {
@@ -94,6 +99,63 @@ describe('TextSink', () => {
         if (quoted !== expected) assert.equal(quoted, expected, `bytes ${b1}, ${b2} at ${at}`);
         bytes[at] = bytes[at + 1] = 0x61;
       }
+    }
+  });
+
+  it('big values go through WebAssembly here (SIMD: Node 20 and every supported VS Code have it)', () => {
+    assert.ok(wasmQuotingAvailable());
+  });
+
+  it('src/core/text/quoteWasmBytes.ts is what scripts/build-wasm.mjs makes of quote.wat', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'quote-wasm-'));
+    try {
+      const fresh = join(dir, 'quoteWasmBytes.ts');
+      execFileSync(process.execPath, [join(repoRoot, 'scripts', 'build-wasm.mjs'), '--out', fresh], { stdio: 'pipe' });
+      const committed = readFileSync(join(repoRoot, 'src', 'core', 'text', 'quoteWasmBytes.ts'), 'utf8');
+      assert.ok(readFileSync(fresh, 'utf8') === committed, 'quoteWasmBytes.ts is stale: run `npm run wasm` and commit it');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the WebAssembly path escapes exactly the bytes it must: every byte value at every place in a 16-byte block, and in the tail', () => {
+    const length = WASM_FROM_BYTES + 21; // 16-byte blocks, then 5 bytes left over
+    const bytes = new Uint8Array(length).fill(0x61);
+    for (let b = 0; b < 256; b++) {
+      for (const at of [...Array.from({ length: 32 }, (_, i) => i), length - 6, length - 5, length - 1]) {
+        bytes[at] = b;
+        const quoted = quoteBytes(bytes);
+        const expected = `"${'a'.repeat(at)}${spellByte(b)}${'a'.repeat(length - at - 1)}"`;
+        if (quoted !== expected) assert.equal(quoted, expected, `byte ${b} at ${at}`);
+        bytes[at] = 0x61;
+      }
+    }
+  });
+
+  it('the WebAssembly path gives what the JavaScript loop gives on big random slices (across its 256 KB calls), with what follows intact', () => {
+    const random = new SeededRandom('wasm quoting');
+    for (let round = 0; round < 24; round++) {
+      const length = random.int(WASM_FROM_BYTES, round < 6 ? 700_000 : 40_000);
+      const escapeOneIn = [1, 3, 66, 1000, 0][round % 5];
+      const bytes = Uint8Array.from({ length }, () => (escapeOneIn && random.int(1, escapeOneIn) === 1 ? random.int(0, 255) : random.int(0x20, 0x7e)));
+      const start = random.int(0, 64);
+      const end = length - random.int(0, 64);
+      const quote = (wasm: boolean) => {
+        setWasmQuoting(wasm);
+        try {
+          const sink = new TextSink(random.int(1, 64));
+          sink.write('k: ');
+          writeQuotedBytes(sink, bytes, start, end);
+          sink.write('|after');
+          return sink.take();
+        } finally {
+          setWasmQuoting(true);
+        }
+      };
+      const js = quote(false);
+      const wasm = quote(true);
+      if (Buffer.compare(js, wasm) !== 0) assert.fail(`round ${round}: ${length} bytes, [${start}, ${end}): the WebAssembly text differs`);
+      if (length < 50_000) assert.equal(Buffer.from(wasm).toString('latin1'), `k: ${spell(bytes.subarray(start, end))}|after`, `round ${round}`);
     }
   });
 

@@ -1,13 +1,13 @@
 // NaCl secretbox (XSalsa20-Poly1305), which Node's crypto module lacks. SwarmKit stores the tag first,
 // then the ciphertext: the standard NaCl "easy" layout.
-// Three implementations of the same function: libsodium as WebAssembly (~3.7x tweetnacl on the 100 KB+
-// records of a busy log) once loadFastSecretbox() has resolved — it can only start asynchronously —
-// tweetnacl, the synchronous reference port, until then; and for boxes of 64 KB and more, libsodium as a
-// native addon (sodium-native) where its prebuilt binary is installed (not in the packaged extension,
-// which ships no native code): 1.6-3x the WebAssembly build on big records, with no copies through its
-// heap, but a call into it costs more than WebAssembly's copies on small boxes, and loading it ~25 ms,
-// so it is loaded on the first big box (or by readySecretboxFor, for a log of few entries, where it opens
-// small boxes too). All give identical results (test/unit/crypto.test.ts).
+// Three implementations of the same function: libsodium as a native addon (sodium-native), where its
+// prebuilt binary is installed (the CLI; not the packaged extension, which ships no native code): it
+// loads in ~3 ms and opens big records 1.6-3x faster than WebAssembly, small ones as fast; libsodium as
+// WebAssembly (~3.7x tweetnacl on the 100 KB+ records of a busy log, ~56 ms to load), where the addon
+// does not load; both once loadFastSecretbox() has resolved (the WebAssembly build can only start
+// asynchronously). Until then tweetnacl, the synchronous reference port, opens small boxes, and the
+// addon, loaded on the first, big ones. All give identical results (test/unit/crypto.test.ts).
+import { dirname, join } from 'node:path';
 import nacl from 'tweetnacl';
 
 export const SECRETBOX_KEY_BYTES = 32;
@@ -29,13 +29,14 @@ interface RawSodium {
 /** sodium-native's two functions used here (it writes into the output array it is given). */
 interface NativeSodium {
   crypto_secretbox_open_easy(m: Uint8Array, c: Uint8Array, n: Uint8Array, k: Uint8Array): boolean;
-  crypto_secretbox_easy(c: Uint8Array, m: Uint8Array, n: Uint8Array, k: Uint8Array): void;
+  /** The binary returns libsodium's status; the package's entry throws instead (and returns nothing). */
+  crypto_secretbox_easy(c: Uint8Array, m: Uint8Array, n: Uint8Array, k: Uint8Array): number | undefined;
 }
 
 /** Which implementation is wanted: SWARM_RAFT_SECRETBOX=tweetnacl|libsodium pins one (tests, benchmark). */
 const pinned = process.env.SWARM_RAFT_SECRETBOX;
 
-/** Boxes from this size up go to the native addon, where it loads. */
+/** Boxes from this size up go to the native addon, where it loads, even before loadFastSecretbox. */
 export const NATIVE_FROM_BYTES = 64 * 1024;
 
 /** The addon: undefined until first wanted, null where it does not load (or is pinned away). */
@@ -47,14 +48,40 @@ function nativeSodium(): NativeSodium | undefined {
 }
 
 function loadNative(): NativeSodium | null {
+  return loadPrebuiltBinary() ?? loadNativePackage();
+}
+
+/**
+ * sodium-native's prebuilt binary for this platform, loaded as Node loads any addon (~3 ms). The
+ * package's own entry takes ~25 ms: an addon resolver and 100 KB of argument checks for its whole API.
+ * The binary checks nothing in a release build, so both callers here pass exact sizes (secretboxOpen
+ * checks key and nonce; nativeOpen and nativeSeal size the output from the input).
+ */
+function loadPrebuiltBinary(): NativeSodium | null {
+  try {
+    const dir = dirname(require.resolve('sodium-native/package.json'));
+    const addon = { exports: {} as Partial<NativeSodium> };
+    process.dlopen(addon, join(dir, 'prebuilds', `${process.platform}-${process.arch}`, 'sodium-native.node'));
+    return isNativeSodium(addon.exports) ? addon.exports : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Through the package's entry: where its binary is not where loadPrebuiltBinary looks (built from source). */
+function loadNativePackage(): NativeSodium | null {
   try {
     // A plain require, left to Node at run time (esbuild keeps the package external); optional, so not an import.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const lib = require('sodium-native') as Partial<NativeSodium>;
-    return typeof lib.crypto_secretbox_open_easy === 'function' && typeof lib.crypto_secretbox_easy === 'function' ? (lib as NativeSodium) : null;
+    return isNativeSodium(lib) ? lib : null;
   } catch {
     return null;
   }
+}
+
+function isNativeSodium(lib: Partial<NativeSodium>): lib is NativeSodium {
+  return typeof lib.crypto_secretbox_open_easy === 'function' && typeof lib.crypto_secretbox_easy === 'function';
 }
 
 let sodium: SodiumSecretbox | undefined;
@@ -108,11 +135,12 @@ function isRawSodium(lib: unknown): lib is RawSodium {
 }
 
 /**
- * Switches small boxes to libsodium's WebAssembly build. Safe to call many times; never rejects (on
- * failure tweetnacl stays). Big boxes go to the native addon whenever it loads, awaited or not.
+ * Switches small boxes to the native addon where it loads (~3 ms), else to libsodium's WebAssembly build
+ * (~56 ms of loading). Safe to call many times; never rejects (on failure tweetnacl stays).
  */
 export function loadFastSecretbox(): Promise<void> {
   if (pinned === 'tweetnacl') return Promise.resolve();
+  if (pinned !== 'libsodium' && nativeSodium()) return Promise.resolve();
   return loadLibsodium();
 }
 
@@ -137,20 +165,8 @@ export type SecretboxBackend = 'native' | 'libsodium' | 'tweetnacl';
 
 /** Which implementation opens a box of `boxBytes` now (loading the addon if the size calls for it). */
 export function secretboxBackend(boxBytes = 0): SecretboxBackend {
-  if (boxBytes >= NATIVE_FROM_BYTES && nativeSodium()) return 'native';
-  return sodium ? 'libsodium' : native ? 'native' : 'tweetnacl';
-}
-
-const WEBASSEMBLY_FROM_BOXES = 10_000;
-
-/**
- * Readies secretbox for about `boxes` boxes. Loading the WebAssembly build is ~56 ms of synchronous
- * JavaScript; it pays for itself from ~10,000 small boxes on (a call costs ~1 us less than the addon's).
- * Below that, where the addon loads, it opens every box and the WebAssembly build is never loaded.
- */
-export async function readySecretboxFor(boxes: number): Promise<void> {
-  if (boxes < WEBASSEMBLY_FROM_BOXES && nativeSodium()) return;
-  await loadFastSecretbox();
+  if (nativeFor(boxBytes)) return 'native';
+  return sodium ? 'libsodium' : 'tweetnacl';
 }
 
 /**
@@ -178,15 +194,15 @@ export function secretboxOpen(box: Uint8Array, nonce: Uint8Array, key: Uint8Arra
   if (key.length !== SECRETBOX_KEY_BYTES || nonce.length !== SECRETBOX_NONCE_BYTES) return undefined;
   if (box.length < nacl.secretbox.overheadLength) return undefined;
   const lib = nativeFor(box.length);
-  if (lib) return nativeOpen(lib, box, nonce, key, box.length >= NATIVE_FROM_BYTES ? scratch : undefined);
+  if (lib) return nativeOpen(lib, box, nonce, key, scratch);
   if (!sodium) return nacl.secretbox.open(box, nonce, key) ?? undefined;
   return raw ? raw.open(box, nonce, key, scratch !== undefined) : sodiumOpen(box, nonce, key);
 }
 
-/** The addon for a box of `boxBytes`: big boxes always; small ones when it is loaded and the WebAssembly build is not. */
+/** The addon for a box of `boxBytes`: big boxes always; small ones once it is loaded (loadFastSecretbox). */
 function nativeFor(boxBytes: number): NativeSodium | undefined {
   if (boxBytes >= NATIVE_FROM_BYTES) return nativeSodium();
-  return sodium ? undefined : native ?? undefined;
+  return native ?? undefined;
 }
 
 /** The WebAssembly build: on its heap directly, or through the wrapper. */
@@ -204,7 +220,8 @@ function nativeOpen(lib: NativeSodium, box: Uint8Array, nonce: Uint8Array, key: 
 
 function nativeSeal(lib: NativeSodium, plain: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array {
   const box = new Uint8Array(plain.length + nacl.secretbox.overheadLength);
-  lib.crypto_secretbox_easy(box, plain, nonce, key);
+  const status = lib.crypto_secretbox_easy(box, plain, nonce, key);
+  if (status !== undefined && status !== 0) throw new Error(`secretbox: libsodium status ${status}`);
   return box;
 }
 

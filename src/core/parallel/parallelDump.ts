@@ -1,39 +1,48 @@
-// dump-wal's text over worker threads: the main thread reads entries in log order and hands batches to
-// a pool; results come back in any order and are yielded in order. Decryption and text formatting are
-// most of the work, so on N cores this approaches N times the serial speed; memory stays bounded by the
-// batches in flight.
+// dump-wal's text over threads: the main thread reads entries in log order, hands batches to worker
+// threads and prints batches itself while it would otherwise wait; results come back in any order and
+// are yielded in order. Decryption and text formatting are most of the work, so on N cores this
+// approaches N times the serial speed; memory stays bounded by the batches in flight.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { PlainScratch } from '../crypto/secretbox';
 import type { Fault } from '../errors';
-import { EntryProblems, selectEntries, type DumpOptions } from '../report/dumpWal';
+import { EntryProblems, selectEntries, writeSealedEntryText, writeUnreadableEntryText, type DumpOptions } from '../report/dumpWal';
+import type { DecodedEntry } from '../state/swarmState';
 import type { SwarmState } from '../state/swarmState';
 import { layoutOf } from '../state/layout';
+import { TextSink } from '../text/textSink';
 import { listSegments, type EntryList } from '../wal/walLog';
 import { SequentialEntryReader } from '../wal/sequentialReader';
-import type { TextJob, TextJobResult, ToWorker } from './textJob';
+import type { FromWorker, TextJob, TextJobResult, ToWorker } from './textJob';
 
 const BATCH_BYTES = 1 << 20;
 const BATCH_ENTRIES = 1000;
 /** Fewer entries print faster on the main thread, however big (parallelDumpWorthwhile). */
 const MIN_PARALLEL_ENTRIES = 10_000;
+/** Batches the main thread prints beyond the one it waits for (see dumpWalTextChunks). */
+const MAIN_AHEAD = 4;
 
 export interface PoolOptions {
   /** Path of the bundled worker (dist/textWorker.js). */
   workerScript: string;
-  workers?: number;
+  /** Threads that print, the main thread's included (see startTextWorkers). */
+  threads?: number;
   /** Workers spawned beforehand (startTextWorkers), so their start-up overlapped the index scan. */
   started?: Worker[];
   /** Sealed bytes per batch (default 1 MiB). */
   batchBytes?: number;
+  /** Batches the main thread may print ahead of the one it waits for (default 4; 0: it only reads and hands out). */
+  mainAhead?: number;
 }
 
 /**
- * Spawns the text workers (one per core unless `workers` says, at most 8). A worker takes ~100 ms to load
- * its bundle and libsodium: the CLI spawns them before it reads the index, so that happens meanwhile.
+ * Spawns the text workers: one fewer than `threads` (default: one per core, at most 8 threads), for the
+ * main thread prints too. A worker takes ~100 ms to load its bundle and libsodium: the CLI spawns them
+ * before it reads the index, so that happens meanwhile.
  */
-export function startTextWorkers(workerScript: string, workers?: number): Worker[] {
-  const count = Math.max(1, Math.min(workers ?? availableParallelism(), 8));
+export function startTextWorkers(workerScript: string, threads?: number): Worker[] {
+  const count = Math.max(1, Math.min(threads ?? availableParallelism(), 8) - 1);
   // A worker's heap is its batch and the text it makes: a cap keeps the garbage collector from idling;
   // a large young generation lets the short-lived decoded objects die there (about 10% faster).
   return Array.from({ length: count }, () => new Worker(workerScript, { resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 96 } }));
@@ -50,8 +59,10 @@ export function parallelDumpPossible(workerScript: string, workers?: number): bo
  * (measured 2026-11-23, young generations of 8-96 MB): below that size the copies and messages cost more
  * than they save, and each worker adds ~20 MB of memory. A few huge entries do not pay either: big-wal's
  * 159 entries (66 MB of configs) print in 0.50-0.58 s on the main thread against 0.67-0.72 s on two
- * workers (2026-12-05), whose start-up and copies outweigh the split; the typical log's 131,105 entries
- * take 3.5 s on two workers against 4.6-4.7 s on one thread.
+ * workers (2026-12-05), whose start-up and copies outweigh the split (and still on one worker beside
+ * the main thread: 0.53-0.75 s against 0.52-0.64 s, 2026-12-06); the typical log's 131,105 entries take
+ * 3.5 s on two workers against 4.6-4.7 s on one thread, and less again on one worker with the main
+ * thread printing too (6.1 s against 8.4 s on two workers, measured side by side on a busy machine).
  */
 export function parallelDumpWorthwhile(entries: EntryList): boolean {
   if (entries.length < MIN_PARALLEL_ENTRIES) return false;
@@ -92,6 +103,8 @@ export async function* dumpWalTextParallel(
 
 export interface TextChunk {
   text: Uint8Array;
+  /** Which thread printed it: -1 the main thread, else the worker's number. */
+  printedOn: number;
   /**
    * Call once `text` is written out: its memory goes back to the worker for a later batch (and `text` is
    * then unusable). Without it, every batch allocates anew, and on the main thread that memory costs a
@@ -100,103 +113,193 @@ export interface TextChunk {
   release(): void;
 }
 
-/** dumpWalTextParallel with the batches' memory reused (see TextChunk.release). */
+/** Per batch formed: where it starts in `entries`, and its text once printed (here or by a worker). */
+interface Batch {
+  first: number;
+  /** The worker printing it; -1 when the main thread printed it. */
+  worker: number;
+  result?: TextJobResult;
+  /** Printed here: the entries that did not decode, in order. */
+  local?: DecodedEntry[];
+}
+
+/**
+ * dumpWalTextParallel with the batches' memory reused (see TextChunk.release). The main thread reads
+ * every entry in order; each worker that has finished loading gets up to two batches at a time, and
+ * the main thread prints the next batch itself whenever it would otherwise wait (up to `mainAhead`
+ * batches beyond the one it waits for): on two cores one worker and the main thread share the work,
+ * and the dump does not wait for a worker's start-up.
+ */
 export async function* dumpWalTextChunks(
   state: SwarmState, options: DumpOptions, faults: Fault[], pool: PoolOptions, entries: EntryList = selectEntries(state, options),
 ): AsyncGenerator<TextChunk> {
-  const workers = pool.started?.length ? pool.started : startTextWorkers(pool.workerScript, pool.workers);
-  const count = workers.length;
-  const init: ToWorker = { type: 'init', context: state.payloadContext };
-  for (const w of workers) w.postMessage(init);
+  const workers = pool.started?.length ? pool.started : startTextWorkers(pool.workerScript, pool.threads);
+  const mainAhead = pool.mainAhead ?? MAIN_AHEAD;
+  const batchBytes = pool.batchBytes ?? BATCH_BYTES;
+  const redact = options.redact ?? false;
+  const context = state.payloadContext;
   const problems = new EntryProblems(faults);
-  /** Per batch in flight: where it starts in `entries`, and its result once a worker sends it. */
-  const pending = new Map<number, { first: number; result?: TextJobResult; error?: Error; wake?: () => void }>();
+  const batches = new Map<number, Batch>();
+  /** Per worker: whether it has loaded (a main thread that prints never waits for a loading one), batches it holds. */
+  const ready = workers.map(() => mainAhead === 0);
+  const inFlight = workers.map(() => 0);
   let failure: Error | undefined;
   let finished = false;
-  /** Batch buffers the workers handed back, for the next batches. */
+  let wake: (() => void) | undefined;
+  /** Batch buffers the workers handed back, for the next batches; text memory of the main thread's batches. */
   const batchMemory: ArrayBuffer[] = [];
-  for (const w of workers) {
-    w.on('message', (r: TextJobResult) => {
-      if (r.memory) batchMemory.push(r.memory);
-      const p = pending.get(r.id)!;
-      p.result = r;
-      p.wake?.();
+  const textMemory: ArrayBuffer[] = [];
+  const take = (w: number, message: FromWorker) => {
+    if (message.type === 'ready') {
+      ready[w] = true;
+      return;
+    }
+    inFlight[w]--;
+    if (message.result.memory) batchMemory.push(message.result.memory);
+    batches.get(message.result.id)!.result = message.result;
+  };
+  // Results come on a channel of their own: receiveMessageOnPort takes them between two batches the
+  // main thread prints, without a turn of the event loop.
+  const ports = workers.map((w, i) => {
+    const { port1, port2 } = new MessageChannel();
+    w.postMessage({ type: 'init', context, port: port2 } satisfies ToWorker, [port2]);
+    port1.on('message', (message: FromWorker) => {
+      take(i, message);
+      wake?.();
     });
     w.on('error', (e) => {
       failure = e;
-      for (const p of pending.values()) p.wake?.();
+      wake?.();
     });
-  }
+    return port1;
+  });
+  const drain = () => {
+    for (let w = 0; w < ports.length; w++) {
+      for (let m = receiveMessageOnPort(ports[w]); m; m = receiveMessageOnPort(ports[w])) take(w, m.message as FromWorker);
+    }
+  };
   const reader = new SequentialEntryReader(state.wal.takeScanMemory());
-  try {
-    let next = 0;
-    let nextToYield = 0;
-    let position = 0;
-    const table = entries.log.table;
-    const submit = () => {
-      const first = position;
-      let bytes = 0;
-      while (position < entries.length && position - first < BATCH_ENTRIES && bytes < (pool.batchBytes ?? BATCH_BYTES)) {
-        bytes += table.dataLength(entries.seqs[position++]);
+  const scratch = new PlainScratch();
+  const table = entries.log.table;
+  let next = 0;
+  let nextToYield = 0;
+  let position = 0;
+  let heldHere = 0;
+  /** The next batch's end in `entries` (at most BATCH_ENTRIES entries and about batchBytes of data). */
+  const batchEnd = (): { end: number; bytes: number } => {
+    let end = position;
+    let bytes = 0;
+    while (end < entries.length && end - position < BATCH_ENTRIES && bytes < batchBytes) bytes += table.dataLength(entries.seqs[end++]);
+    return { end, bytes };
+  };
+  const submit = (w: number) => {
+    const first = position;
+    const { end, bytes } = batchEnd();
+    position = end;
+    // One buffer per batch, transferred: a buffer per entry would keep the garbage collector busy.
+    // Each view is copied before the next read (a read may reuse the memory a view shows); a record
+    // whose data is not the size its header gave gets a buffer of its own.
+    const reused = batchMemory.findIndex((m) => m.byteLength >= bytes);
+    const memory = reused >= 0 ? batchMemory.splice(reused, 1)[0] : new ArrayBuffer(Math.max(bytes, batchBytes));
+    const buffer = new Uint8Array(memory, 0, bytes);
+    const transfer: ArrayBuffer[] = [memory];
+    let at = 0;
+    const unreadable: TextJob['unreadable'] = {};
+    const data: Uint8Array[] = [];
+    for (let i = first; i < end; i++) {
+      const e = entries.at(i);
+      let view: Uint8Array;
+      try {
+        view = reader.dataView(e);
+      } catch (error) {
+        unreadable[i - first] = (error as Error).message;
+        data.push(new Uint8Array(0));
+        continue;
       }
-      const batch = Array.from({ length: position - first }, (_, i) => entries.at(first + i));
-      // One buffer per batch, transferred: a buffer per entry would keep the garbage collector busy.
-      // Each view is copied before the next read (a read may reuse the memory a view shows); a record
-      // whose data is not the size its header gave gets a buffer of its own.
-      const reused = batchMemory.findIndex((m) => m.byteLength >= bytes);
-      const memory = reused >= 0 ? batchMemory.splice(reused, 1)[0] : new ArrayBuffer(Math.max(bytes, pool.batchBytes ?? BATCH_BYTES));
-      const buffer = new Uint8Array(memory, 0, bytes);
-      const transfer: ArrayBuffer[] = [memory];
-      let at = 0;
-      const unreadable: TextJob['unreadable'] = {};
-      const data = batch.map((e, i) => {
-        let view: Uint8Array;
-        try {
-          view = reader.dataView(e);
-        } catch (error) {
-          unreadable[i] = (error as Error).message;
-          return new Uint8Array(0);
-        }
-        if (view.length !== e.dataLength || at + view.length > bytes) {
-          const own = new Uint8Array(view);
-          transfer.push(own.buffer);
-          return own;
-        }
-        buffer.set(view, at);
-        at += view.length;
-        return buffer.subarray(at - view.length, at);
-      });
-      const columns = table.select(entries.seqs, first, position).transfer();
-      transfer.push(...columns.memory);
-      const job: TextJob = { id: next, redact: options.redact ?? false, entries: columns.table, data, unreadable, memory };
-      pending.set(next, { first });
-      workers[next % count].postMessage({ type: 'job', job } satisfies ToWorker, transfer);
-      next++;
-    };
+      if (view.length !== e.dataLength || at + view.length > bytes) {
+        const own = new Uint8Array(view);
+        transfer.push(own.buffer);
+        data.push(own);
+        continue;
+      }
+      buffer.set(view, at);
+      at += view.length;
+      data.push(buffer.subarray(at - view.length, at));
+    }
+    const columns = table.select(entries.seqs, first, end).transfer();
+    transfer.push(...columns.memory);
+    const job: TextJob = { id: next, redact, entries: columns.table, data, unreadable, memory };
+    batches.set(next++, { first, worker: w });
+    inFlight[w]++;
+    ports[w].postMessage({ type: 'job', job } satisfies ToWorker, transfer);
+  };
+  const printHere = () => {
+    const first = position;
+    const { end, bytes } = batchEnd();
+    position = end;
+    const memory = textMemory.pop();
+    const out = new TextSink(Math.max(bytes * 3, memory?.byteLength ?? 0), memory);
+    const local: DecodedEntry[] = [];
+    for (let i = first; i < end; i++) {
+      const entry = entries.at(i);
+      let decoded: DecodedEntry | undefined;
+      let data: Uint8Array | undefined;
+      try {
+        data = reader.dataView(entry); // used before the next read
+      } catch (error) {
+        decoded = writeUnreadableEntryText(out, entry, error, redact);
+      }
+      if (data) decoded = writeSealedEntryText(out, context, entry, data, redact, scratch);
+      if (decoded && !decoded.ok) local.push(decoded);
+    }
+    const text = out.detach();
+    batches.set(next++, { first, worker: -1, local, result: { id: next - 1, text, problems: [] } });
+    heldHere++;
+  };
+  try {
     while (nextToYield < next || position < entries.length) {
-      while (position < entries.length && next - nextToYield < count * 2) submit();
-      const slot = pending.get(nextToYield)!;
-      if (!slot.result && !failure) await new Promise<void>((resolve) => (slot.wake = resolve));
+      drain();
       if (failure) throw failure;
-      const result = slot.result!;
-      pending.delete(nextToYield++);
-      for (const p of result.problems) problems.add({ entry: entries.at(slot.first + p.at), ok: false, problem: p.problem, message: p.message });
-      const worker = workers[(nextToYield - 1) % count];
-      let released = false;
-      yield {
-        text: result.text,
-        release: () => {
-          if (released || failure || finished) return;
-          released = true;
-          const memory = result.text.buffer as ArrayBuffer;
-          worker.postMessage({ type: 'recycle', memory } satisfies ToWorker, [memory]);
-        },
-      };
+      for (let w = 0; w < workers.length; w++) while (ready[w] && inFlight[w] < 2 && position < entries.length) submit(w);
+      const batch = batches.get(nextToYield);
+      if (batch?.result) {
+        batches.delete(nextToYield++);
+        const result = batch.result;
+        if (batch.local) {
+          heldHere--;
+          for (const decoded of batch.local) problems.add(decoded);
+        } else {
+          for (const p of result.problems) problems.add({ entry: entries.at(batch.first + p.at), ok: false, problem: p.problem, message: p.message });
+        }
+        let released = false;
+        yield {
+          text: result.text,
+          printedOn: batch.worker,
+          release: () => {
+            if (released || failure || finished) return;
+            released = true;
+            const memory = result.text.buffer as ArrayBuffer;
+            if (batch.worker < 0) {
+              if (textMemory.length < 4) textMemory.push(memory);
+            } else {
+              ports[batch.worker].postMessage({ type: 'recycle', memory } satisfies ToWorker, [memory]);
+            }
+          },
+        };
+        continue;
+      }
+      if (position < entries.length && (!batch || heldHere < mainAhead)) {
+        printHere();
+        continue;
+      }
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
     }
     problems.flush();
   } finally {
     reader.close();
     finished = true;
+    for (const port of ports) port.close();
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }

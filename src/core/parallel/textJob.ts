@@ -1,5 +1,6 @@
 // A batch of entries for a worker thread: their headers and still-sealed data in, their dump-wal text
 // out, as bytes. Problems come back per entry so the main thread reports them in log order, as a serial dump would.
+import type { MessagePort } from 'node:worker_threads';
 import { PlainScratch } from '../crypto/secretbox';
 import { writeSealedEntryText, writeUnreadableEntryText } from '../report/dumpWal';
 import type { PayloadContext } from '../state/entryPayload';
@@ -28,11 +29,15 @@ export interface TextJobResult {
   memory?: ArrayBuffer;
 }
 
+/** To a worker: `init` through its parentPort, carrying the channel every later message takes. */
 export type ToWorker =
-  | { type: 'init'; context: PayloadContext }
+  | { type: 'init'; context: PayloadContext; port: MessagePort }
   | { type: 'job'; job: TextJob }
   /** The memory of an earlier result, written out and handed back for the next one. */
   | { type: 'recycle'; memory: ArrayBuffer };
+
+/** From a worker, on the channel `init` gave it: it has loaded (and takes jobs at once), or a job's text. */
+export type FromWorker = { type: 'ready' } | { type: 'done'; result: TextJobResult };
 
 /** Plaintexts of big entries, printed before the next is opened (one per thread: this module's). */
 const scratch = new PlainScratch();
