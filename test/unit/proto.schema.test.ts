@@ -1,30 +1,21 @@
 // The compiled schema: up to date with proto/, SwarmKit's field facts that printing depends on
 // (names, numbers, declaration order, gogoproto options), and exact 64-bit decoding.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Long from 'long';
 import type { Type } from 'protobufjs/light';
 import { ProtoTypes, STORE_OBJECT_TYPES, root } from '../../src/core/proto/schema';
 import { repoRoot } from '../support/fixtures';
+import { assertGeneratedFileCurrent } from '../support/generated';
 
 const swarm = (name: string): Type => root.lookupType(`docker.swarmkit.v1.${name}`);
 const fieldList = (type: Type): string => type.fieldsArray.map((f) => `${f.name}=${f.id}`).join(' ');
 
 describe('compiled schema', () => {
   it('src/core/proto/schema.json is what scripts/build-proto.mjs makes of proto/', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'schema-'));
-    try {
-      const fresh = join(dir, 'schema.json');
-      execFileSync(process.execPath, [join(repoRoot, 'scripts', 'build-proto.mjs'), '--out', fresh], { stdio: 'pipe' });
-      const committed = readFileSync(join(repoRoot, 'src', 'core', 'proto', 'schema.json'), 'utf8');
-      assert.ok(readFileSync(fresh, 'utf8') === committed, 'schema.json is stale: run `npm run proto` and commit it');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    assertGeneratedFileCurrent('scripts/build-proto.mjs', 'src/core/proto/schema.json', 'run `npm run proto` and commit it');
   });
 
   it('keeps declaration order where it differs from number order', () => {

@@ -1,15 +1,11 @@
 // TextSink: the byte buffer the text printer writes into. ASCII is stored as is, anything else as UTF-8,
 // whatever the length of the string and however often the buffer grows.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { quoteBytes, setWasmQuoting, WASM_FROM_BYTES, wasmQuotingAvailable, writeDecimal, writeInt64, writeQuotedBytes, writeQuotedString, writeUint64 } from '../../src/core/text/goFormat';
 import { TextSink } from '../../src/core/text/textSink';
 import { SeededRandom } from '../../src/core/writer/seededRandom';
-import { repoRoot } from '../support/fixtures';
+import { assertGeneratedFileCurrent } from '../support/generated';
 
 describe('TextSink', () => {
   it('keeps short and long, ASCII and non-ASCII strings as UTF-8, across growth', () => {
@@ -107,15 +103,7 @@ describe('TextSink', () => {
   });
 
   it('src/core/text/quoteWasmBytes.ts is what scripts/build-wasm.mjs makes of quote.wat', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'quote-wasm-'));
-    try {
-      const fresh = join(dir, 'quoteWasmBytes.ts');
-      execFileSync(process.execPath, [join(repoRoot, 'scripts', 'build-wasm.mjs'), '--out', fresh], { stdio: 'pipe' });
-      const committed = readFileSync(join(repoRoot, 'src', 'core', 'text', 'quoteWasmBytes.ts'), 'utf8');
-      assert.ok(readFileSync(fresh, 'utf8') === committed, 'quoteWasmBytes.ts is stale: run `npm run wasm` and commit it');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    assertGeneratedFileCurrent('scripts/build-wasm.mjs', 'src/core/text/quoteWasmBytes.ts', 'run `npm run wasm` and commit it');
   });
 
   it('the WebAssembly path escapes exactly the bytes it must: every byte value at every place in a 16-byte block, and in the tail', () => {
