@@ -171,9 +171,10 @@ export function secretboxBackend(boxBytes = 0): SecretboxBackend {
 
 /**
  * Memory for plaintexts a caller is done with before it opens the next box (an export prints each entry
- * straight from its bytes): big boxes open into it instead of into new memory each time. New memory is
- * the cost on big records: on these machines the kernel's page faults on 66 MB of fresh plaintext took
- * longer than decrypting it (big-wal's export: 0.41 s instead of ~0.6 s).
+ * straight from its bytes): boxes the native addon opens (every box once loaded; else the big ones) go
+ * into it instead of into new memory each time. New memory is the cost on big records: on these machines
+ * the kernel's page faults on 66 MB of fresh plaintext took longer than decrypting it (big-wal's export:
+ * 0.41 s instead of ~0.6 s).
  */
 export class PlainScratch {
   private memory?: ArrayBuffer;
@@ -187,8 +188,8 @@ export class PlainScratch {
 
 /**
  * Returns the plaintext, or undefined when the key does not authenticate the box. With `scratch`, the
- * plaintext may be a view of memory the next open reuses: a big box's of the scratch memory, a small
- * one's of libsodium's heap. Use it before opening another box.
+ * plaintext may be a view of memory the next open reuses: the scratch memory (the native addon's
+ * boxes), or libsodium's WebAssembly heap. Use it before opening another box.
  */
 export function secretboxOpen(box: Uint8Array, nonce: Uint8Array, key: Uint8Array, scratch?: PlainScratch): Uint8Array | undefined {
   if (key.length !== SECRETBOX_KEY_BYTES || nonce.length !== SECRETBOX_NONCE_BYTES) return undefined;
