@@ -39,7 +39,7 @@ export type ToWorker =
 /** From a worker, on the channel `init` gave it: it has loaded (and takes jobs at once), or a job's text. */
 export type FromWorker = { type: 'ready' } | { type: 'done'; result: TextJobResult };
 
-/** Plaintexts of big entries, printed before the next is opened (one per thread: this module's). */
+/** Plaintexts, printed before the next is opened (one per thread: this module's). */
 const scratch = new PlainScratch();
 
 /** `memory`: where to write the text if it is large enough (the result then hands it over, not a copy). */

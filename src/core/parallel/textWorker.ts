@@ -22,7 +22,8 @@ function serve(context: PayloadContext, port: MessagePort, message: ToWorker): v
     return;
   }
   if (message.type !== 'job') throw new Error('text worker: init twice');
-  // Jobs queue behind the libsodium load in arrival order, so results come back in order.
+  // Jobs queue behind loadFastSecretbox (the WebAssembly build's load, where the native addon does not
+  // load) in arrival order, so results come back in order.
   void cryptoLoaded.then(() => {
     const result = runTextJob(context, message.job, spare.pop());
     const transfer = [result.text.buffer as ArrayBuffer];
