@@ -4,17 +4,19 @@
 // approaches N times the serial speed; memory stays bounded by the batches in flight.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { PlainScratch } from '../crypto/secretbox';
 import type { Fault } from '../errors';
 import { EntryProblems, selectEntries, writeSealedEntryText, writeUnreadableEntryText, type DumpOptions } from '../report/dumpWal';
+import type { PayloadContext } from '../state/entryPayload';
 import type { DecodedEntry } from '../state/swarmState';
 import type { SwarmState } from '../state/swarmState';
 import { layoutOf } from '../state/layout';
 import { TextSink } from '../text/textSink';
 import { listSegments, type EntryList } from '../wal/walLog';
 import { SequentialEntryReader } from '../wal/sequentialReader';
-import type { FromWorker, TextJob, TextJobResult, ToWorker } from './textJob';
+import type { TextJob, TextJobResult } from './textJob';
+import { TextWorkerChannels } from './textWorkers';
 
 const BATCH_BYTES = 1 << 20;
 const BATCH_ENTRIES = 1000;
@@ -137,47 +139,15 @@ export async function* dumpWalTextChunks(
   const mainAhead = pool.mainAhead ?? MAIN_AHEAD;
   const batchBytes = pool.batchBytes ?? BATCH_BYTES;
   const redact = options.redact ?? false;
-  const context = state.payloadContext;
   const problems = new EntryProblems(faults);
   const batches = new Map<number, Batch>();
-  /** Per worker: whether it has loaded (a main thread that prints never waits for a loading one), batches it holds. */
-  const ready = workers.map(() => mainAhead === 0);
-  const inFlight = workers.map(() => 0);
-  let failure: Error | undefined;
-  let finished = false;
-  let wake: (() => void) | undefined;
   /** Batch buffers the workers handed back, for the next batches; text memory of the main thread's batches. */
   const batchMemory: ArrayBuffer[] = [];
   const textMemory: ArrayBuffer[] = [];
-  const take = (w: number, message: FromWorker) => {
-    if (message.type === 'ready') {
-      ready[w] = true;
-      return;
-    }
-    inFlight[w]--;
-    if (message.result.memory) batchMemory.push(message.result.memory);
-    batches.get(message.result.id)!.result = message.result;
-  };
-  // Results come on a channel of their own: receiveMessageOnPort takes them between two batches the
-  // main thread prints, without a turn of the event loop.
-  const ports = workers.map((w, i) => {
-    const { port1, port2 } = new MessageChannel();
-    w.postMessage({ type: 'init', context, port: port2 } satisfies ToWorker, [port2]);
-    port1.on('message', (message: FromWorker) => {
-      take(i, message);
-      wake?.();
-    });
-    w.on('error', (e) => {
-      failure = e;
-      wake?.();
-    });
-    return port1;
+  const channels = new TextWorkerChannels(workers, state.payloadContext, mainAhead === 0, (result) => {
+    if (result.memory) batchMemory.push(result.memory);
+    batches.get(result.id)!.result = result;
   });
-  const drain = () => {
-    for (let w = 0; w < ports.length; w++) {
-      for (let m = receiveMessageOnPort(ports[w]); m; m = receiveMessageOnPort(ports[w])) take(w, m.message as FromWorker);
-    }
-  };
   const reader = new SequentialEntryReader(state.wal.takeScanMemory());
   const scratch = new PlainScratch();
   const table = entries.log.table;
@@ -185,82 +155,36 @@ export async function* dumpWalTextChunks(
   let nextToYield = 0;
   let position = 0;
   let heldHere = 0;
-  /** The next batch's end in `entries` (at most BATCH_ENTRIES entries and about batchBytes of data). */
-  const batchEnd = (): { end: number; bytes: number } => {
-    let end = position;
+  let finished = false;
+  /** The next batch: at most BATCH_ENTRIES entries and about batchBytes of data from `position`. */
+  const takeBatch = (): { first: number; end: number; bytes: number } => {
+    const first = position;
     let bytes = 0;
-    while (end < entries.length && end - position < BATCH_ENTRIES && bytes < batchBytes) bytes += table.dataLength(entries.seqs[end++]);
-    return { end, bytes };
+    while (position < entries.length && position - first < BATCH_ENTRIES && bytes < batchBytes) bytes += table.dataLength(entries.seqs[position++]);
+    return { first, end: position, bytes };
   };
   const submit = (w: number) => {
-    const first = position;
-    const { end, bytes } = batchEnd();
-    position = end;
-    // One buffer per batch, transferred: a buffer per entry would keep the garbage collector busy.
-    // Each view is copied before the next read (a read may reuse the memory a view shows); a record
-    // whose data is not the size its header gave gets a buffer of its own.
+    const { first, end, bytes } = takeBatch();
     const reused = batchMemory.findIndex((m) => m.byteLength >= bytes);
     const memory = reused >= 0 ? batchMemory.splice(reused, 1)[0] : new ArrayBuffer(Math.max(bytes, batchBytes));
-    const buffer = new Uint8Array(memory, 0, bytes);
-    const transfer: ArrayBuffer[] = [memory];
-    let at = 0;
-    const unreadable: TextJob['unreadable'] = {};
-    const data: Uint8Array[] = [];
-    for (let i = first; i < end; i++) {
-      const e = entries.at(i);
-      let view: Uint8Array;
-      try {
-        view = reader.dataView(e);
-      } catch (error) {
-        unreadable[i - first] = (error as Error).message;
-        data.push(new Uint8Array(0));
-        continue;
-      }
-      if (view.length !== e.dataLength || at + view.length > bytes) {
-        const own = new Uint8Array(view);
-        transfer.push(own.buffer);
-        data.push(own);
-        continue;
-      }
-      buffer.set(view, at);
-      at += view.length;
-      data.push(buffer.subarray(at - view.length, at));
-    }
+    const { data, unreadable, transfer } = packBatch(reader, entries, first, end, new Uint8Array(memory, 0, bytes));
     const columns = table.select(entries.seqs, first, end).transfer();
-    transfer.push(...columns.memory);
-    const job: TextJob = { id: next, redact, entries: columns.table, data, unreadable, memory };
-    batches.set(next++, { first, worker: w });
-    inFlight[w]++;
-    ports[w].postMessage({ type: 'job', job } satisfies ToWorker, transfer);
+    batches.set(next, { first, worker: w });
+    channels.send(w, { id: next++, redact, entries: columns.table, data, unreadable, memory }, [memory, ...transfer, ...columns.memory]);
   };
   const printHere = () => {
-    const first = position;
-    const { end, bytes } = batchEnd();
-    position = end;
+    const { first, end, bytes } = takeBatch();
     const memory = textMemory.pop();
     const out = new TextSink(Math.max(bytes * 3, memory?.byteLength ?? 0), memory);
-    const local: DecodedEntry[] = [];
-    for (let i = first; i < end; i++) {
-      const entry = entries.at(i);
-      let decoded: DecodedEntry | undefined;
-      let data: Uint8Array | undefined;
-      try {
-        data = reader.dataView(entry); // used before the next read
-      } catch (error) {
-        decoded = writeUnreadableEntryText(out, entry, error, redact);
-      }
-      if (data) decoded = writeSealedEntryText(out, context, entry, data, redact, scratch);
-      if (decoded && !decoded.ok) local.push(decoded);
-    }
-    const text = out.detach();
-    batches.set(next++, { first, worker: -1, local, result: { id: next - 1, text, problems: [] } });
+    const local = printBatch(out, reader, entries, first, end, state.payloadContext, redact, scratch);
+    batches.set(next, { first, worker: -1, local, result: { id: next++, text: out.detach(), problems: [] } });
     heldHere++;
   };
   try {
     while (nextToYield < next || position < entries.length) {
-      drain();
-      if (failure) throw failure;
-      for (let w = 0; w < workers.length; w++) while (ready[w] && inFlight[w] < 2 && position < entries.length) submit(w);
+      channels.drain();
+      if (channels.failure) throw channels.failure;
+      for (let w = channels.withRoom(); w >= 0 && position < entries.length; w = channels.withRoom()) submit(w);
       const batch = batches.get(nextToYield);
       if (batch?.result) {
         batches.delete(nextToYield++);
@@ -276,14 +200,11 @@ export async function* dumpWalTextChunks(
           text: result.text,
           printedOn: batch.worker,
           release: () => {
-            if (released || failure || finished) return;
+            if (released || channels.failure || finished) return;
             released = true;
             const memory = result.text.buffer as ArrayBuffer;
-            if (batch.worker < 0) {
-              if (textMemory.length < 4) textMemory.push(memory);
-            } else {
-              ports[batch.worker].postMessage({ type: 'recycle', memory } satisfies ToWorker, [memory]);
-            }
+            if (batch.worker >= 0) channels.recycle(batch.worker, memory);
+            else if (textMemory.length < 4) textMemory.push(memory);
           },
         };
         continue;
@@ -292,14 +213,66 @@ export async function* dumpWalTextChunks(
         printHere();
         continue;
       }
-      await new Promise<void>((resolve) => (wake = resolve));
-      wake = undefined;
+      await channels.arrival();
     }
     problems.flush();
   } finally {
     reader.close();
     finished = true;
-    for (const port of ports) port.close();
-    await Promise.all(workers.map((w) => w.terminate()));
+    await channels.close();
   }
+}
+
+/**
+ * Entries [first, end)'s sealed data for a worker, copied into `buffer` (one buffer per batch,
+ * transferred: a buffer per entry would keep the garbage collector busy). Each view is copied before the
+ * next read (a read may reuse the memory a view shows); a record whose data is not the size its header
+ * gave gets a buffer of its own (in `transfer`), one that does not read again a reason (`unreadable`).
+ */
+function packBatch(reader: SequentialEntryReader, entries: EntryList, first: number, end: number, buffer: Uint8Array): Pick<TextJob, 'data' | 'unreadable'> & { transfer: ArrayBuffer[] } {
+  const transfer: ArrayBuffer[] = [];
+  const unreadable: Record<number, string> = {};
+  const data: Uint8Array[] = [];
+  let at = 0;
+  for (let i = first; i < end; i++) {
+    const e = entries.at(i);
+    let view: Uint8Array;
+    try {
+      view = reader.dataView(e);
+    } catch (error) {
+      unreadable[i - first] = (error as Error).message;
+      data.push(new Uint8Array(0));
+      continue;
+    }
+    if (view.length !== e.dataLength || at + view.length > buffer.length) {
+      const own = new Uint8Array(view);
+      transfer.push(own.buffer);
+      data.push(own);
+      continue;
+    }
+    buffer.set(view, at);
+    at += view.length;
+    data.push(buffer.subarray(at - view.length, at));
+  }
+  return { data, unreadable, transfer };
+}
+
+/** Prints entries [first, end) into `out` on this thread; returns those that did not decode, in order. */
+function printBatch(
+  out: TextSink, reader: SequentialEntryReader, entries: EntryList, first: number, end: number, context: PayloadContext, redact: boolean, scratch: PlainScratch,
+): DecodedEntry[] {
+  const failed: DecodedEntry[] = [];
+  for (let i = first; i < end; i++) {
+    const entry = entries.at(i);
+    let decoded: DecodedEntry | undefined;
+    let data: Uint8Array | undefined;
+    try {
+      data = reader.dataView(entry); // used before the next read
+    } catch (error) {
+      decoded = writeUnreadableEntryText(out, entry, error, redact);
+    }
+    if (data) decoded = writeSealedEntryText(out, context, entry, data, redact, scratch);
+    if (decoded && !decoded.ok) failed.push(decoded);
+  }
+  return failed;
 }
