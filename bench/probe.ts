@@ -16,7 +16,8 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const state = SwarmState.open(dir, { unlockKey });
   const indexMs = performance.now() - t0;
-  const result: Record<string, number> = { indexMs, entries: state.wal.table.length, walBytes: walBytes(state) };
+  const { table, effectiveSeqs } = state.wal;
+  const result: Record<string, number> = { indexMs, entries: table.length, walBytes: walBytes(state), tableBytes: table.byteLength, seqBytes: effectiveSeqs.byteLength };
   if (metric === 'firstPage') {
     const t1 = performance.now();
     const list = state.effectiveEntries;
