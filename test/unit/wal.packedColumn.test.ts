@@ -1,0 +1,99 @@
+// A packed column of the WAL index: each shape (implied by the row, constant, 8/16/32-bit residuals, a
+// base per group of rows) is chosen where it is the smallest, and every value reads back exactly, for
+// 32-bit extremes, with rows that are don't-cares, and unpacked again to full width.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { columnBytes, columnMemory, columnValue, packColumn, unpackColumn, type Column, type ColumnData, type Shapes } from '../../src/core/wal/packedColumn';
+import { SeededRandom } from '../../src/core/writer/seededRandom';
+
+const ALL: Shapes = { step: true, anchors: true };
+
+function readAll(c: Column, n: number): number[] {
+  return Array.from({ length: n }, (_, i) => columnValue(c, i));
+}
+
+/** Packs `values`, checks that each reads back (but the skipped), and returns the column. */
+function packed(values: ColumnData, shapes: Shapes = ALL, skip?: Uint8Array): Column {
+  const c = packColumn(values, values.length, skip, shapes);
+  readAll(c, values.length).forEach((v, i) => {
+    if (!skip?.[i]) assert.equal(v, values[i], `row ${i}`);
+  });
+  return c;
+}
+
+describe('packColumn', () => {
+  it('drops a column that is constant or counts up with the row', () => {
+    const constant = packed(new Int32Array(100).fill(-7));
+    assert.deepEqual([constant.base, constant.step, constant.data, constant.anchors, columnBytes(constant)], [-7, 0, undefined, undefined, 0]);
+    const counting = packed(Int32Array.from({ length: 100 }, (_, i) => 5 + i));
+    assert.deepEqual([counting.base, counting.step, counting.data, columnBytes(counting)], [5, 1, undefined, 0]);
+    const notAllowed = packed(Int32Array.from({ length: 100 }, (_, i) => 5 + i), {});
+    assert.equal(notAllowed.step, 0, 'a row step only where the column may take one');
+    assert.ok(notAllowed.data instanceof Uint8Array);
+  });
+
+  it('takes the narrowest residuals that hold the spread, up to 32 bits of it', () => {
+    const cases: [ColumnData, new (n: number) => ColumnData, number][] = [
+      [Uint32Array.of(1000, 1255, 1100), Uint8Array, 1000],
+      [Uint32Array.of(1000, 1256, 1100), Uint16Array, 1000],
+      [Uint32Array.of(7, 7 + 0xffff), Uint16Array, 7],
+      [Uint32Array.of(7, 7 + 0x10000), Uint32Array, 7],
+      [Uint32Array.of(0xffff_ffff, 0), Uint32Array, 0],
+      [Int32Array.of(-0x8000_0000, 0x7fff_ffff, 3), Uint32Array, -0x8000_0000],
+      [Int32Array.of(-0x8000_0000, -0x8000_0000 + 255), Uint8Array, -0x8000_0000],
+    ];
+    for (const [values, type, base] of cases) {
+      const c = packed(values, {});
+      assert.ok(c.data instanceof type, `${values.join(',')}: ${c.data?.constructor.name}`);
+      assert.equal(c.base, base);
+    }
+  });
+
+  it('steps only where the step makes residuals smaller, and never past 32 bits', () => {
+    const almost = Int32Array.from({ length: 300 }, (_, i) => 10 + i + (i % 3)); // 300 apart, 2 off the step
+    const c = packed(almost);
+    assert.deepEqual([c.step, c.data?.constructor.name], [1, 'Uint8Array']);
+    const wild = Int32Array.of(0x7fff_ffff, -0x8000_0000 + 1, 0x7fff_ffff); // minus the row: a 33-bit spread
+    assert.equal(packed(wild).step, 0);
+  });
+
+  it('takes a base per group of rows for values that grow through the block (offsets)', () => {
+    const offsets = Uint32Array.from({ length: 1000 }, (_, i) => 4_000_000_000 - 2_000_000 + i * 3000 + (i % 5));
+    const c = packed(offsets);
+    assert.equal(c.anchorShift, 4, '16 rows of 3000 bytes fit 16 bits; 32 rows do not, 8 rows cost more bases');
+    assert.ok(c.data instanceof Uint16Array);
+    assert.equal(columnBytes(c), 1000 * 2 + 63 * 4);
+    const small = packed(Uint32Array.from({ length: 1000 }, (_, i) => 8 + i * 20));
+    assert.deepEqual([small.anchorShift, small.data?.constructor.name, columnBytes(small)], [3, 'Uint8Array', 1000 + 125 * 4]);
+    assert.equal(packed(offsets, {}).anchors, undefined, 'only where the column may take them');
+    assert.equal(packed(Uint32Array.from({ length: 1000 }, (_, i) => (i * 7919) % 200)).anchors, undefined, 'nor where one base is as small');
+  });
+
+  it('ignores skipped rows (they read back as anything), even when every row is skipped', () => {
+    const values = Uint32Array.from({ length: 200 }, (_, i) => (i % 50 === 0 ? 0xffff_ffff : 300 + i));
+    const skip = Uint8Array.from(values, (v) => (v === 0xffff_ffff ? 8 : 0));
+    const c = packed(values, ALL, skip);
+    assert.deepEqual([c.base, c.step, c.data], [300, 1, undefined]);
+    const none = packed(values, ALL, new Uint8Array(200).fill(1));
+    assert.equal(columnBytes(none), 0);
+    const groups = Uint32Array.from({ length: 64 }, (_, i) => (i < 8 || i >= 56 ? 0 : 1_000_000 + i * 300)); // whole groups skipped
+    packed(groups, { anchors: true }, Uint8Array.from(groups, (v) => (v === 0 ? 1 : 0)));
+  });
+
+  it('reads back random columns of every kind exactly, and unpacks them to full width', () => {
+    const random = new SeededRandom('packed columns');
+    for (let round = 0; round < 200; round++) {
+      const n = random.int(1, 300);
+      const spread = 2 ** random.int(0, 32) - 1;
+      const start = random.int(0, 2 ** 32 - 1 - spread);
+      const stepped = random.int(0, 1);
+      const values = Uint32Array.from({ length: n }, (_, i) => Math.min(2 ** 32 - 1, start + random.int(0, spread) + stepped * i));
+      const skip = random.int(0, 1) ? Uint8Array.from({ length: n }, () => (random.int(0, 9) === 0 ? 1 : 0)) : undefined;
+      const c = packed(values, ALL, skip);
+      const full = unpackColumn(c, Uint32Array, n, n + 5, skip);
+      assert.ok(full.data instanceof Uint32Array && full.data.length === n + 5 && full.base === 0 && full.step === 0);
+      values.forEach((v, i) => assert.equal(full.data![i], skip?.[i] ? 0 : v, `round ${round}, row ${i}`));
+      assert.equal(columnMemory(c).length, (c.data ? 1 : 0) + (c.anchors ? 1 : 0));
+    }
+  });
+});
