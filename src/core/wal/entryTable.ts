@@ -10,6 +10,7 @@
 // (index and term as uint64), in its block's side table: 60 bytes more, so a log crafted to have only
 // such rows costs at most 82 bytes per entry (before the columns, every entry took 55).
 import type { EntryRef } from './segment';
+import type { SeqList } from './seqList';
 import { columnBytes, columnMemory, columnValue, openColumn, packColumn, unpackColumn, type Column } from './packedColumn';
 import { addWideRow, compactWideRows, newWideRows, wideBytes, wideRow, type RowValues, type WideRows } from './wideRows';
 
@@ -177,11 +178,11 @@ export class EntryTable {
    * The rows at `seqs` (from `from` up to `to`) as a table of their own: a batch for a worker thread,
    * one block, every value and flag copied. Its positions are the batch's, not the log's seqs.
    */
-  select(seqs: ArrayLike<number>, from = 0, to = seqs.length): EntryTable {
+  select(seqs: SeqList, from = 0, to = seqs.length): EntryTable {
     const n = Math.max(0, to - from);
     const out = new EntryTable(2 ** Math.max(4, Math.ceil(Math.log2(Math.max(1, n)))));
     for (let i = 0; i < n; i++) {
-      const seq = seqs[from + i];
+      const seq = seqs.at(from + i);
       const b = this.block(seq);
       const at = seq & this.mask;
       const flags = columnValue(b.flags, at);
