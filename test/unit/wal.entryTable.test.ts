@@ -75,14 +75,14 @@ describe('EntryTable', () => {
     assert.throws(() => table.markOverwritten(5), /no entry at position 5 \(the log has 1\)/);
   });
 
-  it('packs full blocks to a byte and a half per entry on contiguous records, and takes 22 in the block being filled', () => {
+  it('packs full blocks to under 1.5 bytes per entry on contiguous records, and takes 22 in the block being filled', () => {
     const table = new EntryTable(1024);
     for (let i = 0; i < 10_000; i++) table.add('f', input(BigInt(i + 1), { offset: 8 + 20 * i, dataAt: 16 + 20 * i }));
-    // Index: the row's position; term, type, flags, file, lengths and gaps: constant; offsets: one byte off
-    // a base (4 bytes) per 8 rows. 9 full blocks, the tenth (784 rows) at full width until trim().
-    assert.equal(table.byteLength, 9 * (1024 + 128 * 4) + 1024 * 22);
+    // Index: the row's position; term, type, flags, file, lengths and gaps: constant; offsets: 9 bits off
+    // a base (4 bytes) per 16 rows. 9 full blocks, the tenth (784 rows) at full width until trim().
+    assert.equal(table.byteLength, 9 * (1024 * 9 / 8 + 64 * 4) + 1024 * 22);
     table.trim();
-    assert.equal(table.byteLength, 9 * (1024 + 128 * 4) + 784 + 98 * 4);
+    assert.equal(table.byteLength, 9 * (1024 * 9 / 8 + 64 * 4) + 4 * Math.ceil(784 * 9 / 32) + 49 * 4);
     assert.equal(table.wideRows, 0, 'a log SwarmKit writes fits the columns');
     assert.deepEqual([table.index(9_999), table.offset(9_999), table.index(5000), table.offset(5000)], [10_000n, 8 + 20 * 9_999, 5001n, 8 + 20 * 5000], 'the packed blocks read');
     table.add('f', input(10_001n));
@@ -111,8 +111,8 @@ describe('EntryTable', () => {
     for (let i = 0; i < 2048; i++) table.add('f', input(i % 2 === 0 ? 1n : 1n << 40n, { type: -i }));
     assert.equal(table.wideRows, 2047, 'every row but the very first (index 1, type 0) has an index 2^40 from its block\'s first or a negative type');
     // The first block's value columns hold one row (constant: no bytes), its flags say which rows are
-    // whole (a byte a row); the second's flags are constant. Full side tables keep no room.
-    assert.equal(table.byteLength, 1024 + 1023 * 60 + 1024 * 60);
+    // whole (1 or 9: 4 bits a row); the second's flags are constant. Full side tables keep no room.
+    assert.equal(table.byteLength, 1024 / 2 + 1023 * 60 + 1024 * 60);
     assert.deepEqual([table.index(2047), table.type(2047), table.index(1024), table.type(1024), table.index(0), table.type(0)], [1n << 40n, -2047, 1n, -1024, 1n, 0]);
   });
 

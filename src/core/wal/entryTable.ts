@@ -1,9 +1,9 @@
 // The WAL index as columns: a few typed arrays instead of an object and two BigInts per entry. An entry
 // object costs ~200 bytes of heap plus garbage-collector slack; here a block of entries is filled at 22
-// bytes an entry, and once full (or at trim()) each of its columns is packed to the width its values need
-// (packedColumn.ts): on a log SwarmKit wrote an entry then takes a few bytes (index, term, type, flags and
-// file implied or constant; lengths, gaps and offsets in one or two bytes), so the index of a long log
-// grows little with its length. Each block keeps its first entry's index and term as BigInts and the
+// bytes an entry, and once full (or at trim()) each of its columns is packed to the bits its values need
+// (packedColumn.ts): on a log SwarmKit wrote an entry then takes about 4 bytes (index, term, type, flags
+// and file implied or constant; lengths, gaps and offsets in a few bits each), so the index of a long
+// log grows little with its length. Each block keeps its first entry's index and term as BigInts and the
 // other entries' as differences from them; where the payload starts and ends is kept as a gap from the
 // record's start and end. A row whose values do not fit the filled block's columns (only crafted logs:
 // indexes or terms 2^31 away from the block's first, offsets past 4 GB, odd types) is kept whole, exactly

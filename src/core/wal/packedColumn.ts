@@ -1,14 +1,18 @@
 // One column of a finished EntryTable block at the smallest width its values need. A log SwarmKit wrote
 // has columns that are implied (consecutive indexes: the row's position), constant (term, type, file,
 // flags) or small once a base is taken off (record lengths; offsets, which grow through the block, off
-// a base per group of 8 to 64 rows), so most columns take no bytes at all and the others one or two per row.
-// Every value stays exact: the widest form (Uint32 residuals) holds any column the filled block held.
+// a base per group of 8 to 64 rows), so most columns take no bytes at all and the others a few bits per
+// row: residuals are packed at the bits their spread needs (12 for lengths of up to 4 KB, not 16).
+// Every value stays exact: the widest form (32-bit residuals) holds any column the filled block held.
 // Plain data (no class), so a block travels to a worker thread by structured clone.
 
 export type ColumnData = Uint8Array | Uint16Array | Uint32Array | Int32Array;
 type ColumnType = Uint8ArrayConstructor | Uint16ArrayConstructor | Uint32ArrayConstructor | Int32ArrayConstructor;
 
-/** value(i) = base + step * i + anchors[i >> anchorShift] + data[i], each part present only if needed. */
+/**
+ * value(i) = base + step * i + anchors[i >> anchorShift] + residual i (of `data` while the block is
+ * filled, or `width` bits at bit i * width of `bits` once packed), each part present only if needed.
+ */
 export interface Column {
   base: number;
   /** 0, or 1 for a column that counts up with the row (the index of consecutive entries). */
@@ -17,6 +21,9 @@ export interface Column {
   anchors?: Uint32Array;
   anchorShift?: number;
   data?: ColumnData;
+  bits?: Uint32Array;
+  /** Bits per residual in `bits`, 1 to 32. */
+  width?: number;
 }
 
 /** The shapes a column may take beyond a base and residuals (each is tried only where it can pay). */
@@ -33,7 +40,8 @@ const U32_MAX = 0xffff_ffff;
 
 export function columnValue(c: Column, i: number): number {
   const d = c.data;
-  return c.base + c.step * i + (c.anchors ? c.anchors[i >> c.anchorShift!] : 0) + (d ? d[i] : 0);
+  const residual = d ? d[i] : c.bits ? readBits(c.bits, c.width!, i) : 0;
+  return c.base + c.step * i + (c.anchors ? c.anchors[i >> c.anchorShift!] : 0) + residual;
 }
 
 /** A column being filled: its values as they are, in `data`. */
@@ -64,14 +72,11 @@ export function packColumn(values: ColumnData, n: number, skip: Uint8Array | und
 }
 
 export function columnBytes(c: Column): number {
-  return (c.anchors?.byteLength ?? 0) + (c.data?.byteLength ?? 0);
+  return (c.anchors?.byteLength ?? 0) + (c.data?.byteLength ?? 0) + (c.bits?.byteLength ?? 0);
 }
 
 export function columnMemory(c: Column): ArrayBuffer[] {
-  const out: ArrayBuffer[] = [];
-  if (c.anchors) out.push(c.anchors.buffer as ArrayBuffer);
-  if (c.data) out.push(c.data.buffer as ArrayBuffer);
-  return out;
+  return [c.anchors, c.data, c.bits].filter((a) => a !== undefined).map((a) => a.buffer as ArrayBuffer);
 }
 
 interface Layout {
@@ -81,7 +86,8 @@ interface Layout {
   base: number;
   /** Row >> shift is the row's group. */
   shift: number;
-  width: 0 | 1 | 2 | 4;
+  /** Bits per residual (0: every residual is 0). */
+  width: number;
   bytes: number;
 }
 
@@ -107,9 +113,9 @@ function layoutOf(values: ColumnData, n: number, skip: Uint8Array | undefined, s
     if (lows[g] - base > U32_MAX) return undefined;
     spread = Math.max(spread, highs[g] - lows[g]);
   }
-  const width = spread === 0 ? 0 : spread <= 0xff ? 1 : spread <= 0xffff ? 2 : spread <= U32_MAX ? 4 : undefined;
-  if (width === undefined) return undefined;
-  return { step, lows, base, shift, width, bytes: width * n + (anchored ? 4 * groups : 0) };
+  if (spread > U32_MAX) return undefined;
+  const width = 32 - Math.clz32(spread);
+  return { step, lows, base, shift, width, bytes: 4 * wordsFor(n, width) + (anchored ? 4 * groups : 0) };
 }
 
 function build(values: ColumnData, n: number, skip: Uint8Array | undefined, layout: Layout): Column {
@@ -120,8 +126,32 @@ function build(values: ColumnData, n: number, skip: Uint8Array | undefined, layo
     column.anchorShift = shift;
   }
   if (width === 0) return column;
-  const data = new (width === 1 ? Uint8Array : width === 2 ? Uint16Array : Uint32Array)(n);
-  for (let i = 0; i < n; i++) if (!skip?.[i]) data[i] = values[i] - step * i - lows[i >> shift];
-  column.data = data;
+  const bits = new Uint32Array(wordsFor(n, width));
+  for (let i = 0; i < n; i++) if (!skip?.[i]) writeBits(bits, width, i, values[i] - step * i - lows[i >> shift]);
+  column.bits = bits;
+  column.width = width;
   return column;
+}
+
+function wordsFor(n: number, width: number): number {
+  return Math.ceil((n * width) / 32);
+}
+
+/** Residual i of `width` bits (it may straddle two words). */
+function readBits(bits: Uint32Array, width: number, i: number): number {
+  const at = i * width;
+  const word = at >>> 5;
+  const shift = at & 31;
+  let v = bits[word] >>> shift;
+  if (shift + width > 32) v |= bits[word + 1] << (32 - shift);
+  return width === 32 ? v >>> 0 : v & (2 ** width - 1);
+}
+
+/** Sets residual i (the bits are 0 before). */
+function writeBits(bits: Uint32Array, width: number, i: number, v: number): void {
+  const at = i * width;
+  const word = at >>> 5;
+  const shift = at & 31;
+  bits[word] |= v << shift;
+  if (shift + width > 32) bits[word + 1] |= v >>> (32 - shift);
 }
