@@ -225,8 +225,9 @@ function indexRssBySegments(log: Log | undefined, counts: number[]): void {
     for (const s of segments.slice(0, n)) symlinkSync(join(walDir, s), join(dir, 'raft/wal-v3-encrypted', s));
     const runs = runProbe('index', dir);
     parts.push(`${n}: ${medianOf(runs.map((r) => r.maxRssMB)).toFixed(0)} MB in ${ms(median(runs, 'indexMs'))}`);
-    const { entries, tableBytes, seqBytes } = runs[0];
-    perEntry = `${((tableBytes + seqBytes) / entries).toFixed(2)} bytes per entry with ${n} (table ${(tableBytes / entries).toFixed(2)}, effective seqs ${(seqBytes / entries).toFixed(2)})`;
+    const { entries, tableBytes, seqBytes, hardStateBytes } = runs[0];
+    const per = (bytes: number) => (bytes / entries).toFixed(2);
+    perEntry = `${per(tableBytes + seqBytes + hardStateBytes)} bytes per entry with ${n} (table ${per(tableBytes)}, effective seqs ${per(seqBytes)}, hard-state offsets ${per(hardStateBytes)})`;
     // The target's own case: one full 64 MB segment, opened and its first page decoded.
     if (n === 1) firstPageOfOneSegment = median(runProbe('firstPage', dir), 'firstPageMs');
     rmSync(dir, { recursive: true, force: true });

@@ -252,6 +252,36 @@ describe('OffsetList', () => {
     assert.deepEqual(list.toArray(), expected, 'exact after widening to doubles');
     assert.deepEqual(new OffsetList().toArray(), []);
   });
+
+  it('packs full chunks as steps between neighbours (a dozen bits for records a few KB apart), exact for any step', () => {
+    const random = new SeededRandom('offset list');
+    const list = new OffsetList();
+    const expected: number[] = [];
+    let offset = 8;
+    for (let i = 0; i < 10_000; i++) {
+      expected.push(offset);
+      list.push(offset);
+      offset += random.int(100, 4000);
+    }
+    list.trim();
+    assert.equal(list.length, 10_000);
+    assert.deepEqual(list.toArray(), expected);
+    assert.equal(list.byteLength, 4 * Math.ceil((4096 * 12) / 32) * 2 + 4 * Math.ceil((1808 * 12) / 32), 'three chunks, 12 bits an offset');
+    // Crafted: steps back, a step past 2^31 (that chunk stays 4 bytes an offset), then the same again.
+    const odd = [5, 3, 0, 0xffff_ffff, 7, 2 ** 31, 0, ...Array.from({ length: 5000 }, (_, i) => (i * 7919) % 100_000)];
+    for (const o of odd) list.push(o);
+    expected.push(...odd);
+    assert.deepEqual(list.toArray(), expected);
+    list.trim();
+    for (const o of odd) list.push(o);
+    expected.push(...odd);
+    assert.deepEqual(list.toArray(), expected);
+    const wandering = Array.from({ length: 4096 * 2 }, (_, i) => 2 ** 30 + ((i * 7919) % 100_000) - (i % 3) * 2 ** 29); // steps of ±2^30: packed
+    const other = new OffsetList();
+    for (const o of wandering) other.push(o);
+    assert.deepEqual(other.toArray(), wandering);
+    assert.ok(other.byteLength < wandering.length * 4);
+  });
 });
 
 describe('effectiveSeqs', () => {
