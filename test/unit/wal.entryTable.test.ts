@@ -106,6 +106,19 @@ describe('EntryTable', () => {
     }
   });
 
+  it('reads a block added to after trim() and packed again as it is now, flags included', () => {
+    const table = new EntryTable(16);
+    const offset = (i: number): number => 8 + 100 * i + (i % 3);
+    for (let i = 0; i < 20; i++) table.add('f', input(BigInt(i + 1), { offset: offset(i), dataAt: offset(i) + 8 }));
+    table.trim();
+    assert.deepEqual([table.index(19), table.index(3), table.offset(19)], [20n, 4n, offset(19)], 'both blocks decoded to read');
+    table.markUncommitted(18);
+    for (let i = 20; i < 40; i++) table.add('f', input(BigInt(i + 1), { offset: offset(i), dataAt: offset(i) + 8, crcOk: i !== 25 }));
+    for (let seq = 0; seq < 40; seq++) {
+      assert.deepEqual([table.index(seq), table.offset(seq), table.crcOk(seq), table.uncommitted(seq)], [BigInt(seq + 1), offset(seq), seq !== 25, seq === 18], `row ${seq}`);
+    }
+  });
+
   it('takes 60 bytes more for a row it keeps whole, in a side table, so a crafted log stays bounded', () => {
     const table = new EntryTable(1024);
     for (let i = 0; i < 2048; i++) table.add('f', input(i % 2 === 0 ? 1n : 1n << 40n, { type: -i }));

@@ -58,7 +58,7 @@ interface Block extends Record<ColumnName, Column> {
   /** Packed (full, or trimmed): its columns are read only, but for flags (setFlags). */
   packed: boolean;
   /** Rows (by position in the block) whose values the columns cannot hold. */
-  wide?: WideRows;
+  wide: WideRows | undefined;
 }
 
 /** A table as postMessage carries it to a worker thread (its columns' memory transferred, not copied). */
@@ -145,16 +145,16 @@ export class EntryTable {
   }
 
   markOverwritten(seq: number): void {
-    setFlags(this.block(seq), seq & this.mask, this.flags(seq) | OVERWRITTEN);
+    this.setFlags(seq, this.flags(seq) | OVERWRITTEN);
   }
 
   markUncommitted(seq: number): void {
-    setFlags(this.block(seq), seq & this.mask, this.flags(seq) | UNCOMMITTED);
+    this.setFlags(seq, this.flags(seq) | UNCOMMITTED);
   }
 
   /** The hard state's commit index has reached the entry (a log that is being followed). */
   markCommitted(seq: number): void {
-    setFlags(this.block(seq), seq & this.mask, this.flags(seq) & ~UNCOMMITTED);
+    this.setFlags(seq, this.flags(seq) & ~UNCOMMITTED);
   }
 
   uncommitted(seq: number): boolean {
@@ -235,7 +235,7 @@ export class EntryTable {
     const k = seq >>> this.shift;
     if (i === 0) this.blocks.push(newBlock(this.blockEntries, e.index, e.term));
     let b = this.blocks[k];
-    if (b.packed) b = this.blocks[k] = reopenBlock(b, this.blockEntries); // added to after trim()
+    if (b.packed) b = this.blocks[k] = unpackedBlock(b, this.blockEntries); // added to after trim()
     const indexDelta = e.index - b.baseIndex;
     const termDelta = e.term - b.baseTerm;
     const dataGap = e.recordLength - e.dataLength;
@@ -266,6 +266,14 @@ export class EntryTable {
     return this.blocks[seq >>> this.shift];
   }
 
+  /** Flags change after the scan (overwritten, committed): a packed flags column becomes a plain one first. */
+  private setFlags(seq: number, flags: number): void {
+    const b = this.block(seq);
+    const c = b.flags;
+    if (c.base !== 0 || c.step !== 0 || c.anchors || !(c.data instanceof Uint8Array)) b.flags = unpackColumn(c, Uint8Array, b.size, b.size);
+    b.flags.data![seq & this.mask] = flags;
+  }
+
   private fileNumber(file: string): number {
     if (file !== this.lastFile || this.lastFileNumber < 0) {
       let n = this.files.indexOf(file);
@@ -294,13 +302,6 @@ function isWide(b: Block, i: number): boolean {
   return b.wide !== undefined && (columnValue(b.flags, i) & WIDE) !== 0;
 }
 
-/** Flags change after the scan (overwritten, committed): a packed flags column becomes a plain one first. */
-function setFlags(b: Block, i: number, flags: number): void {
-  const c = b.flags;
-  if (c.base !== 0 || c.step !== 0 || c.anchors || !(c.data instanceof Uint8Array)) b.flags = unpackColumn(c, Uint8Array, b.size, b.size);
-  b.flags.data![i] = flags;
-}
-
 function narrowRow(b: Block, i: number): RowValues {
   const offset = columnValue(b.offsets, i);
   const recordLength = columnValue(b.recordLengths, i);
@@ -315,7 +316,15 @@ function narrowRow(b: Block, i: number): RowValues {
 function newBlock(n: number, baseIndex: bigint, baseTerm: bigint): Block {
   const columns = {} as Record<ColumnName, Column>;
   for (const { name, type } of COLUMNS) columns[name] = openColumn(type, n);
-  return { baseIndex, baseTerm, size: n, packed: false, ...columns };
+  return block(baseIndex, baseTerm, n, false, columns, undefined);
+}
+
+/** Every block has the same fields in the same order, so reading one stays a monomorphic load. */
+function block(baseIndex: bigint, baseTerm: bigint, size: number, packed: boolean, c: Record<ColumnName, Column>, wide: WideRows | undefined): Block {
+  return {
+    baseIndex, baseTerm, size, packed, indexDelta: c.indexDelta, termDelta: c.termDelta, offsets: c.offsets, recordLengths: c.recordLengths,
+    dataGap: c.dataGap, dataAtGap: c.dataAtGap, types: c.types, flags: c.flags, fileOf: c.fileOf, wide,
+  };
 }
 
 /** The first `rows` rows of a filled block, each column at its smallest width. */
@@ -323,15 +332,14 @@ function packBlock(b: Block, rows: number): Block {
   const skip = b.wide ? wideMarks(b, rows) : undefined;
   const columns = {} as Record<ColumnName, Column>;
   for (const { name, values, shapes } of COLUMNS) columns[name] = packColumn(b[name].data!, rows, values ? skip : undefined, shapes);
-  return { baseIndex: b.baseIndex, baseTerm: b.baseTerm, size: rows, packed: true, ...columns, ...(b.wide && { wide: compactWideRows(b.wide) }) };
+  return block(b.baseIndex, b.baseTerm, rows, true, columns, b.wide && compactWideRows(b.wide));
 }
 
 /** A packed block as a block being filled again, with room for `n` rows (a log added to after trim()). */
-function reopenBlock(b: Block, n: number): Block {
-  const skip = b.wide ? wideMarks(b, b.size) : undefined;
+function unpackedBlock(b: Block, n: number): Block {
   const columns = {} as Record<ColumnName, Column>;
-  for (const { name, type, values } of COLUMNS) columns[name] = unpackColumn(b[name], type, b.size, n, values ? skip : undefined);
-  return { baseIndex: b.baseIndex, baseTerm: b.baseTerm, size: n, packed: false, ...columns, ...(b.wide && { wide: b.wide }) };
+  for (const { name, type } of COLUMNS) columns[name] = unpackColumn(b[name], type, b.size, n);
+  return block(b.baseIndex, b.baseTerm, n, false, columns, b.wide);
 }
 
 /** Non-zero for each of the first `rows` rows kept in the side table. */
