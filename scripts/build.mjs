@@ -2,7 +2,7 @@
 // Entry points that do not exist yet are skipped so the build stays usable while the tree grows.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -40,8 +40,9 @@ const vendorTargets = lazyLibraries.map((name) => ({
 
 const targets = [
   // CLI: `node dist/cli.js ...` and the package's `swarm-raft` bin, a launcher that runs the CLI bundle
-  // (dist/cli-main.js) with its code cache (written below).
-  { entryPoints: ['src/cli/launch.ts'], outfile: 'dist/cli.js', platform: 'node', target: 'node20', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
+  // (dist/cli-main.js) with its code cache (written below). Run as an executable, its shebang starts Node
+  // with NODE_EXTRA_CA_CERTS moved aside (src/cli/extraCaCerts.ts says why; GNU and BSD env take -S).
+  { entryPoints: ['src/cli/launch.ts'], outfile: 'dist/cli.js', platform: 'node', target: 'node20', format: 'cjs', banner: { js: '#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS SWARM_RAFT_NODE_EXTRA_CA_CERTS=${NODE_EXTRA_CA_CERTS} node' } },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli-main.js', platform: 'node', target: 'node20', format: 'cjs', external: native },
   // Worker threads of the CLI's parallel text export (and the extension's exports).
   { entryPoints: ['src/core/parallel/textWorker.ts'], outfile: 'dist/textWorker.js', platform: 'node', target: 'node20', format: 'cjs', external: native },
@@ -61,6 +62,8 @@ for (const t of targets) {
   await build({ ...common, ...t, plugins: nodeBundles.has(t.outfile) ? [lazyLibrary] : [] });
 }
 for (const t of vendorTargets) await build({ ...common, ...t, sourcemap: false });
+// `dist/cli.js ...` runs from a clone as `swarm-raft` does once installed (npm makes its bin executable).
+chmodSync(join(root, 'dist', 'cli.js'), 0o755);
 
 // The CLI's code cache: made by running the bundle on corpus cases (its output is not wanted here).
 const cache = spawnSync(process.execPath, [join(root, 'scripts', 'cliCodeCache.mjs')], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
