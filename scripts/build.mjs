@@ -3,6 +3,7 @@
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -34,6 +35,37 @@ const lazyLibrary = {
     b.onResolve({ filter }, (args) => ({ path: `./vendor/${args.path}.js`, external: true }));
   },
 };
+// Node's modules for network, processes, threads and crypto, which reading a log uses rarely or never, are
+// loaded on first use: a bundle's `require("node:https")` lines all run when it starts (esbuild hoists every
+// module's imports), and these took ~25 ms of each CLI run (2026-12-06). Each becomes a stand-in that
+// requires the module at the first use of one of its exports; imports compile to property accesses
+// (`import_node_https.Agent`), so the code reads as it did. esbuild's interop copies an imported module's
+// export names when the bundle starts: the stand-in lists them from this Node (the oldest supported, 20,
+// or newer: a name only newer Nodes have is undefined on older ones, as it would be anyway).
+const deferredBuiltins = ['crypto', 'https', 'http', 'child_process', 'worker_threads', 'net', 'tls'];
+const require = createRequire(import.meta.url);
+const deferBuiltins = {
+  name: 'defer-builtins',
+  setup(b) {
+    const filter = new RegExp(`^(node:)?(${deferredBuiltins.join('|')})$`);
+    b.onResolve({ filter }, (args) =>
+      args.namespace === 'deferred-builtin' ? { path: args.path, external: true } : { path: args.path.replace(/^node:/, ''), namespace: 'deferred-builtin' });
+    b.onLoad({ filter: /.*/, namespace: 'deferred-builtin' }, (args) => ({
+      loader: 'js',
+      contents: `let loaded;
+const load = () => (loaded ??= require('node:${args.path}'));
+const names = ${JSON.stringify(Object.getOwnPropertyNames(require(`node:${args.path}`)))};
+module.exports = new Proxy({}, {
+  get: (_, key) => (key === '__esModule' ? undefined : load()[key]),
+  has: (_, key) => key in load(),
+  ownKeys: () => names,
+  getOwnPropertyDescriptor: (_, key) => (names.includes(key) ? { configurable: true, enumerable: true, writable: false, value: undefined } : undefined),
+});
+`,
+    }));
+  },
+};
+
 const vendorTargets = lazyLibraries.map((name) => ({
   entryPoints: [name], outfile: `dist/vendor/${name}.js`, platform: 'node', target: 'node20', format: 'cjs', external: native,
 }));
@@ -59,7 +91,7 @@ const targets = [
 const nodeBundles = new Set(['dist/cli-main.js', 'dist/textWorker.js', 'dist/extension.js', 'dist/decodeWorker.js']);
 for (const t of targets) {
   if (!existsSync(join(root, t.entryPoints[0]))) continue;
-  await build({ ...common, ...t, plugins: nodeBundles.has(t.outfile) ? [lazyLibrary] : [] });
+  await build({ ...common, ...t, plugins: nodeBundles.has(t.outfile) ? [lazyLibrary, deferBuiltins] : [] });
 }
 for (const t of vendorTargets) await build({ ...common, ...t, sourcemap: false });
 // `dist/cli.js ...` runs from a clone as `swarm-raft` does once installed (npm makes its bin executable).

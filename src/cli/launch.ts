@@ -3,7 +3,7 @@
 // CPU, a sixth of a small log's export). Without the cache, or when V8 rejects it (another Node version),
 // the bundle is compiled as Node would. It also gives back NODE_EXTRA_CA_CERTS, which its shebang moves
 // aside so that commands that open no connection do not pay for parsing it (src/cli/extraCaCerts.ts).
-import { spawn } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -27,6 +27,9 @@ else runBundle();
 
 /** Starts Node again on this file, now with NODE_EXTRA_CA_CERTS, and ends as it ends. */
 function runAgainWithCaCerts(): void {
+  // Required here: loading it costs ~4 ms, which the commands that run in this process do not pay.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { spawn } = require('node:child_process') as typeof ChildProcess;
   const child = spawn(process.execPath, [...process.execArgv, __filename, ...process.argv.slice(2)], { stdio: 'inherit' });
   // Ctrl-C reaches the child from the terminal itself; a signal sent to this process alone is passed on.
   const onInterrupt = (): void => {};
