@@ -1,10 +1,10 @@
 // Node 20 reads and parses NODE_EXTRA_CA_CERTS when it starts, before any of our code runs: with a whole
 // system bundle there (as on Debian machines that point it at /etc/ssl/certs/ca-certificates.crt) that is
 // ~65 ms of every run, a sixth of exporting a small log, for certificates only an Engine API connection
-// could use. So the `swarm-raft` executable's shebang (scripts/build.mjs) starts Node with the variable moved
-// to SWARM_RAFT_NODE_EXTRA_CA_CERTS, and the launcher puts it back: in the environment of a command that
-// opens no connection (for the processes it starts), or by starting Node again with it for any other command.
-// `node dist/cli.js` runs with the variable as given: there is no shebang to move it.
+// could use. So the `swarm-raft` executable (a line of shell, then JavaScript: scripts/build.mjs) starts
+// Node with the variable moved to SWARM_RAFT_NODE_EXTRA_CA_CERTS, and the launcher puts it back: in the
+// environment of a command that opens no connection (for the processes it starts), or by starting Node
+// again with it for any other command. `node dist/cli.js` runs with the variable as given.
 
 /** Where the shebang moves NODE_EXTRA_CA_CERTS to ('' when it was not set). */
 export const MOVED_CA_CERTS = 'SWARM_RAFT_NODE_EXTRA_CA_CERTS';
