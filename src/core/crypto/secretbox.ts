@@ -96,6 +96,21 @@ function isNativeSodium(lib: Partial<NativeSodium>): lib is NativeSodium {
   return typeof lib.crypto_secretbox_open_easy === 'function' && typeof lib.crypto_secretbox_easy === 'function';
 }
 
+/** sodium-native's XSalsa20 keystream, Salsa20 from a block and Poly1305 check (src/core/crypto/secretboxParts.ts). */
+export interface NativeStream {
+  /** The binary returns libsodium's status; the package's entry throws instead (and returns nothing). */
+  crypto_stream(c: Uint8Array, n: Uint8Array, k: Uint8Array): number | undefined;
+  crypto_stream_salsa20_xor_ic(c: Uint8Array, m: Uint8Array, n: Uint8Array, ic: number, k: Uint8Array): number | undefined;
+  crypto_onetimeauth_verify(h: Uint8Array, m: Uint8Array, k: Uint8Array): boolean;
+}
+
+/** Those functions where the addon loads (and is not pinned away), else undefined. */
+export function nativeStream(): NativeStream | undefined {
+  const lib = nativeSodium() as Partial<NativeStream> | undefined;
+  const complete = typeof lib?.crypto_stream === 'function' && typeof lib.crypto_stream_salsa20_xor_ic === 'function' && typeof lib.crypto_onetimeauth_verify === 'function';
+  return complete ? (lib as NativeStream) : undefined;
+}
+
 let sodium: SodiumSecretbox | undefined;
 let raw: RawOpener | undefined;
 let loading: Promise<void> | undefined;
