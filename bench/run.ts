@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     const walMB = decode[0].walBytes / 1e6;
     const decodeMs = median(decode, 'decodeMs');
     const runs = log.big ? BIG_RUNS : RUNS;
-    const serialMs = medianOf(runMany(() => timeCommand(process.execPath, [cli, '-d', log.dir, 'dump-wal', '--workers', '1']).ms, runs));
+    const serialMs = medianOf(runMany(() => timeCommand(cli, ['-d', log.dir, 'dump-wal', '--workers', '1']).ms, runs));
     core.push([log.name, walMB.toFixed(1), String(disk), String(decode[0].entries), ms(index), ms(first), `${ms(decodeMs)} (${(walMB / (decodeMs / 1000)).toFixed(0)} MB/s)`, ms(serialMs)]);
     for (const command of log.commands) {
       const r = compareExport(log, command, runs);
@@ -96,11 +96,11 @@ function compareExport(log: Log, command: string[], runs: number): { ms: number;
   const scratch = reference ? scratchCopy(log.dir) : undefined;
   try {
     for (let i = 0; i < runs; i++) {
-      ours.push(timeCommand(process.execPath, ['-r', join(root, 'bench/maxrss.cjs'), cli, '-d', log.dir, ...command]));
+      ours.push(timeCommand(cli, ['-d', log.dir, ...command], withPeakRss));
       // GNU time (Debian's `time`) reports the reference's peak RSS; without it, only the time.
       if (scratch) theirs.push(existsSync('/usr/bin/time') ? timeCommand('/usr/bin/time', ['-f', 'BENCH_MAX_RSS_KB=%M', reference!, '-d', scratch, ...command]) : timeCommand(reference!, ['-d', scratch, ...command]));
     }
-    const same = scratch ? sameOutput([process.execPath, cli, '-d', log.dir, ...command], [reference!, '-d', scratch, ...command]) : false;
+    const same = scratch ? sameOutput([cli, '-d', log.dir, ...command], [reference!, '-d', scratch, ...command]) : false;
     return {
       ms: medianOf(ours.map((r) => r.ms)), rssMB: Math.max(...ours.map((r) => r.rssKB)) / 1024,
       refMs: medianOf(theirs.map((r) => r.ms)), refRssMB: Math.max(...theirs.map((r) => r.rssKB)) / 1024, same,
@@ -162,14 +162,18 @@ function sameOutput(ours: string[], theirs: string[]): boolean {
   return a.length === 64 && a === hash(theirs);
 }
 
-function timeCommand(cmd: string, args: string[]): { ms: number; rssKB: number } {
+/** For our CLI: its peak RSS on stderr (bench/maxrss.cjs), however it is started. */
+const withPeakRss: NodeJS.ProcessEnv = { NODE_OPTIONS: `--require ${join(root, 'bench/maxrss.cjs')}` };
+
+function timeCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): { ms: number; rssKB: number } {
   const out = openSync('/dev/null', 'w');
   const t0 = performance.now();
-  const r = spawnSync(cmd, args, { stdio: ['ignore', out, 'pipe'], encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(cmd, args, { stdio: ['ignore', out, 'pipe'], encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, ...env } });
   const elapsed = performance.now() - t0;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-500)}`);
-  const m = /BENCH_MAX_RSS_KB=(\d+)/.exec(r.stderr);
-  return { ms: elapsed, rssKB: m ? Number(m[1]) : NaN };
+  // Worker threads may report too (earlier, and lower): the process's peak is the largest figure.
+  const reported = [...r.stderr.matchAll(/BENCH_MAX_RSS_KB=(\d+)/g)].map((m) => Number(m[1]));
+  return { ms: elapsed, rssKB: reported.length ? Math.max(...reported) : NaN };
 }
 
 /** NaCl secretbox open throughput on 450 KB records (big-wal's configs): native libsodium, WebAssembly, tweetnacl. */
@@ -190,8 +194,9 @@ function secretboxSpeed(): void {
 
 /**
  * What Node itself costs before the CLI runs (the CLI's times above include it; a Go binary starts in a
- * few ms). Some machines set NODE_EXTRA_CA_CERTS, which makes every Node start parse a CA bundle the CLI
- * never uses: shown separately, the figures above keep the environment as it is.
+ * few ms). Some machines set NODE_EXTRA_CA_CERTS, which makes every Node start parse a CA bundle: the CLI
+ * is run above as its executable (`swarm-raft`), whose shebang moves the variable aside for commands that
+ * open no connection (src/cli/extraCaCerts.ts); `node dist/cli.js` pays for it.
  */
 function nodeStartup(): void {
   const start = (env: NodeJS.ProcessEnv) => medianOf(runMany(() => {
@@ -246,7 +251,7 @@ function repairTiming(log: Log | undefined, exportMs: Map<string, number>): void
   const repairOnce = (dir: string) => {
     const out = mkdtempSync(join(tmpdir(), 'swarm-raft-repair-'));
     try {
-      return timeCommand(process.execPath, ['-r', join(root, 'bench/maxrss.cjs'), join(root, 'dist/cli.js'), '-d', dir, 'repair', '-o', join(out, 'swarm')]);
+      return timeCommand(cli, ['-d', dir, 'repair', '-o', join(out, 'swarm')], withPeakRss);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
@@ -288,7 +293,7 @@ function recreateTiming(log: Log | undefined): void {
   const runs = runMany(() => {
     const out = mkdtempSync(join(tmpdir(), 'swarm-raft-recreate-'));
     try {
-      const r = timeCommand(process.execPath, [join(root, 'dist/cli.js'), '-d', log.dir, 'recreate', '--at', at, '-o', join(out, 'kit')]);
+      const r = timeCommand(cli, ['-d', log.dir, 'recreate', '--at', at, '-o', join(out, 'kit')]);
       counts = readdirSync(out).length ? `${readdirSync(join(out, 'kit')).filter((f) => f.endsWith('.yml')).length} Compose files` : '';
       return r.ms;
     } finally {

@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { manifestUnlockKey, runCli } from '../support/cli';
-import { corpusCase } from '../support/fixtures';
+import { manifestUnlockKey, runCli, runCliExecutable } from '../support/cli';
+import { corpusCase, repoRoot } from '../support/fixtures';
 import { treeDiff, treeSnapshot } from '../support/treeSnapshot';
 
 const seed = corpusCase('seed-sample');
@@ -54,5 +54,41 @@ describe('launcher', () => {
     const r = runCli(['--help'], { SWARM_RAFT_CODE_CACHE_REPORT: '1' });
     assert.equal(r.code, 0);
     assert.equal(r.stderr, 'code cache: accepted\n');
+  });
+  // Node prints this warning while it starts when NODE_EXTRA_CA_CERTS names a file it cannot load: it shows
+  // whether the process that ran the command was started with the variable.
+  const missingCa = '/nonexistent/extra-ca.pem';
+  const caWarning = /Warning: Ignoring extra certs from `\/nonexistent\/extra-ca\.pem`/;
+  it('as an executable, a command that opens no connection runs without NODE_EXTRA_CA_CERTS and prints the same', () => {
+    const dir = join(seed, 'swarm');
+    const r = runCliExecutable(['-d', dir, 'dump-wal'], { NODE_EXTRA_CA_CERTS: missingCa, SWARM_UNLOCK_KEY: seedKey });
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, caWarning);
+    assert.equal(r.stdout, readFileSync(join(seed, 'expected/swarm', 'dump-wal.txt'), 'utf8'));
+    const asNode = runCli(['-d', dir, 'dump-wal'], { NODE_EXTRA_CA_CERTS: missingCa, SWARM_UNLOCK_KEY: seedKey });
+    assert.match(asNode.stderr, caWarning, 'node dist/cli.js keeps the variable (no shebang)');
+  });
+  it('as an executable, a command that talks to an engine runs in a Node started with NODE_EXTRA_CA_CERTS, and its exit code comes back', () => {
+    const help = runCliExecutable(['capture', '--help'], { NODE_EXTRA_CA_CERTS: missingCa });
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stderr, caWarning);
+    assert.match(help.stdout, /^Usage: swarm-raft capture/);
+    const usage = runCliExecutable(['-d', '/nonexistent', 'restore'], { NODE_EXTRA_CA_CERTS: missingCa });
+    assert.equal(usage.code, 2, usage.stderr);
+    assert.match(usage.stderr, caWarning);
+  });
+  it('as an executable with no NODE_EXTRA_CA_CERTS, an engine command is not started twice and sees no empty variable', () => {
+    const r = runCliExecutable(['-d', '/nonexistent', 'restore']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.doesNotMatch(r.stderr, /extra certs/);
+  });
+  it('an export of an unlocked swarm loads none of the Node modules the build defers (network, processes, threads, crypto)', () => {
+    const unlocked = corpusCase('objects'); // written by a real engine, not autolocked
+    const r = runCliExecutable(['-d', join(unlocked, 'swarm'), 'dump-wal', '--redact'], { NODE_OPTIONS: `--require ${join(repoRoot, 'test/support/reportBuiltins.cjs')}` });
+    assert.equal(r.code, 0, r.stderr);
+    const loaded = /builtins loaded: (.*)/.exec(r.stderr)?.[1].split(' ') ?? [];
+    assert.ok(loaded.includes('fs'), 'the report lists what was loaded');
+    // (net is not among them here: Node loads it for a standard output that is a pipe, as it is here.)
+    for (const deferred of ['crypto', 'https', 'http', 'tls', 'child_process', 'worker_threads']) assert.ok(!loaded.includes(deferred), `${deferred} was loaded`);
   });
 });

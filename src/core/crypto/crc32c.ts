@@ -21,10 +21,14 @@ function loadNative(): Crc32c | undefined {
   }
 }
 
-const native = loadNative();
-
-/** The addon alone, where it loads (the tests hold it to the portable code at every length). */
-export const crc32cAddon: Crc32c | undefined = native;
+/**
+ * The addon, loaded on first need (~6 ms: a log of small records never needs it); null where it does not
+ * load. Exported for the tests, which hold it to the portable code at every length.
+ */
+export function crc32cAddon(): Crc32c | null {
+  return (addon ??= loadNative() ?? null);
+}
+let addon: Crc32c | null | undefined;
 
 /**
  * Below this many bytes the table code is faster than a call into the addon (~0.5 us per call: the
@@ -33,10 +37,14 @@ export const crc32cAddon: Crc32c | undefined = native;
  */
 export const NATIVE_CRC_FROM_BYTES = 256;
 
-/** Which implementation crc32c uses here: 'native' or 'portable'. */
-export const crc32cBackend: 'native' | 'portable' = native ? 'native' : 'portable';
+/** Which implementation crc32c uses for big inputs here: 'native' or 'portable'. */
+export function crc32cBackend(): 'native' | 'portable' {
+  return crc32cAddon() ? 'native' : 'portable';
+}
 
 /** Continues a CRC-32C over `data` from `previous` (0 to start), like Go's crc32.Update. Unsigned result. */
-export const crc32c: Crc32c = native
-  ? (previous, data) => (data.length < NATIVE_CRC_FROM_BYTES ? crc32cPortable(previous, data) : native(previous, data))
-  : crc32cPortable;
+export function crc32c(previous: number, data: Uint8Array): number {
+  if (data.length < NATIVE_CRC_FROM_BYTES) return crc32cPortable(previous, data);
+  const native = addon === undefined ? crc32cAddon() : addon;
+  return native ? native(previous, data) : crc32cPortable(previous, data);
+}

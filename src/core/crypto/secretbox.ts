@@ -8,10 +8,22 @@
 // asynchronously). Until then tweetnacl, the synchronous reference port, opens small boxes, and the
 // addon, loaded on the first, big ones. All give identical results (test/unit/crypto.test.ts).
 import { dirname, join } from 'node:path';
-import nacl from 'tweetnacl';
+import type * as TweetNacl from 'tweetnacl';
 
 export const SECRETBOX_KEY_BYTES = 32;
 export const SECRETBOX_NONCE_BYTES = 24;
+/** The Poly1305 tag in front of the ciphertext. */
+const SECRETBOX_TAG_BYTES = 16;
+
+/**
+ * tweetnacl, loaded on first use: where the addon loads it is never used, and loading it costs ~8 ms of
+ * every start (it loads Node's crypto module for its random numbers).
+ */
+function tweetnacl(): typeof TweetNacl {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (naclModule ??= require('tweetnacl') as typeof TweetNacl);
+}
+let naclModule: typeof TweetNacl | undefined;
 
 interface SodiumSecretbox {
   crypto_secretbox_open_easy(box: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array;
@@ -84,6 +96,21 @@ function isNativeSodium(lib: Partial<NativeSodium>): lib is NativeSodium {
   return typeof lib.crypto_secretbox_open_easy === 'function' && typeof lib.crypto_secretbox_easy === 'function';
 }
 
+/** sodium-native's XSalsa20 keystream, Salsa20 from a block and Poly1305 check (src/core/crypto/secretboxParts.ts). */
+export interface NativeStream {
+  /** The binary returns libsodium's status; the package's entry throws instead (and returns nothing). */
+  crypto_stream(c: Uint8Array, n: Uint8Array, k: Uint8Array): number | undefined;
+  crypto_stream_salsa20_xor_ic(c: Uint8Array, m: Uint8Array, n: Uint8Array, ic: number, k: Uint8Array): number | undefined;
+  crypto_onetimeauth_verify(h: Uint8Array, m: Uint8Array, k: Uint8Array): boolean;
+}
+
+/** Those functions where the addon loads (and is not pinned away), else undefined. */
+export function nativeStream(): NativeStream | undefined {
+  const lib = nativeSodium() as Partial<NativeStream> | undefined;
+  const complete = typeof lib?.crypto_stream === 'function' && typeof lib.crypto_stream_salsa20_xor_ic === 'function' && typeof lib.crypto_onetimeauth_verify === 'function';
+  return complete ? (lib as NativeStream) : undefined;
+}
+
 let sodium: SodiumSecretbox | undefined;
 let raw: RawOpener | undefined;
 let loading: Promise<void> | undefined;
@@ -124,7 +151,7 @@ class RawOpener {
     const opened = this.lib._crypto_secretbox_open_easy(m, c, box.length, 0, n, k) === 0;
     heap.fill(0, k, k + SECRETBOX_KEY_BYTES); // no data key left in the heap between calls
     if (!opened) return undefined;
-    const plainEnd = m + box.length - nacl.secretbox.overheadLength;
+    const plainEnd = m + box.length - SECRETBOX_TAG_BYTES;
     return inPlace ? heap.subarray(m, plainEnd) : heap.slice(m, plainEnd);
   }
 }
@@ -193,10 +220,10 @@ export class PlainScratch {
  */
 export function secretboxOpen(box: Uint8Array, nonce: Uint8Array, key: Uint8Array, scratch?: PlainScratch): Uint8Array | undefined {
   if (key.length !== SECRETBOX_KEY_BYTES || nonce.length !== SECRETBOX_NONCE_BYTES) return undefined;
-  if (box.length < nacl.secretbox.overheadLength) return undefined;
+  if (box.length < SECRETBOX_TAG_BYTES) return undefined;
   const lib = nativeFor(box.length);
   if (lib) return nativeOpen(lib, box, nonce, key, scratch);
-  if (!sodium) return nacl.secretbox.open(box, nonce, key) ?? undefined;
+  if (!sodium) return tweetnacl().secretbox.open(box, nonce, key) ?? undefined;
   return raw ? raw.open(box, nonce, key, scratch !== undefined) : sodiumOpen(box, nonce, key);
 }
 
@@ -214,13 +241,13 @@ function libsodiumOpen(box: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uin
 function nativeOpen(lib: NativeSodium, box: Uint8Array, nonce: Uint8Array, key: Uint8Array, scratch?: PlainScratch): Uint8Array | undefined {
   // Not zero-filled (that took ~40% of the time on 450 KB records): libsodium writes every byte of an
   // opened box, and a box that does not open returns nothing. A plain Uint8Array over its own memory.
-  const length = box.length - nacl.secretbox.overheadLength;
+  const length = box.length - SECRETBOX_TAG_BYTES;
   const plain = scratch ? scratch.view(length) : length < 4096 ? new Uint8Array(length) : new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
   return lib.crypto_secretbox_open_easy(plain, box, nonce, key) ? plain : undefined;
 }
 
 function nativeSeal(lib: NativeSodium, plain: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array {
-  const box = new Uint8Array(plain.length + nacl.secretbox.overheadLength);
+  const box = new Uint8Array(plain.length + SECRETBOX_TAG_BYTES);
   const status = lib.crypto_secretbox_easy(box, plain, nonce, key);
   if (status !== undefined && status !== 0) throw new Error(`secretbox: libsodium status ${status}`);
   return box;
@@ -243,9 +270,9 @@ export const libsodiumOpenPaths = {
 };
 
 export function secretboxSeal(plain: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array {
-  const lib = nativeFor(plain.length + nacl.secretbox.overheadLength);
+  const lib = nativeFor(plain.length + SECRETBOX_TAG_BYTES);
   if (lib) return nativeSeal(lib, plain, nonce, key);
-  return sodium ? sodium.crypto_secretbox_easy(plain, nonce, key) : nacl.secretbox(plain, nonce, key);
+  return sodium ? sodium.crypto_secretbox_easy(plain, nonce, key) : tweetnacl().secretbox(plain, nonce, key);
 }
 
 interface SecretboxImplementation {
@@ -259,7 +286,7 @@ interface SecretboxImplementation {
  */
 export function secretboxImplementations(): Partial<Record<SecretboxBackend, SecretboxImplementation>> {
   const found: Partial<Record<SecretboxBackend, SecretboxImplementation>> = {
-    tweetnacl: { open: (b, n, k) => nacl.secretbox.open(b, n, k) ?? undefined, seal: (p, n, k) => nacl.secretbox(p, n, k) },
+    tweetnacl: { open: (b, n, k) => tweetnacl().secretbox.open(b, n, k) ?? undefined, seal: (p, n, k) => tweetnacl().secretbox(p, n, k) },
   };
   if (sodium) found.libsodium = { open: libsodiumOpen, seal: (p, n, k) => sodium!.crypto_secretbox_easy(p, n, k) };
   const lib = nativeSodium();

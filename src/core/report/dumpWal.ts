@@ -15,6 +15,7 @@ import { EntryType } from '../wal/segment';
 import { SequentialEntryReader } from '../wal/sequentialReader';
 import type { EntryList, WalEntry } from '../wal/walLog';
 import { confChangeTypeName, entryTypeName, hexId } from './names';
+import { unsealForRedactedText } from './redactedOpening';
 
 export interface EntrySelection {
   /** Inclusive bounds on the entry index; 0 = open, as in the reference. */
@@ -99,7 +100,9 @@ export function writeEntryText(out: TextSink, decoded: DecodedEntry, redact: boo
  */
 export function writeSealedEntryText(out: TextSink, ctx: PayloadContext, entry: WalEntry, data: Uint8Array, redact: boolean, scratch?: PlainScratch): DecodedEntry | undefined {
   if (entry.type !== EntryType.ConfChange) {
-    const opened = unsealPayload(ctx, data, entry.index, scratch); // printed before the next open: scratch memory will do
+    // Printed before the next open: scratch memory will do. Redacted, a big entry's secret or config data
+    // is authenticated but not decrypted (the text replaces it).
+    const opened = redact ? unsealForRedactedText(ctx, data, entry.index, wireRequestRedaction, scratch) : unsealPayload(ctx, data, entry.index, scratch);
     if (opened.ok) {
       const mark = out.length;
       try {

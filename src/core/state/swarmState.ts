@@ -51,7 +51,7 @@ export type DecodedSnapshot =
   | { file: SnapshotFile; ok: false; problem: PayloadProblem; message: string };
 
 export class SwarmState {
-  readonly identity: NodeIdentity;
+  private identityRead: NodeIdentity | undefined;
   readonly keyRing: KeyRing;
   readonly wal: WalLog;
   private snapshotList: SnapshotFile[];
@@ -60,8 +60,7 @@ export class SwarmState {
   private readonly files = new Map<string, FileWindow>();
   private context: PayloadContext | undefined;
 
-  private constructor(readonly layout: StateLayout, parts: { identity: NodeIdentity; keyRing: KeyRing; wal: WalLog | undefined }) {
-    this.identity = parts.identity;
+  private constructor(readonly layout: StateLayout, parts: { keyRing: KeyRing; wal: WalLog | undefined }) {
     this.keyRing = parts.keyRing;
     this.wal = parts.wal ?? new WalLog(layout.walDir);
     this.snapshotList = listSnapshotFiles(layout.snapDir);
@@ -123,13 +122,20 @@ export class SwarmState {
     if (!layout) {
       throw new RaftReadError(`no raft/wal-v3-encrypted, raft/wal-v3 or raft/wal directory: not a swarm state directory (point at the folder that holds raft/ and certificates/)`, stateDir, 0);
     }
-    const identity = fileExists(layout.nodeCertFile) ? safeIdentity(layout.nodeCertFile) : {};
     const keyRing: KeyRing = layout.encrypted
       ? buildKeyRing({ nodeKeyFile: options.nodeKeyFile ?? layout.nodeKeyFile, unlockKey: options.unlockKey, extraKeyFiles: options.keyFiles })
       : { keys: [], status: { state: 'not-encrypted' }, faults: [] };
     const wal = indexWal ? yield* readWalDirectorySteps(layout.walDir) : undefined;
     yield;
-    return new SwarmState(layout, { identity, keyRing, wal });
+    return new SwarmState(layout, { keyRing, wal });
+  }
+
+  /**
+   * The node and cluster ids of the node certificate ({} without one), read when first asked: parsing it
+   * loads Node's crypto module (~8 ms), which an export never needs.
+   */
+  get identity(): NodeIdentity {
+    return (this.identityRead ??= fileExists(this.layout.nodeCertFile) ? safeIdentity(this.layout.nodeCertFile) : {});
   }
 
   /** The snapshot the reference tool loads: the newest that reads and passes its CRC. */
