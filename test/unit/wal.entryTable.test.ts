@@ -76,7 +76,7 @@ describe('EntryTable', () => {
   });
 
   it('packs full blocks to under 1.5 bytes per entry on contiguous records, and takes 22 in the block being filled', () => {
-    const table = new EntryTable(1024);
+    const table = new EntryTable(1024, 0);
     for (let i = 0; i < 10_000; i++) table.add('f', input(BigInt(i + 1), { offset: 8 + 20 * i, dataAt: 16 + 20 * i }));
     // Index: the row's position; term, type, flags, file, lengths and gaps: constant; offsets: 9 bits off
     // a base (4 bytes) per 16 rows. 9 full blocks, the tenth (784 rows) at full width until trim().
@@ -90,8 +90,23 @@ describe('EntryTable', () => {
     assert.throws(() => new EntryTable(1000), /not a power of two/);
   });
 
+  it('keeps the first blocks at full width (a log of up to 131,072 entries is never packed), trimmed to their rows', () => {
+    const table = new EntryTable(64);
+    for (let i = 0; i < 64 * 20 + 10; i++) table.add('f', input(BigInt(i + 1)));
+    assert.equal(table.byteLength, 16 * 64 * 22 + 64 * 22, '16 blocks at full width, 4 packed to nothing, the one being filled');
+    table.trim();
+    assert.equal(table.byteLength, 16 * 64 * 22 + 0, 'the last one packed');
+    const small = new EntryTable(64);
+    for (let i = 0; i < 100; i++) small.add('f', input(BigInt(i + 1)));
+    small.trim();
+    assert.equal(small.byteLength, 100 * 22, 'trimmed to its rows at full width');
+    small.add('f', input(101n));
+    small.markOverwritten(99);
+    assert.deepEqual([small.index(99), small.index(100), small.overwritten(99), small.overwritten(100), small.length], [100n, 101n, true, false, 101]);
+  });
+
   it('turns a packed constant flags column into a byte a row when one row\'s flag changes', () => {
-    const table = new EntryTable(256);
+    const table = new EntryTable(256, 0);
     for (let i = 0; i < 512; i++) table.add('f', input(BigInt(i + 1)));
     assert.equal(table.byteLength, 0, 'two full blocks of constant columns');
     table.markOverwritten(300);
@@ -107,7 +122,7 @@ describe('EntryTable', () => {
   });
 
   it('reads a block added to after trim() and packed again as it is now, flags included', () => {
-    const table = new EntryTable(16);
+    const table = new EntryTable(16, 0);
     const offset = (i: number): number => 8 + 100 * i + (i % 3);
     for (let i = 0; i < 20; i++) table.add('f', input(BigInt(i + 1), { offset: offset(i), dataAt: offset(i) + 8 }));
     table.trim();
@@ -120,7 +135,7 @@ describe('EntryTable', () => {
   });
 
   it('takes 60 bytes more for a row it keeps whole, in a side table, so a crafted log stays bounded', () => {
-    const table = new EntryTable(1024);
+    const table = new EntryTable(1024, 0);
     for (let i = 0; i < 2048; i++) table.add('f', input(i % 2 === 0 ? 1n : 1n << 40n, { type: -i }));
     assert.equal(table.wideRows, 2047, 'every row but the very first (index 1, type 0) has an index 2^40 from its block\'s first or a negative type');
     // The first block's value columns hold one row (constant: no bytes), its flags say which rows are
@@ -206,7 +221,7 @@ describe('EntryTable', () => {
         offset = (offset + recordLength) % 2 ** 32;
       }
     }
-    const table = new EntryTable(64);
+    const table = new EntryTable(64, 8); // the first 8 blocks at full width, the others packed
     rows.slice(0, 2000).forEach(([file, e]) => table.add(file, e));
     table.trim();
     rows.slice(2000).forEach(([file, e]) => table.add(file, e));

@@ -1,9 +1,9 @@
 // The WAL index as columns: a few typed arrays instead of an object and two BigInts per entry. An entry
 // object costs ~200 bytes of heap plus garbage-collector slack; here a block of entries is filled at 22
-// bytes an entry, and once full (or at trim()) each of its columns is packed to the bits its values need
-// (packedColumn.ts): on a log SwarmKit wrote an entry then takes about 4 bytes (index, term, type, flags
-// and file implied or constant; lengths, gaps and offsets in a few bits each), so the index of a long
-// log grows little with its length. Each block keeps its first entry's index and term as BigInts and the
+// bytes an entry, and past the first 16 blocks (131,072 entries, kept so: one load per column read),
+// each full block's columns are packed to the bits their values need (packedColumn.ts): on a log
+// SwarmKit wrote an entry then takes about 4 bytes (index, term, type, flags and file implied or
+// constant; lengths, gaps and offsets in a few bits each), so the index of a long log grows little. Each block keeps its first entry's index and term as BigInts and the
 // other entries' as differences from them; where the payload starts and ends is kept as a gap from the
 // record's start and end. A row whose values do not fit the filled block's columns (only crafted logs:
 // indexes or terms 2^31 away from the block's first, offsets past 4 GB, odd types) is kept whole, exactly
@@ -79,8 +79,15 @@ export class EntryTable {
   private readonly shift: number;
   private readonly mask: number;
 
-  /** `blockEntries`: entries per block, a power of two (small ones for tests). */
-  constructor(private readonly blockEntries = 8192) {
+  /**
+   * `blockEntries`: entries per block, a power of two (small ones for tests). `fullWidthBlocks`: the
+   * first blocks are never packed (2.9 MB at most): a log of up to 131,072 entries, such as most, is read
+   * at one load per column and costs nothing to pack; a longer one grows by packed blocks only.
+   */
+  constructor(
+    private readonly blockEntries = 8192,
+    private readonly fullWidthBlocks = 16,
+  ) {
     this.shift = Math.log2(blockEntries);
     if (!Number.isInteger(this.shift)) throw new RangeError(`block size ${blockEntries} is not a power of two`);
     this.mask = blockEntries - 1;
@@ -95,11 +102,13 @@ export class EntryTable {
     return this.addRow(file, e, e.crcOk ? CRC_OK : 0);
   }
 
-  /** Packs the last block, giving back the room it keeps for more entries (once the log is read). */
+  /** Gives back the room the last block keeps for more entries, packing it if it is one to pack (once the log is read). */
   trim(): void {
     const last = this.blocks.length - 1;
-    if (last < 0 || this.blocks[last].packed) return;
-    this.blocks[last] = packBlock(this.blocks[last], this.count - last * this.blockEntries);
+    const rows = this.count - last * this.blockEntries;
+    const b = this.blocks[last];
+    if (last < 0 || b.packed || b.size === rows) return;
+    this.blocks[last] = last < this.fullWidthBlocks ? unpackedBlock(b, rows) : packBlock(b, rows);
   }
 
   index(seq: number): bigint {
@@ -235,7 +244,7 @@ export class EntryTable {
     const k = seq >>> this.shift;
     if (i === 0) this.blocks.push(newBlock(this.blockEntries, e.index, e.term));
     let b = this.blocks[k];
-    if (b.packed) b = this.blocks[k] = unpackedBlock(b, this.blockEntries); // added to after trim()
+    if (b.packed || b.size <= i) b = this.blocks[k] = unpackedBlock(b, this.blockEntries); // added to after trim()
     const indexDelta = e.index - b.baseIndex;
     const termDelta = e.term - b.baseTerm;
     const dataGap = e.recordLength - e.dataLength;
@@ -257,7 +266,7 @@ export class EntryTable {
     b.flags.data![i] = flags;
     b.fileOf.data![i] = this.fileNumber(file);
     this.count++;
-    if (i === this.mask) this.blocks[k] = packBlock(b, this.blockEntries);
+    if (i === this.mask && k >= this.fullWidthBlocks) this.blocks[k] = packBlock(b, this.blockEntries);
     return seq;
   }
 
@@ -270,7 +279,7 @@ export class EntryTable {
   private setFlags(seq: number, flags: number): void {
     const b = this.block(seq);
     const c = b.flags;
-    if (c.base !== 0 || c.step !== 0 || c.anchors || !(c.data instanceof Uint8Array)) b.flags = unpackColumn(c, Uint8Array, b.size, b.size);
+    if (!(c.data instanceof Uint8Array)) b.flags = unpackColumn(c, Uint8Array, b.size, b.size);
     b.flags.data![seq & this.mask] = flags;
   }
 
@@ -335,10 +344,10 @@ function packBlock(b: Block, rows: number): Block {
   return block(b.baseIndex, b.baseTerm, rows, true, columns, b.wide && compactWideRows(b.wide));
 }
 
-/** A packed block as a block being filled again, with room for `n` rows (a log added to after trim()). */
+/** A block as one being filled, with room for `n` rows: to add to after trim(), or trimmed at full width. */
 function unpackedBlock(b: Block, n: number): Block {
   const columns = {} as Record<ColumnName, Column>;
-  for (const { name, type } of COLUMNS) columns[name] = unpackColumn(b[name], type, b.size, n);
+  for (const { name, type } of COLUMNS) columns[name] = unpackColumn(b[name], type, Math.min(b.size, n), n);
   return block(b.baseIndex, b.baseTerm, n, false, columns, b.wide);
 }
 

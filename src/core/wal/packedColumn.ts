@@ -11,8 +11,9 @@ export type ColumnData = Uint8Array | Uint16Array | Uint32Array | Int32Array;
 type ColumnType = Uint8ArrayConstructor | Uint16ArrayConstructor | Uint32ArrayConstructor | Int32ArrayConstructor;
 
 /**
- * value(i) = base + step * i + anchors[i >> anchorShift] + residual i (of `data` while the block is
- * filled, or `width` bits at bit i * width of `bits` once packed), each part present only if needed.
+ * Packed: value(i) = base + step * i + anchors[i >> anchorShift] + `width` bits at bit i * width of
+ * `bits`, each part present only if needed. Plain (a block being filled, or kept at full width):
+ * value(i) = data[i], base and step 0, no anchors.
  */
 export interface Column {
   base: number;
@@ -40,9 +41,8 @@ const NO_GROUPS = 31;
 const U32_MAX = 0xffff_ffff;
 
 export function columnValue(c: Column, i: number): number {
-  const d = c.data;
-  const residual = d ? d[i] : c.bits ? readBits(c.bits, c.width, i) : 0;
-  return c.base + c.step * i + (c.anchors ? c.anchors[i >> c.anchorShift] : 0) + residual;
+  if (c.data !== undefined) return c.data[i]; // a plain column: base 0, no step, no anchors
+  return c.base + c.step * i + (c.anchors ? c.anchors[i >> c.anchorShift] : 0) + (c.bits ? readBits(c.bits, c.width, i) : 0);
 }
 
 function column(base: number, step: number, anchors: Uint32Array | undefined, anchorShift: number, data: ColumnData | undefined, bits: Uint32Array | undefined, width: number): Column {

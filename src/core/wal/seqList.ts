@@ -56,7 +56,14 @@ export class SeqList implements Iterable<number> {
   }
 
   *[Symbol.iterator](): Iterator<number> {
-    for (let i = 0; i < this.length; i++) yield this.at(i);
+    if (!this.positions) {
+      for (let i = 0; i < this.length; i++) yield this.starts[i];
+      return;
+    }
+    for (let r = 0; r < this.runs; r++) {
+      const end = r + 1 < this.runs ? this.positions[r + 1] : this.length;
+      for (let at = this.positions[r], seq = this.starts[r]; at < end; at++) yield seq++;
+    }
   }
 
   /** Bytes its arrays take, for the benchmarks. */
