@@ -1,14 +1,15 @@
 // The WAL index as columns: a few typed arrays instead of an object and two BigInts per entry. An entry
 // object costs ~200 bytes of heap plus garbage-collector slack; here a block of entries is filled at 22
-// bytes an entry, and past the first 16 blocks (131,072 entries, kept so: one load per column read),
-// each full block's columns are packed to the bits their values need (packedColumn.ts): on a log
-// SwarmKit wrote an entry then takes about 4 bytes (index, term, type, flags and file implied or
-// constant; lengths, gaps and offsets in a few bits each), so the index of a long log grows little. Each block keeps its first entry's index and term as BigInts and the
-// other entries' as differences from them; where the payload starts and ends is kept as a gap from the
-// record's start and end. A row whose values do not fit the filled block's columns (only crafted logs:
-// indexes or terms 2^31 away from the block's first, offsets past 4 GB, odd types) is kept whole, exactly
-// (index and term as uint64), in its block's side table: 60 bytes more, so a log crafted to have only
-// such rows costs at most 82 bytes per entry (before the columns, every entry took 55).
+// bytes an entry. Past the first 16 blocks (131,072 entries, kept so: one load per column read), each
+// full block's columns are packed to the bits their values need (packedColumn.ts): on a log SwarmKit
+// wrote an entry then takes about 4 bytes (index, term, type, flags and file implied or constant;
+// lengths, gaps and offsets in a few bits each), so the index of a long log grows little. Each block
+// keeps its first entry's index and term as BigInts and the other entries' as differences from them;
+// where the payload starts and ends is kept as a gap from the record's start and end. A row whose values
+// do not fit the filled block's columns (only crafted logs: indexes or terms 2^31 away from the block's
+// first, offsets past 4 GB, odd types) is kept whole, exactly (index and term as uint64), in its block's
+// side table: 60 bytes more, so a log crafted to have only such rows costs at most 82 bytes per entry
+// (before the columns, every entry took 55), packed or not.
 import type { EntryRef } from './segment';
 import type { SeqList } from './seqList';
 import { columnBytes, columnMemory, columnValue, openColumn, packColumn, unpackColumn, type Column } from './packedColumn';
@@ -53,7 +54,7 @@ interface Block extends Record<ColumnName, Column> {
   /** The index and term of the block's first entry; the columns hold the others' differences from them. */
   baseIndex: bigint;
   baseTerm: bigint;
-  /** Rows it has room for: the table's block size while it is filled, the rows it holds once packed. */
+  /** Rows it has room for: the table's block size while it is filled, the rows it holds once packed or trimmed. */
   size: number;
   /** Packed (full, or trimmed): its columns are read only, but for flags (setFlags). */
   packed: boolean;
