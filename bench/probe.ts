@@ -16,7 +16,11 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const state = SwarmState.open(dir, { unlockKey });
   const indexMs = performance.now() - t0;
-  const result: Record<string, number> = { indexMs, entries: state.wal.table.length, walBytes: walBytes(state) };
+  const { table, effectiveSeqs, segments } = state.wal;
+  const result: Record<string, number> = {
+    indexMs, entries: table.length, walBytes: walBytes(state), tableBytes: table.byteLength, seqBytes: effectiveSeqs.byteLength,
+    hardStateBytes: segments.reduce((n, s) => n + s.scan.hardStateOffsets.byteLength, 0),
+  };
   if (metric === 'firstPage') {
     const t1 = performance.now();
     const list = state.effectiveEntries;

@@ -36,6 +36,7 @@ async function main(): Promise<void> {
   await build({ entryPoints: [join(root, 'bench/probe.ts')], outfile: probe, bundle: true, platform: 'node', target: 'node20', external: ['@node-rs/crc32', 'sodium-native'], logLevel: 'warning' });
   spawnSync('node', [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
   if (values.only === 'live') return liveFigures(root);
+  if (values.only === 'index-rss') return indexRssFigures(ensureLogs());
   const logs = ensureLogs().filter((log) => !values.only || values.only.split(',').some((o) => log.name.includes(o)));
   console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, node ${process.version}, ${new Date().toISOString().slice(0, 10)}; median of ${RUNS} runs (${BIG_RUNS} for the exports of the 1 GB log); load average at start ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const core: string[][] = [['log', 'WAL MB', 'on disk MB', 'entries', 'index', 'first page (100 rows)', 'decode+decrypt', 'dump-wal, 1 thread']];
@@ -70,8 +71,7 @@ async function main(): Promise<void> {
   printTable(exports);
   secretboxSpeed();
   nodeStartup();
-  indexRssBySegments(logs.find((l) => l.name === 'typical-3seg'), [1, 2, 3, 4]);
-  indexRssBySegments(logs.find((l) => l.big), [1, 2, 4, 8, 16, 17]);
+  indexRssFigures(logs);
   repairTiming(logs.find((l) => l.name === 'typical-3seg'), exportMs);
   recreateTiming(logs.find((l) => l.name === 'typical-3seg'));
   if (!values.only) await liveFigures(root);
@@ -209,6 +209,12 @@ function nodeStartup(): void {
   console.log(`node start (node -e 0): ${ms(start(process.env))}${extra ? `; ${ms(start(without))} without NODE_EXTRA_CA_CERTS (set here to ${extra})` : ''}`);
 }
 
+/** `--only index-rss`: just the index's memory by segment count (typical and 1 GB logs). */
+function indexRssFigures(logs: Log[]): void {
+  indexRssBySegments(logs.find((l) => l.name === 'typical-3seg'), [1, 2, 3, 4]);
+  indexRssBySegments(logs.find((l) => l.big), [1, 2, 4, 8, 16, 17]);
+}
+
 /** Peak RSS and time of indexing only, with the first `counts` segments (RSS should not grow with the count); first page of one segment. */
 function indexRssBySegments(log: Log | undefined, counts: number[]): void {
   if (!log) return;
@@ -216,6 +222,7 @@ function indexRssBySegments(log: Log | undefined, counts: number[]): void {
   const segments = readdirSync(walDir).filter((f) => f.endsWith('.wal')).sort();
   const parts: string[] = [];
   let firstPageOfOneSegment = NaN;
+  let perEntry = '';
   for (const n of counts.filter((c) => c <= segments.length)) {
     const dir = mkdtempSync(join(tmpdir(), 'swarm-raft-segs-'));
     mkdirSync(join(dir, 'raft/wal-v3-encrypted'), { recursive: true });
@@ -223,11 +230,14 @@ function indexRssBySegments(log: Log | undefined, counts: number[]): void {
     for (const s of segments.slice(0, n)) symlinkSync(join(walDir, s), join(dir, 'raft/wal-v3-encrypted', s));
     const runs = runProbe('index', dir);
     parts.push(`${n}: ${medianOf(runs.map((r) => r.maxRssMB)).toFixed(0)} MB in ${ms(median(runs, 'indexMs'))}`);
+    const { entries, tableBytes, seqBytes, hardStateBytes } = runs[0];
+    const per = (bytes: number) => (bytes / entries).toFixed(2);
+    perEntry = `${per(tableBytes + seqBytes + hardStateBytes)} bytes per entry with ${n} (table ${per(tableBytes)}, effective seqs ${per(seqBytes)}, hard-state offsets ${per(hardStateBytes)})`;
     // The target's own case: one full 64 MB segment, opened and its first page decoded.
     if (n === 1) firstPageOfOneSegment = median(runProbe('firstPage', dir), 'firstPageMs');
     rmSync(dir, { recursive: true, force: true });
   }
-  console.log(`index peak RSS and time by segment count (${log.name}): ${parts.join(', ')}`);
+  console.log(`index peak RSS and time by segment count (${log.name}): ${parts.join(', ')}; ${perEntry}`);
   console.log(`first page (100 rows) of one full 64 MB segment (${log.name}'s first): ${ms(firstPageOfOneSegment)}`);
 }
 

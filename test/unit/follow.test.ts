@@ -81,7 +81,7 @@ describe('following a state directory being written', () => {
     assert.equal(u.firstNewSeq, firstBefore);
     assert.equal(u.newRecords, 8);
     assert.equal(u.commitAfter, live.commit);
-    const last = state.wal.effectiveSeqs[state.wal.effectiveSeqs.length - 1];
+    const last = state.wal.effectiveSeqs.at(state.wal.effectiveSeqs.length - 1);
     assert.equal(state.wal.table.index(last), live.index);
     assert.equal(state.wal.table.uncommitted(last), true, 'the last batch is above the commit');
     live.commitAll();
@@ -107,7 +107,7 @@ describe('following a state directory being written', () => {
     u = follower.poll(t0 + 40);
     assert.equal(u.pending, undefined);
     assert.deepEqual(u.faults, []);
-    assert.equal(state.wal.table.index(state.wal.effectiveSeqs[state.wal.effectiveSeqs.length - 1]), indexBefore + 4n, 'the completed records are read');
+    assert.equal(state.wal.table.index(state.wal.effectiveSeqs.at(state.wal.effectiveSeqs.length - 1)), indexBefore + 4n, 'the completed records are read');
 
     // One that stays bad becomes a fault after the grace period, as a fresh open reports it.
     const end2 = state.wal.segments[state.wal.segments.length - 1].scan.end;

@@ -11,6 +11,7 @@ import { dumpWalTextChunks, dumpWalTextParallel, parallelDumpLikely, parallelDum
 import { dumpWalBatches, dumpWalText } from '../../src/core/report/dumpWal';
 import { EntryTable } from '../../src/core/wal/entryTable';
 import { EntryList } from '../../src/core/wal/walLog';
+import { SeqList } from '../../src/core/wal/seqList';
 import { SwarmState } from '../../src/core/state/swarmState';
 import { manifestUnlockKey } from '../support/cli';
 import { corpusCase, generatedCase, repoRoot } from '../support/fixtures';
@@ -44,7 +45,7 @@ describe('what goes to the workers, and the serial byte batches', () => {
         for (let seq = 0; seq < source.length; seq++) if (source.entry(seq).uncommitted) table.markUncommitted(seq);
         const all = Array.from({ length: table.length }, (_, seq) => seq);
         for (const [from, to] of [[0, all.length], [1, Math.min(all.length, 40)], [all.length - 8, all.length]]) {
-          const sent = table.select(all, from, to).transfer();
+          const sent = table.select(SeqList.of(all), from, to).transfer();
           assert.equal(sent.memory.length, 9, 'nine columns, their memory transferred');
           const received = EntryTable.received(structuredClone(sent.table, { transfer: sent.memory }));
           assert.equal(received.length, to - from);
@@ -96,12 +97,12 @@ describe('when the CLI prints on workers', () => {
       assert.ok(entries.length < 200);
       assert.equal(parallelDumpWorthwhile(entries), false);
       // The same big entry listed many times: enough bytes either way; the count decides.
-      const big = entries.seqs.reduce((best, seq) => (state.wal.table.dataLength(seq) > state.wal.table.dataLength(best) ? seq : best), entries.seqs[0]);
+      const big = [...entries.seqs].reduce((best, seq) => (state.wal.table.dataLength(seq) > state.wal.table.dataLength(best) ? seq : best), entries.seqs.at(0));
       assert.ok(state.wal.table.dataLength(big) * 9_999 > 32 << 20);
-      assert.equal(parallelDumpWorthwhile(new EntryList(state.wal, new Uint32Array(9_999).fill(big))), false);
-      assert.equal(parallelDumpWorthwhile(new EntryList(state.wal, new Uint32Array(10_000).fill(big))), true);
-      const small = entries.seqs.find((seq) => state.wal.table.dataLength(seq) < 1000)!;
-      assert.equal(parallelDumpWorthwhile(new EntryList(state.wal, new Uint32Array(20_000).fill(small))), false, 'many entries, few bytes');
+      assert.equal(parallelDumpWorthwhile(new EntryList(state.wal, SeqList.of(new Uint32Array(9_999).fill(big)))), false);
+      assert.equal(parallelDumpWorthwhile(new EntryList(state.wal, SeqList.of(new Uint32Array(10_000).fill(big)))), true);
+      const small = [...entries.seqs].find((seq) => state.wal.table.dataLength(seq) < 1000)!;
+      assert.equal(parallelDumpWorthwhile(new EntryList(state.wal, SeqList.of(new Uint32Array(20_000).fill(small)))), false, 'many entries, few bytes');
     } finally {
       state.close();
     }

@@ -7,6 +7,7 @@ import type { Fault } from '../../src/core/errors';
 import { EntryTable, type EntryColumnsInput } from '../../src/core/wal/entryTable';
 import type { EntryRef } from '../../src/core/wal/segment';
 import { OffsetList } from '../../src/core/wal/offsetList';
+import { SeqList } from '../../src/core/wal/seqList';
 import { effectiveSeqs, EntryList, WalLog } from '../../src/core/wal/walLog';
 import { SeededRandom } from '../../src/core/writer/seededRandom';
 
@@ -74,25 +75,73 @@ describe('EntryTable', () => {
     assert.throws(() => table.markOverwritten(5), /no entry at position 5 \(the log has 1\)/);
   });
 
-  it('takes 22 bytes per entry once trimmed, and no more than a block beyond that while it grows', () => {
-    const table = new EntryTable(1024);
-    for (let i = 0; i < 10_000; i++) table.add('f', input(BigInt(i + 1)));
-    assert.equal(table.byteLength, 10 * 1024 * 22);
+  it('packs full blocks to under 1.5 bytes per entry on contiguous records, and takes 22 in the block being filled', () => {
+    const table = new EntryTable(1024, 0);
+    for (let i = 0; i < 10_000; i++) table.add('f', input(BigInt(i + 1), { offset: 8 + 20 * i, dataAt: 16 + 20 * i }));
+    // Index: the row's position; term, type, flags, file, lengths and gaps: constant; offsets: 9 bits off
+    // a base (4 bytes) per 16 rows. 9 full blocks, the tenth (784 rows) at full width until trim().
+    assert.equal(table.byteLength, 9 * (1024 * 9 / 8 + 64 * 4) + 1024 * 22);
     table.trim();
-    assert.equal(table.byteLength, 10_000 * 22);
+    assert.equal(table.byteLength, 9 * (1024 * 9 / 8 + 64 * 4) + 4 * Math.ceil(784 * 9 / 32) + 49 * 4);
     assert.equal(table.wideRows, 0, 'a log SwarmKit writes fits the columns');
-    assert.equal(table.index(9_999), 10_000n, 'the trimmed block still reads');
+    assert.deepEqual([table.index(9_999), table.offset(9_999), table.index(5000), table.offset(5000)], [10_000n, 8 + 20 * 9_999, 5001n, 8 + 20 * 5000], 'the packed blocks read');
     table.add('f', input(10_001n));
-    assert.deepEqual([table.index(9_999), table.index(10_000)], [10_000n, 10_001n], 'and takes more entries');
+    assert.deepEqual([table.index(9_999), table.index(10_000)], [10_000n, 10_001n], 'and the trimmed one takes more entries');
     assert.throws(() => new EntryTable(1000), /not a power of two/);
   });
 
+  it('keeps the first blocks at full width (a log of up to 131,072 entries is never packed), trimmed to their rows', () => {
+    const table = new EntryTable(64);
+    for (let i = 0; i < 64 * 20 + 10; i++) table.add('f', input(BigInt(i + 1)));
+    assert.equal(table.byteLength, 16 * 64 * 22 + 64 * 22, '16 blocks at full width, 4 packed to nothing, the one being filled');
+    table.trim();
+    assert.equal(table.byteLength, 16 * 64 * 22 + 0, 'the last one packed');
+    const small = new EntryTable(64);
+    for (let i = 0; i < 100; i++) small.add('f', input(BigInt(i + 1)));
+    small.trim();
+    assert.equal(small.byteLength, 100 * 22, 'trimmed to its rows at full width');
+    small.add('f', input(101n));
+    small.markOverwritten(99);
+    assert.deepEqual([small.index(99), small.index(100), small.overwritten(99), small.overwritten(100), small.length], [100n, 101n, true, false, 101]);
+  });
+
+  it('turns a packed constant flags column into a byte a row when one row\'s flag changes', () => {
+    const table = new EntryTable(256, 0);
+    for (let i = 0; i < 512; i++) table.add('f', input(BigInt(i + 1)));
+    assert.equal(table.byteLength, 0, 'two full blocks of constant columns');
+    table.markOverwritten(300);
+    assert.equal(table.byteLength, 256, 'the second block\'s flags');
+    table.markUncommitted(301);
+    table.markUncommitted(302);
+    table.markCommitted(302);
+    table.markUncommitted(3);
+    assert.equal(table.byteLength, 512);
+    for (let seq = 0; seq < 512; seq++) {
+      assert.deepEqual([table.overwritten(seq), table.uncommitted(seq), table.crcOk(seq)], [seq === 300, seq === 301 || seq === 3, true], `row ${seq}`);
+    }
+  });
+
+  it('reads a block added to after trim() and packed again as it is now, flags included', () => {
+    const table = new EntryTable(16, 0);
+    const offset = (i: number): number => 8 + 100 * i + (i % 3);
+    for (let i = 0; i < 20; i++) table.add('f', input(BigInt(i + 1), { offset: offset(i), dataAt: offset(i) + 8 }));
+    table.trim();
+    assert.deepEqual([table.index(19), table.index(3), table.offset(19)], [20n, 4n, offset(19)], 'both blocks decoded to read');
+    table.markUncommitted(18);
+    for (let i = 20; i < 40; i++) table.add('f', input(BigInt(i + 1), { offset: offset(i), dataAt: offset(i) + 8, crcOk: i !== 25 }));
+    for (let seq = 0; seq < 40; seq++) {
+      assert.deepEqual([table.index(seq), table.offset(seq), table.crcOk(seq), table.uncommitted(seq)], [BigInt(seq + 1), offset(seq), seq !== 25, seq === 18], `row ${seq}`);
+    }
+  });
+
   it('takes 60 bytes more for a row it keeps whole, in a side table, so a crafted log stays bounded', () => {
-    const table = new EntryTable(1024);
+    const table = new EntryTable(1024, 0);
     for (let i = 0; i < 2048; i++) table.add('f', input(i % 2 === 0 ? 1n : 1n << 40n, { type: -i }));
     assert.equal(table.wideRows, 2047, 'every row but the very first (index 1, type 0) has an index 2^40 from its block\'s first or a negative type');
-    assert.equal(table.byteLength, 2048 * 22 + 1024 * 60 + 1024 * 60, 'two blocks of 1024 rows, their side tables grown to 1024 rows each');
-    assert.deepEqual([table.index(2047), table.type(2047), table.index(1024), table.type(1024)], [1n << 40n, -2047, 1n, -1024]);
+    // The first block's value columns hold one row (constant: no bytes), its flags say which rows are
+    // whole (1 or 9: 4 bits a row); the second's flags are constant. Full side tables keep no room.
+    assert.equal(table.byteLength, 1024 / 2 + 1023 * 60 + 1024 * 60);
+    assert.deepEqual([table.index(2047), table.type(2047), table.index(1024), table.type(1024), table.index(0), table.type(0)], [1n << 40n, -2047, 1n, -1024, 1n, 0]);
   });
 
   it('keeps rows the columns cannot hold whole, exactly, through trim, add, select, transfer and received', () => {
@@ -140,11 +189,73 @@ describe('EntryTable', () => {
     });
     check(table, values.map((_, seq) => seq));
     const picked = [3, 0, 1, 2, 499, 500, 501, 640, 699, ...Array.from({ length: 40 }, () => random.int(0, 699))];
-    const { table: sent, memory } = table.select(picked, 1, picked.length - 2).transfer();
+    const { table: sent, memory } = table.select(SeqList.of(picked), 1, picked.length - 2).transfer();
     const received = EntryTable.received(structuredClone(sent, { transfer: memory }));
     check(received, picked.slice(1, picked.length - 2));
     assert.equal(received.length, picked.length - 3);
     check(table, values.map((_, seq) => seq)); // selecting leaves the table as it was
+  });
+  it('reads every accessor back exactly from blocks of every shape, mixed with rows kept whole, through trim, marks, select and transfer', () => {
+    const random = new SeededRandom('packed blocks');
+    const rows: [string, EntryColumnsInput, { overwritten: boolean; uncommitted: boolean }][] = [];
+    let index = 1n << 50n;
+    let offset = 0;
+    // Each block of 64 rows has its own regime, so each column is implied, constant, or 8/16/32 bits wide.
+    for (let block = 0; block < 40; block++) {
+      const pick = (k: number): number => (block >> k) % 4;
+      const term = BigInt(random.int(1, 2 ** 20));
+      const file = `/wal/${block % 3}.wal`;
+      for (let row = 0; row < 64; row++) {
+        index += [1n, 1n, BigInt(random.int(0, 3)), BigInt(random.int(-5, 300))][pick(0)];
+        const recordLength = [24, random.int(24, 200), random.int(24, 60_000), random.int(24, 2 ** 32 - 1)][pick(1)];
+        const gap = [0, 0, random.int(0, 40), random.int(0, 2 ** 20)][pick(2)];
+        offset = (offset + gap) % 2 ** 32;
+        const dataAtGap = [20, random.int(1, 255), 20, random.int(1, 40)][pick(3)];
+        const dataLength = random.int(0, 9) === 0 ? 0 : Math.max(0, recordLength - random.int(0, 255));
+        const e: EntryColumnsInput = {
+          index, term: term + BigInt([0, 0, random.int(0, 2), random.int(0, 2 ** 31)][pick(4)]), type: [0, 1, random.int(0, 255), 2][pick(5)],
+          offset, recordLength, dataLength, dataAt: dataLength === 0 && row % 2 ? -1 : offset + dataAtGap, crcOk: block % 5 !== 4 || row % 3 !== 0,
+        };
+        if (block % 7 === 6 && row % 9 === 0) Object.assign(e, random.int(0, 1) ? { offset: 2 ** 32 + row } : { index: U64_MAX - BigInt(row) }); // kept whole
+        rows.push([block % 4 === 3 && row === 40 ? '/wal/other.wal' : file, e, { overwritten: false, uncommitted: false }]);
+        offset = (offset + recordLength) % 2 ** 32;
+      }
+    }
+    const table = new EntryTable(64, 8); // the first 8 blocks at full width, the others packed
+    rows.slice(0, 2000).forEach(([file, e]) => table.add(file, e));
+    table.trim();
+    rows.slice(2000).forEach(([file, e]) => table.add(file, e));
+    table.trim();
+    for (let k = 0; k < 60; k++) {
+      const seq = random.int(0, rows.length - 1);
+      const marks = rows[seq][2];
+      const roll = random.int(0, 3);
+      if (roll < 2) {
+        table.markOverwritten(seq);
+        marks.overwritten = true;
+      } else if (roll === 2) {
+        table.markUncommitted(seq);
+        marks.uncommitted = true;
+      } else {
+        table.markCommitted(seq);
+        marks.uncommitted = false;
+      }
+    }
+    assert.ok(table.wideRows > 10, `${table.wideRows} rows kept whole`);
+    assert.ok(table.byteLength < rows.length * 22 + table.wideRows * 60, `${table.byteLength} bytes for ${rows.length} rows: never more than the filled width`);
+    const check = (t: EntryTable, seqs: number[]): void => seqs.forEach((seq, at) => {
+      const [file, e, marks] = rows[seq];
+      const want: EntryRef = { ...e, file, seq: at, ...marks };
+      assert.deepEqual(t.entry(at), want, `row ${seq}`);
+      assert.deepEqual([t.index(at), t.term(at), t.type(at), t.file(at), t.offset(at), t.dataLength(at), t.crcOk(at), t.overwritten(at), t.uncommitted(at)],
+        [want.index, want.term, want.type, want.file, want.offset, want.dataLength, want.crcOk, want.overwritten, want.uncommitted], `row ${seq}`);
+    });
+    const all = rows.map((_, seq) => seq);
+    check(table, all);
+    const picked = Array.from({ length: 100 }, () => random.int(0, rows.length - 1));
+    check(table.select(SeqList.of(picked)), picked);
+    const { table: sent, memory } = table.transfer();
+    check(EntryTable.received(structuredClone(sent, { transfer: memory })), all);
   });
 });
 
@@ -168,6 +279,36 @@ describe('OffsetList', () => {
     assert.equal(list.length, expected.length);
     assert.deepEqual(list.toArray(), expected, 'exact after widening to doubles');
     assert.deepEqual(new OffsetList().toArray(), []);
+  });
+
+  it('packs full chunks as steps between neighbours (a dozen bits for records a few KB apart), exact for any step', () => {
+    const random = new SeededRandom('offset list');
+    const list = new OffsetList();
+    const expected: number[] = [];
+    let offset = 8;
+    for (let i = 0; i < 10_000; i++) {
+      expected.push(offset);
+      list.push(offset);
+      offset += random.int(100, 4000);
+    }
+    list.trim();
+    assert.equal(list.length, 10_000);
+    assert.deepEqual(list.toArray(), expected);
+    assert.equal(list.byteLength, 4 * Math.ceil((4096 * 12) / 32) * 2 + 4 * Math.ceil((1808 * 12) / 32), 'three chunks, 12 bits an offset');
+    // Crafted: steps back, a step past 2^31 (that chunk stays 4 bytes an offset), then the same again.
+    const odd = [5, 3, 0, 0xffff_ffff, 7, 2 ** 31, 0, ...Array.from({ length: 5000 }, (_, i) => (i * 7919) % 100_000)];
+    for (const o of odd) list.push(o);
+    expected.push(...odd);
+    assert.deepEqual(list.toArray(), expected);
+    list.trim();
+    for (const o of odd) list.push(o);
+    expected.push(...odd);
+    assert.deepEqual(list.toArray(), expected);
+    const wandering = Array.from({ length: 4096 * 2 }, (_, i) => 2 ** 30 + ((i * 7919) % 100_000) - (i % 3) * 2 ** 29); // steps of ±2^30: packed
+    const other = new OffsetList();
+    for (const o of wandering) other.push(o);
+    assert.deepEqual(other.toArray(), wandering);
+    assert.ok(other.byteLength < wandering.length * 4);
   });
 });
 
@@ -196,13 +337,14 @@ describe('effectiveSeqs', () => {
     }
   });
 
-  it('gives exactly the kept seqs whether or not an entry was overwritten (a full list is not copied)', () => {
-    for (const indexes of [[...Array(40).keys()].map((i) => BigInt(i + 1)), [...Array(40).keys()].map((i) => BigInt(i < 30 ? i + 1 : i - 9))]) {
+  it('gives exactly the kept seqs whether or not an entry was overwritten, as runs of seqs (8 bytes a run)', () => {
+    const cases: [number, bigint[]][] = [[1, [...Array(40).keys()].map((i) => BigInt(i + 1))], [2, [...Array(40).keys()].map((i) => BigInt(i < 30 ? i + 1 : i - 9))]];
+    for (const [runs, indexes] of cases) {
       const table = new EntryTable(16);
       for (const index of indexes) table.add('f', input(index));
       const seqs = effectiveSeqs(table, []);
       assert.deepEqual([...seqs], effectiveByObjects(indexes).kept);
-      assert.equal(seqs.buffer.byteLength, seqs.byteLength, 'no room beyond the list');
+      assert.equal(seqs.byteLength, runs * 8, 'no room beyond the runs');
     }
   });
 

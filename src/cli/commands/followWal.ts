@@ -12,6 +12,7 @@ import { ChangeWait } from '../../core/state/changeWait';
 import { StateFollower } from '../../core/state/stateFollower';
 import type { SwarmState } from '../../core/state/swarmState';
 import { EntryList } from '../../core/wal/walLog';
+import { SeqList } from '../../core/wal/seqList';
 import type { Output } from '../output';
 import { reportFaults } from '../output';
 
@@ -42,7 +43,7 @@ export async function followWal(state: SwarmState, out: Output, initialFaults: F
   // are a few KB, and the file goes on with the preallocated zeros); JSON entry by entry.
   const print = (seqs: number[]) => {
     if (seqs.length === 0) return;
-    const list = new EntryList(state.wal, Uint32Array.from(seqs));
+    const list = new EntryList(state.wal, SeqList.of(seqs));
     if (options.format === 'json') {
       for (const entry of list) {
         const decoded = state.decodeEntry(entry);

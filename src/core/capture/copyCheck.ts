@@ -21,7 +21,7 @@ export function checkCopy(stateDir: string): CopyCheck {
   if (!layout) return { walFound: false, segments: 0, entries: 0, tornTail: [], faults: [], problem: 'no raft WAL directory in the copy' };
   try {
     const log = readWalDirectory(layout.walDir);
-    const last = log.effectiveSeqs.length ? log.table.index(log.effectiveSeqs[log.effectiveSeqs.length - 1]) : undefined;
+    const last = log.effectiveSeqs.length ? log.table.index(log.effectiveSeqs.at(log.effectiveSeqs.length - 1)) : undefined;
     const place = (f: { file: string; offset: number; message: string }) => `${f.file.slice(stateDir.length + 1)}:${f.offset}: ${f.message}`;
     const torn = log.faults.filter((f) => f.severity === 'warning' && f.message.startsWith('torn write'));
     return {

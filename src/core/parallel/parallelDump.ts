@@ -160,7 +160,7 @@ export async function* dumpWalTextChunks(
   const takeBatch = (): { first: number; end: number; bytes: number } => {
     const first = position;
     let bytes = 0;
-    while (position < entries.length && position - first < BATCH_ENTRIES && bytes < batchBytes) bytes += table.dataLength(entries.seqs[position++]);
+    while (position < entries.length && position - first < BATCH_ENTRIES && bytes < batchBytes) bytes += table.dataLength(entries.seqs.at(position++));
     return { first, end: position, bytes };
   };
   const submit = (w: number) => {

@@ -178,11 +178,11 @@ export function verifyRepair(outDir: string, options: OpenOptions): string[] {
     const snap = copy.newestSnapshot?.snapshot;
     const base = snap?.index ?? 0n;
     const effective = copy.wal.effectiveSeqs;
-    const last = effective.length ? copy.wal.table.index(effective[effective.length - 1]) : 0n;
+    const last = effective.length ? copy.wal.table.index(effective.at(effective.length - 1)) : 0n;
     const lastIndex = last > base ? last : base;
     const commit = copy.wal.hardState?.commit ?? 0n;
     if (commit < base || commit > lastIndex) problems.push(`the hard state's commit ${commit} is outside [${base}, ${lastIndex}]`);
-    const firstAbove = copy.wal.effectiveSeqsAfter(base)[0];
+    const firstAbove = copy.wal.effectiveSeqsAfter(base).first;
     if (firstAbove !== undefined && copy.wal.table.index(firstAbove) !== base + 1n) problems.push(`the log above the snapshot starts at ${copy.wal.table.index(firstAbove)}, not ${base + 1n}`);
     return problems;
   } finally {

@@ -223,9 +223,9 @@ export class SwarmState {
     };
     const { table, effectiveSeqs } = this.wal;
     for (let i = effectiveSeqs.length - 1, tried = 0; i >= 0 && tried < KEY_CHECK_ENTRIES; i--) {
-      if (!table.crcOk(effectiveSeqs[i])) continue;
+      if (!table.crcOk(effectiveSeqs.at(i))) continue;
       tried++;
-      const e = table.entry(effectiveSeqs[i]);
+      const e = table.entry(effectiveSeqs.at(i));
       // A small window: a 4 MB one would be read (and its memory touched) for a few hundred bytes.
       if (tryOpen(() => withFile(e.file, (f) => readEntryData(f, e), { windowBytes: 64 * 1024 }))) return undefined;
     }

@@ -260,10 +260,10 @@ export class FileModel {
   placeInStore(kind: string, id: string, changedAt: bigint | undefined, base: string | undefined): ObjectPlace | undefined {
     if (changedAt !== undefined && this.kind === 'wal') {
       const wal = this.state.wal;
-      const seq = wal.effectiveSeqsAfter(changedAt - 1n)[0];
+      const seq = wal.effectiveSeqsAfter(changedAt - 1n).first;
       const decoded = seq !== undefined && wal.table.index(seq) === changedAt ? this.decode(seq) : undefined;
       const action = decoded ? summarizeEntry(decoded).actions.findIndex((a) => a.kind === kind && a.id === id) : -1;
-      if (action >= 0) return { kind: 'entry', seq, action };
+      if (seq !== undefined && action >= 0) return { kind: 'entry', seq, action };
     }
     const file = this.state.snapshotFiles.find((f) => f.name === base);
     const position = this.objectsOf(file)?.findIndex((o) => o.kind === kind && o.id === id) ?? -1;

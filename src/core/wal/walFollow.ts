@@ -46,7 +46,7 @@ export class WalFollower {
 
   constructor(readonly log: WalLog, options: WalFollowOptions = {}) {
     this.tornAfterMs = options.tornAfterMs ?? 2000;
-    this.effective = new EffectiveLog(log.table.length);
+    this.effective = new EffectiveLog();
     this.effective.add(log.table, 0, []); // the same log the read built (its faults are already reported)
     for (const f of log.faults) this.reported.add(faultKey(f));
   }

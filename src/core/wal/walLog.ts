@@ -8,6 +8,7 @@ import { runSteps, type Steps } from '../steps';
 import { parseSegmentName, type SegmentName } from './segmentName';
 import { EntryTable } from './entryTable';
 import { OffsetList } from './offsetList';
+import { SeqBuilder, SeqList } from './seqList';
 import { scanSegmentSteps, type EntryRef, type HardState, type SegmentScan, type WalSnapshotMark } from './segment';
 
 export interface SegmentInfo extends SegmentName {
@@ -29,7 +30,7 @@ export class WalLog {
   /** Every entry record in file order, overwritten ones included: position = seq. */
   readonly table = new EntryTable();
   /** The log as raft sees it, as seqs: ascending indexes, overwritten entries removed. */
-  effectiveSeqs: Uint32Array = new Uint32Array(0);
+  effectiveSeqs: SeqList = SeqList.empty;
   hardState?: HardState;
   snapshots: WalSnapshotMark[] = [];
   /** Plaintext metadata of the first segment (a SwarmKit RaftMember). */
@@ -94,16 +95,16 @@ export class WalLog {
   }
 
   /** The effective log's seqs whose index is above `after` (its tail: indexes ascend). */
-  effectiveSeqsAfter(after: bigint): Uint32Array {
+  effectiveSeqsAfter(after: bigint): SeqList {
     const seqs = this.effectiveSeqs;
     let lo = 0;
     let hi = seqs.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.table.index(seqs[mid]) > after) hi = mid;
+      if (this.table.index(seqs.at(mid)) > after) hi = mid;
       else lo = mid + 1;
     }
-    return seqs.subarray(lo);
+    return seqs.slice(lo);
   }
 }
 
@@ -181,16 +182,15 @@ export function unreadableSegment(path: string, e: unknown, table: EntryTable): 
  * Applies raft's overwrite rule (etcd's ReadAll: an entry at index i cuts the log to its first i - first
  * entries and is appended); marks the replaced entries in `table`. Returns the effective log's seqs.
  */
-export function effectiveSeqs(table: EntryTable, faults: Fault[]): Uint32Array {
-  const effective = new EffectiveLog(table.length);
+export function effectiveSeqs(table: EntryTable, faults: Fault[]): SeqList {
+  const effective = new EffectiveLog();
   effective.add(table, 0, faults);
   return effective.seqsOwned();
 }
 
 /** The effective log built entry by entry, so a log that grows is brought up to date by its new entries only. */
 export class EffectiveLog {
-  private out: Uint32Array;
-  private n = 0;
+  private readonly out = new SeqBuilder();
   private first = 0n;
   private last = 0n;
   /** The lowest position changed by the last add() (entries from there on were replaced or added). */
@@ -198,50 +198,39 @@ export class EffectiveLog {
   /** Seqs the last add() marked overwritten. */
   overwritten: number[] = [];
 
-  constructor(capacity = 0) {
-    this.out = new Uint32Array(Math.max(16, capacity));
-  }
-
   /** The effective log's seqs (a view: valid until the next add). */
-  get seqs(): Uint32Array {
-    return this.out.subarray(0, this.n);
+  get seqs(): SeqList {
+    return this.out.list();
   }
 
-  /**
-   * The seqs as an array of their own (this log is done with): its memory when it is full (no entry was
-   * overwritten), so the index's peak does not hold the log's seqs twice; else a copy of the right length.
-   */
-  seqsOwned(): Uint32Array {
-    return this.n === this.out.length ? this.out : this.out.slice(0, this.n);
+  /** The seqs in arrays of their own (this log is done with): no room kept for more. */
+  seqsOwned(): SeqList {
+    return this.out.owned();
   }
 
   /** Applies the overwrite rule to the table's entries from `fromSeq` on. */
   add(table: EntryTable, fromSeq: number, faults: Fault[]): void {
-    this.changedFrom = this.n;
+    const out = this.out;
+    this.changedFrom = out.length;
     this.overwritten = [];
     for (let seq = fromSeq; seq < table.length; seq++) {
       const index = table.index(seq);
-      if (this.n > 0) {
+      if (out.length > 0) {
         if (index <= this.last) {
-          const keep = index < this.first ? 0 : Math.min(this.n, Number(index - this.first));
-          for (let k = keep; k < this.n; k++) {
-            table.markOverwritten(this.out[k]);
-            this.overwritten.push(this.out[k]);
+          const keep = index < this.first ? 0 : Math.min(out.length, Number(index - this.first));
+          for (const dropped of out.list().slice(keep)) {
+            table.markOverwritten(dropped);
+            this.overwritten.push(dropped);
           }
-          this.n = keep;
+          out.truncate(keep);
           this.changedFrom = Math.min(this.changedFrom, keep);
         } else if (index > this.last + 1n) {
           faults.push({ file: table.file(seq), offset: table.offset(seq), severity: 'warning',
             message: `index gap: entry ${index} follows entry ${this.last} (entries ${this.last + 1n}..${index - 1n} are missing)` });
         }
       }
-      if (this.n === 0) this.first = index;
-      if (this.n === this.out.length) {
-        const wider = new Uint32Array(this.out.length * 2);
-        wider.set(this.out);
-        this.out = wider;
-      }
-      this.out[this.n++] = seq;
+      if (out.length === 0) this.first = index;
+      out.push(seq);
       this.last = index;
     }
   }
@@ -249,12 +238,12 @@ export class EffectiveLog {
 
 /**
  * Some of the log's entries, by seq. Objects are made as they are read and not kept: a selection of the
- * whole log costs 4 bytes per entry, so an export's memory does not grow with the log.
+ * whole log costs a few bytes per run of seqs, so an export's memory does not grow with the log.
  */
 export class EntryList implements Iterable<WalEntry> {
   constructor(
     readonly log: WalLog,
-    readonly seqs: Uint32Array,
+    readonly seqs: SeqList,
   ) {}
 
   get length(): number {
@@ -264,11 +253,11 @@ export class EntryList implements Iterable<WalEntry> {
   /** The i-th entry (a new object unless the log shares one for it). */
   at(i: number): WalEntry {
     if (!(i >= 0 && i < this.seqs.length)) throw new RangeError(`no entry ${i} in a list of ${this.seqs.length}`);
-    return this.log.entryOnce(this.seqs[i]);
+    return this.log.entryOnce(this.seqs.at(i));
   }
 
   *[Symbol.iterator](): Iterator<WalEntry> {
-    for (const seq of this.seqs) yield this.log.entryOnce(seq);
+    for (let i = 0; i < this.seqs.length; i++) yield this.log.entryOnce(this.seqs.at(i));
   }
 
   /** The entries as the log's shared objects (kept: for views that hold on to them). */

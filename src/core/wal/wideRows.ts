@@ -70,3 +70,8 @@ function sized(w: WideRows, n: number): WideRows {
   out.numbers.set(w.numbers.subarray(0, w.count * NUMBERS));
   return out;
 }
+
+/** The side table without its room for more rows (its block is full). */
+export function compactWideRows(w: WideRows): WideRows {
+  return w.count === w.rows.length ? w : sized(w, w.count);
+}

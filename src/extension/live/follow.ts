@@ -155,7 +155,7 @@ export class LiveFollow implements vscode.Disposable {
     const span = Math.max(1, Math.min(RATE_WINDOW_MS, Date.now() - (f.recent[0]?.at ?? Date.now()))) / 1000;
     const rate = f.recent.reduce((n, r) => n + r.entries, 0) / span;
     const seqs = f.state.wal.effectiveSeqs;
-    const last = seqs.length ? f.state.wal.table.index(seqs[seqs.length - 1]) : 0n;
+    const last = seqs.length ? f.state.wal.table.index(seqs.at(seqs.length - 1)) : 0n;
     this.status.text = `$(pulse) ${rate.toFixed(rate < 10 ? 1 : 0)} entries/s · #${last} · term ${f.lastTerm} · ${f.leaderChanges} leader change${f.leaderChanges === 1 ? '' : 's'}`;
     const pending = update?.pending ? `\n\nA record at ${basename(update.pending.file)}:${update.pending.offset} is still being written.` : '';
     this.status.tooltip = `Following ${f.shared.stateDir} (read-only). Click to stop.${pending}`;
@@ -170,5 +170,5 @@ export class LiveFollow implements vscode.Disposable {
 
 function lastTerm(state: SwarmState): bigint {
   const seqs = state.wal.effectiveSeqs;
-  return seqs.length ? state.wal.table.term(seqs[seqs.length - 1]) : state.wal.hardState?.term ?? 0n;
+  return seqs.length ? state.wal.table.term(seqs.at(seqs.length - 1)) : state.wal.hardState?.term ?? 0n;
 }
