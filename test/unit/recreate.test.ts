@@ -14,6 +14,8 @@ import { goDuration, parseGoDuration, cpusText, parseCpus } from '../../src/core
 import { comparableService, comparableSpec, specDifferences, withServiceDefaults } from '../../src/core/recreate/specCompare';
 import { stackDeploy } from '../../src/core/recreate/stackDeploy';
 import { SERVICES_STACK } from '../../src/core/recreate/kit';
+import { applyRestore, withCurrentVersion, type RestorePlan } from '../../src/core/recreate/restore';
+import type { RestoreTarget, TargetObject } from '../../src/core/recreate/target';
 import type { JsonObject } from '../../src/core/recreate/values';
 import { SwarmState } from '../../src/core/state/swarmState';
 import { runCli } from '../support/cli';
@@ -285,5 +287,50 @@ describe('recreate: value spellings', () => {
 
   it('comparison drops what the API treats as unset but keeps Init false and zero replicas', () => {
     assert.deepEqual(comparableSpec({ A: '', B: [], C: {}, D: 0, E: false, Init: false, Mode: { Replicated: { Replicas: 0 } } }), { Init: false, Mode: { Replicated: { Replicas: 0 } } });
+  });
+});
+
+describe('restore: updates under the engine\'s optimistic concurrency', () => {
+  const outOfSequence = () => new Error('(HTTP code 500) server error - rpc error: code = Unknown desc = update out of sequence');
+  it('reads and updates again while the engine answers "update out of sequence", and no more than 5 times', async () => {
+    let calls = 0;
+    await withCurrentVersion(async () => {
+      if (++calls < 3) throw outOfSequence();
+    }, 1);
+    assert.equal(calls, 3);
+    calls = 0;
+    await assert.rejects(withCurrentVersion(async () => {
+      calls++;
+      throw outOfSequence();
+    }, 1), /update out of sequence/);
+    assert.equal(calls, 5);
+    calls = 0;
+    await assert.rejects(withCurrentVersion(async () => {
+      calls++;
+      throw new Error('node not found');
+    }, 1), /node not found/);
+    assert.equal(calls, 1, 'other errors are not retried');
+  });
+  it('sets a node\'s labels with the version it reads right before the update that succeeds', async () => {
+    let version = 10;
+    const updates: number[] = [];
+    const target = {
+      address: 'fake',
+      secrets: async () => [],
+      configs: async () => [],
+      networks: async () => [],
+      nodes: async (): Promise<TargetObject[]> => [{ ID: 'n1', Version: { Index: version }, Spec: { Role: 'manager', Availability: 'active' } }],
+      updateNode: async (_id: string, v: number, spec: JsonObject) => {
+        updates.push(v);
+        version++; // a status report moved it: the update read before is out of sequence
+        if (updates.length < 3) throw outOfSequence();
+        assert.deepEqual(spec, { Role: 'manager', Availability: 'drain', Labels: { zone: 'a' } });
+      },
+    } as unknown as RestoreTarget;
+    const plan: RestorePlan = { target: 'fake', items: [{ kind: 'node', name: 'vm', action: 'update', details: [], spec: { Labels: { zone: 'a' }, Availability: 'drain' }, targetId: 'n1' }] };
+    const kit = { networks: [], secrets: [], configs: [], volumes: [], services: [], nodes: [] };
+    const outcomes = await applyRestore(plan, kit, target);
+    assert.deepEqual(outcomes.map((o) => [o.result, o.message]), [['applied', 'labels and availability set']]);
+    assert.deepEqual(updates, [10, 11, 12]);
   });
 });

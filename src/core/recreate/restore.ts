@@ -262,15 +262,20 @@ async function applyItem(it: PlanItem, target: RestoreTarget, ids: TargetIds | u
       return lost.length ? `created (${id}), but the target did not keep: ${lost.map((d) => d.path).join(', ')} (older engine?)` : `created (${id})`;
     }
     case 'node': {
-      // The version moves with every status report of the node: read it right before the update.
-      const node = (await target.nodes()).find((n) => n.ID === it.targetId);
-      if (!node) throw new Error(`node ${it.targetId} has left the swarm`);
-      await target.updateNode(node.ID, node.Version?.Index ?? 0, { ...node.Spec, Labels: it.spec.Labels ?? {}, Availability: it.spec.Availability ?? node.Spec.Availability });
+      // The version moves with every status report of the node: read right before the update, and again
+      // when a report came in between.
+      await withCurrentVersion(async () => {
+        const node = (await target.nodes()).find((n) => n.ID === it.targetId);
+        if (!node) throw new Error(`node ${it.targetId} has left the swarm`);
+        await target.updateNode(node.ID, node.Version?.Index ?? 0, { ...node.Spec, Labels: it.spec.Labels ?? {}, Availability: it.spec.Availability ?? node.Spec.Availability });
+      });
       return 'labels and availability set';
     }
     case 'cluster': {
-      const swarm = await target.swarm();
-      await target.updateSwarm(swarm.Version?.Index ?? 0, { ...swarm.Spec, ...settingsOnly(it.spec) });
+      await withCurrentVersion(async () => {
+        const swarm = await target.swarm();
+        await target.updateSwarm(swarm.Version?.Index ?? 0, { ...swarm.Spec, ...settingsOnly(it.spec) });
+      });
       return asObject(it.spec.EncryptionConfig)?.AutoLockManagers === true ? 'updated; autolock is on: read the new unlock key on the target with `docker swarm unlock-key`' : 'updated';
     }
   }
@@ -327,4 +332,24 @@ export function readKitEngineForm(text: string, path: string): EngineForm {
     throw new Error(`${path}: not a swarm-raft recovery kit (format "${o.format ?? ''}"); give the folder swarm-raft recreate wrote`);
   }
   return { networks: o.networks, secrets: o.secrets ?? [], configs: o.configs ?? [], volumes: o.volumes ?? [], services: o.services, nodes: o.nodes ?? [], ...(o.cluster ? { cluster: o.cluster } : {}) };
+}
+
+/** Tries of a read-then-update when the engine says the object changed in between. */
+const UPDATE_TRIES = 5;
+
+/**
+ * Runs a read-then-update of a swarm object, again (up to UPDATE_TRIES times) where the engine answers
+ * "update out of sequence": the object's version moved between the read and the update (a node's status
+ * report, the engine's own cluster update right after `swarm init`). Any other error is the caller's.
+ */
+export async function withCurrentVersion(readThenUpdate: () => Promise<void>, pauseMs = 100): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await readThenUpdate();
+      return;
+    } catch (e) {
+      if (attempt >= UPDATE_TRIES || !/update out of sequence/.test((e as Error).message)) throw e;
+      await new Promise((resolve) => setTimeout(resolve, pauseMs * attempt));
+    }
+  }
 }
