@@ -195,7 +195,7 @@ function secretboxSpeed(): void {
 /**
  * What Node itself costs before the CLI runs (the CLI's times above include it; a Go binary starts in a
  * few ms). Some machines set NODE_EXTRA_CA_CERTS, which makes every Node start parse a CA bundle: the CLI
- * is run above as its executable (`swarm-raft`), whose shebang moves the variable aside for commands that
+ * is run above as its executable (`swarm-raft`), whose shell line moves the variable aside for commands that
  * open no connection (src/cli/extraCaCerts.ts); `node dist/cli.js` pays for it.
  */
 function nodeStartup(): void {

@@ -6,7 +6,7 @@
 // environment of a command that opens no connection (for the processes it starts), or by starting Node
 // again with it for any other command. `node dist/cli.js` runs with the variable as given.
 
-/** Where the shebang moves NODE_EXTRA_CA_CERTS to ('' when it was not set). */
+/** Where the executable's shell line moves NODE_EXTRA_CA_CERTS to ('' when it was not set). */
 export const MOVED_CA_CERTS = 'SWARM_RAFT_NODE_EXTRA_CA_CERTS';
 
 /** Commands that read and write only files: they never open a network connection. */

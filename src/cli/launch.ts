@@ -1,7 +1,7 @@
 // The `swarm-raft` executable: runs the CLI bundle (dist/cli-main.js) with V8's code cache made at build
 // time (scripts/cliCodeCache.mjs), so a run does not compile again the functions every run uses (~60 ms of
 // CPU, a sixth of a small log's export). Without the cache, or when V8 rejects it (another Node version),
-// the bundle is compiled as Node would. It also gives back NODE_EXTRA_CA_CERTS, which its shebang moves
+// the bundle is compiled as Node would. It also gives back NODE_EXTRA_CA_CERTS, which its shell line moves
 // aside so that commands that open no connection do not pay for parsing it (src/cli/extraCaCerts.ts).
 import type * as ChildProcess from 'node:child_process';
 import { readFileSync } from 'node:fs';
