@@ -45,6 +45,6 @@ export function crc32cBackend(): 'native' | 'portable' {
 /** Continues a CRC-32C over `data` from `previous` (0 to start), like Go's crc32.Update. Unsigned result. */
 export function crc32c(previous: number, data: Uint8Array): number {
   if (data.length < NATIVE_CRC_FROM_BYTES) return crc32cPortable(previous, data);
-  const native = addon === undefined ? crc32cAddon() : addon;
+  const native = crc32cAddon();
   return native ? native(previous, data) : crc32cPortable(previous, data);
 }

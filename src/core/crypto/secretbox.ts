@@ -13,7 +13,7 @@ import type * as TweetNacl from 'tweetnacl';
 export const SECRETBOX_KEY_BYTES = 32;
 export const SECRETBOX_NONCE_BYTES = 24;
 /** The Poly1305 tag in front of the ciphertext. */
-const SECRETBOX_TAG_BYTES = 16;
+export const SECRETBOX_TAG_BYTES = 16;
 
 /**
  * tweetnacl, loaded on first use: where the addon loads it is never used, and loading it costs ~8 ms of

@@ -5,9 +5,8 @@
 // XSalsa20's keystream byte 32 + i encrypts plaintext byte i (the first 32 are the Poly1305 key), so a
 // part starting at any 64-byte block decrypts with Salsa20 under the HSalsa20 subkey from that block on.
 import { hsalsa20 } from './hsalsa20';
-import { nativeStream, SECRETBOX_KEY_BYTES, SECRETBOX_NONCE_BYTES, type NativeStream } from './secretbox';
+import { nativeStream, SECRETBOX_KEY_BYTES, SECRETBOX_NONCE_BYTES, SECRETBOX_TAG_BYTES as TAG_BYTES, type NativeStream } from './secretbox';
 
-const TAG_BYTES = 16;
 const BLOCK = 64;
 /** Keystream bytes in front of the first plaintext byte: the Poly1305 key. */
 const KEY_STREAM_BYTES = 32;
