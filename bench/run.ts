@@ -144,12 +144,12 @@ function genlog(args: string[]): void {
 
 type ProbeResult = Record<string, number>;
 
-function runProbe(metric: string, dir: string): ProbeResult[] {
+function runProbe(metric: string, dir: string, nodeFlags: string[] = [], runs = RUNS): ProbeResult[] {
   return runMany(() => {
-    const r = spawnSync(process.execPath, [probe, metric, dir], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const r = spawnSync(process.execPath, [...nodeFlags, probe, metric, dir], { encoding: 'utf8', maxBuffer: 1 << 20 });
     if (r.status !== 0) throw new Error(`probe ${metric} failed: ${r.stderr}`);
     return JSON.parse(r.stdout) as ProbeResult;
-  });
+  }, runs);
 }
 
 /** Whether two commands print byte-identical output (compared by SHA-256, so nothing big is kept). */
@@ -221,6 +221,7 @@ function indexRssBySegments(log: Log | undefined, counts: number[]): void {
   const walDir = join(log.dir, 'raft/wal-v3-encrypted');
   const segments = readdirSync(walDir).filter((f) => f.endsWith('.wal')).sort();
   const parts: string[] = [];
+  const withoutOptimizer: string[] = [];
   let firstPageOfOneSegment = NaN;
   let perEntry = '';
   for (const n of counts.filter((c) => c <= segments.length)) {
@@ -230,6 +231,10 @@ function indexRssBySegments(log: Log | undefined, counts: number[]): void {
     for (const s of segments.slice(0, n)) symlinkSync(join(walDir, s), join(dir, 'raft/wal-v3-encrypted', s));
     const runs = runProbe('index', dir);
     parts.push(`${n}: ${medianOf(runs.map((r) => r.maxRssMB)).toFixed(0)} MB in ${ms(median(runs, 'indexMs'))}`);
+    // The same without V8's optimizing compiler, whose memory comes once the scan's code is hot (in the
+    // second file): what is left to grow is the index's own. One run: slow (7 s for the 1 GB log), and
+    // peak RSS moves little from run to run.
+    withoutOptimizer.push(`${n}: ${runProbe('index', dir, ['--no-opt'], 1)[0].maxRssMB.toFixed(0)} MB`);
     const { entries, tableBytes, seqBytes, hardStateBytes } = runs[0];
     const per = (bytes: number) => (bytes / entries).toFixed(2);
     perEntry = `${per(tableBytes + seqBytes + hardStateBytes)} bytes per entry with ${n} (table ${per(tableBytes)}, effective seqs ${per(seqBytes)}, hard-state offsets ${per(hardStateBytes)})`;
@@ -238,6 +243,7 @@ function indexRssBySegments(log: Log | undefined, counts: number[]): void {
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(`index peak RSS and time by segment count (${log.name}): ${parts.join(', ')}; ${perEntry}`);
+  console.log(`index peak RSS by segment count without V8's optimizing compiler (node --no-opt; ${log.name}): ${withoutOptimizer.join(', ')}`);
   console.log(`first page (100 rows) of one full 64 MB segment (${log.name}'s first): ${ms(firstPageOfOneSegment)}`);
 }
 
