@@ -209,9 +209,6 @@ function nodeStartup(): void {
   console.log(`node start (node -e 0): ${ms(start(process.env))}${extra ? `; ${ms(start(without))} without NODE_EXTRA_CA_CERTS (set here to ${extra})` : ''}`);
 }
 
-/** Node flags that keep V8's own memory from growing with the run (see indexRssBySegments). */
-const V8_HELD_STILL = ['--no-opt', '--min-semi-space-size=1', '--max-semi-space-size=1'];
-
 /** `--only index-rss`: just the index's memory by segment count (typical and 1 GB logs). */
 function indexRssFigures(logs: Log[]): void {
   indexRssBySegments(logs.find((l) => l.name === 'typical-3seg'), [1, 2, 3, 4]);
@@ -224,7 +221,7 @@ function indexRssBySegments(log: Log | undefined, counts: number[]): void {
   const walDir = join(log.dir, 'raft/wal-v3-encrypted');
   const segments = readdirSync(walDir).filter((f) => f.endsWith('.wal')).sort();
   const parts: string[] = [];
-  const withoutOptimizer: string[] = [];
+  const retained: string[] = [];
   let firstPageOfOneSegment = NaN;
   let perEntry = '';
   for (const n of counts.filter((c) => c <= segments.length)) {
@@ -234,10 +231,10 @@ function indexRssBySegments(log: Log | undefined, counts: number[]): void {
     for (const s of segments.slice(0, n)) symlinkSync(join(walDir, s), join(dir, 'raft/wal-v3-encrypted', s));
     const runs = runProbe('index', dir);
     parts.push(`${n}: ${medianOf(runs.map((r) => r.maxRssMB)).toFixed(0)} MB in ${ms(median(runs, 'indexMs'))}`);
-    // The same without what V8 adds as the scan runs longer: its optimizing compiler (once the code is hot)
-    // and a young generation that grows from 1 MB to 16 when objects survive. What is left to grow is
-    // the index's own. One run: slow (9 s for the 1 GB log), and peak RSS moves little from run to run.
-    withoutOptimizer.push(`${n}: ${runProbe('index', dir, V8_HELD_STILL, 1)[0].maxRssMB.toFixed(1)} MB`);
+    // Peak RSS also holds what V8 adds as the scan runs longer (its optimizing compiler's memory once the
+    // code is hot, a young generation grown to 16 MB, garbage not yet collected); after a full collection
+    // what is left is the index and the process's fixed part. One run: it moves little.
+    retained.push(`${n}: ${runProbe('index', dir, ['--expose-gc'], 1)[0].retainedMB.toFixed(1)} MB`);
     const { entries, tableBytes, seqBytes, hardStateBytes } = runs[0];
     const per = (bytes: number) => (bytes / entries).toFixed(2);
     perEntry = `${per(tableBytes + seqBytes + hardStateBytes)} bytes per entry with ${n} (table ${per(tableBytes)}, effective seqs ${per(seqBytes)}, hard-state offsets ${per(hardStateBytes)})`;
@@ -246,7 +243,7 @@ function indexRssBySegments(log: Log | undefined, counts: number[]): void {
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(`index peak RSS and time by segment count (${log.name}): ${parts.join(', ')}; ${perEntry}`);
-  console.log(`index peak RSS by segment count, V8 held still (node ${V8_HELD_STILL.join(' ')}; ${log.name}): ${withoutOptimizer.join(', ')}`);
+  console.log(`memory held after the index and a full garbage collection (V8 heap used + external), by segment count (${log.name}): ${retained.join(', ')}`);
   console.log(`first page (100 rows) of one full 64 MB segment (${log.name}'s first): ${ms(firstPageOfOneSegment)}`);
 }
 
