@@ -74,9 +74,9 @@ const targets = [
   // CLI: `node dist/cli.js ...` and the package's `swarm-raft` bin, a launcher that runs the CLI bundle
   // (dist/cli-main.js) with its code cache (written below). Run as an executable, it is a shell script
   // whose second line starts Node on the same file with NODE_EXTRA_CA_CERTS moved aside (src/cli/extraCaCerts.ts
-  // says why); to Node that line is a string and a comment. (`env -S` in the shebang would do it too, but
-  // BusyBox's env, Alpine's, does not take -S.)
-  { entryPoints: ['src/cli/launch.ts'], outfile: 'dist/cli.js', platform: 'node', target: 'node20', format: 'cjs', banner: { js: `#!/bin/sh\n':' //; exec env -u NODE_EXTRA_CA_CERTS SWARM_RAFT_NODE_EXTRA_CA_CERTS="\${NODE_EXTRA_CA_CERTS-}" node "$0" "$@"` } },
+  // says why) and a young generation of 2 MB (launch.ts says why); to Node that line is a string and a
+  // comment. (`env -S` in the shebang would do it too, but BusyBox's env, Alpine's, does not take -S.)
+  { entryPoints: ['src/cli/launch.ts'], outfile: 'dist/cli.js', platform: 'node', target: 'node20', format: 'cjs', banner: { js: `#!/bin/sh\n':' //; exec env -u NODE_EXTRA_CA_CERTS SWARM_RAFT_NODE_EXTRA_CA_CERTS="\${NODE_EXTRA_CA_CERTS-}" node --min-semi-space-size=2 "$0" "$@"` } },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli-main.js', platform: 'node', target: 'node20', format: 'cjs', external: native },
   // Worker threads of the CLI's parallel text export (and the extension's exports).
   { entryPoints: ['src/core/parallel/textWorker.ts'], outfile: 'dist/textWorker.js', platform: 'node', target: 'node20', format: 'cjs', external: native },

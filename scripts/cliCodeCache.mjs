@@ -10,8 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 
-// V8 takes a cache only under the flags it was made with: the same flag as src/cli/launch.ts sets.
+// V8 takes a cache only under the flags it was made with: the same flags as src/cli/launch.ts sets.
 setFlagsFromString('--semi-space-growth-factor=1');
+setFlagsFromString('--min-semi-space-size=2');
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = join(root, 'dist', 'cli-main.js');

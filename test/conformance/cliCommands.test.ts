@@ -53,7 +53,12 @@ describe('launcher', () => {
   it('dist/cli.js runs the bundle with the code cache the build made (V8 accepts it under the launcher\'s flags)', () => {
     const r = runCli(['--help'], { SWARM_RAFT_CODE_CACHE_REPORT: '1' });
     assert.equal(r.code, 0);
-    assert.equal(r.stderr, 'code cache: accepted\n');
+    assert.equal(r.stderr, 'code cache: accepted; node options: none\n');
+  });
+  it('as an executable, it starts Node with a 2 MB young generation and the code cache is accepted there too', () => {
+    const r = runCliExecutable(['--help'], { SWARM_RAFT_CODE_CACHE_REPORT: '1' });
+    assert.equal(r.code, 0);
+    assert.equal(r.stderr, 'code cache: accepted; node options: --min-semi-space-size=2\n');
   });
   // Node prints this warning while it starts when NODE_EXTRA_CA_CERTS names a file it cannot load: it shows
   // whether the process that ran the command was started with the variable.
