@@ -49,8 +49,6 @@ export class RaftDocument implements vscode.CustomDocument {
   private summarizing?: Promise<boolean>;
   /** Opens the gate background decoding waits behind (see BACKGROUND_DECODING_DELAY_MS). */
   private startDecoding?: () => void;
-  /** That gate: other background work (the State view's replay) waits behind it too. */
-  private decodingGate: Promise<void> = Promise.resolve();
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly counted = new vscode.EventEmitter<void>();
   private readonly disposed = new vscode.EventEmitter<void>();
@@ -207,7 +205,6 @@ export class RaftDocument implements vscode.CustomDocument {
           resolve();
         };
       });
-      this.decodingGate = gate;
       this.summarizing = gate.then(async () => {
         const started = Date.now();
         const done = await model.summarizeAll(() => version !== this.version);
@@ -221,9 +218,14 @@ export class RaftDocument implements vscode.CustomDocument {
     this.changed.fire();
   }
 
-  /** Resolves when background work may start: the table's first page is shown (or the delay passed). */
-  afterFirstPage(): Promise<void> {
-    return this.decodingGate;
+  /**
+   * Resolves when the background decoding of the current model has ended (all decoded, or stopped for a
+   * newer model), without hurrying it: work that can wait (the State view's replay) then does not run
+   * beside it on the extension host's thread (together they took the 4-segment log's first page from 1.2
+   * to 3.9 s and its decoding from 2.6 to 14.5 s, mostly garbage collection).
+   */
+  async afterBackgroundDecoding(): Promise<void> {
+    await this.summarizing;
   }
 
   /** The table has shown its first page: background decoding need not wait any longer. */
