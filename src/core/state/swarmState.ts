@@ -47,7 +47,7 @@ export type DecodedEntry =
   | { entry: WalEntry; ok: false; problem: PayloadProblem; message: string };
 
 export type DecodedSnapshot =
-  | { file: SnapshotFile; ok: true; snapshot: Message; keyLabel?: string }
+  | { file: SnapshotFile; ok: true; snapshot: Message; keyLabel?: string; plain: Uint8Array }
   | { file: SnapshotFile; ok: false; problem: PayloadProblem; message: string };
 
 export class SwarmState {
@@ -184,7 +184,7 @@ export class SwarmState {
     const opened = this.unsealSnapshot(file);
     if (!opened.ok) return opened;
     try {
-      return { file, ok: true, snapshot: Messages.swarmSnapshot.decode(opened.plain), keyLabel: opened.keyLabel };
+      return { file, ok: true, snapshot: Messages.swarmSnapshot.decode(opened.plain), keyLabel: opened.keyLabel, plain: opened.plain };
     } catch (e) {
       return { file, ok: false, problem: 'corrupt', message: `${file.path}: decrypted snapshot does not decode (${(e as Error).message})` };
     }

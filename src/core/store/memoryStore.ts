@@ -5,12 +5,24 @@
 // Create*/Update*/Delete* functions do.
 import type { Message } from 'protobufjs';
 import { OBJECT_KINDS, type ObjectKind } from '../model/objects';
+import { STORE_OBJECT_TYPES } from '../proto/schema';
 import { idKey, idOf, indexedName, nameKey, resourceKind, sharedKey, terminated, UNIQUE_NAME_KINDS } from './objectKeys';
 import { OrderedIndex } from './orderedIndex';
 import { StoreError } from './storeErrors';
 
+/**
+ * One object of a table: its wire bytes, decoded when first read (see actionObjectBytes.ts), or the
+ * decoded message; and the keys it was indexed under, so that replacing or removing it needs no decode.
+ */
+interface StoredObject {
+  bytes?: Uint8Array;
+  object?: Message;
+  /** Its keys in each index of INDEXES, in that order. */
+  keys: string[][];
+}
+
 interface Table {
-  objects: Map<string, Message>;
+  objects: Map<string, StoredObject>;
   byId: OrderedIndex;
   byName: OrderedIndex;
   /** Resources only: the kind index (non-unique, not lower-cased). */
@@ -19,6 +31,8 @@ interface Table {
 
 type IndexName = 'byId' | 'byName' | 'byKind';
 const INDEXES: readonly IndexName[] = ['byId', 'byName', 'byKind'];
+
+const OBJECT_TYPES = new Map(STORE_OBJECT_TYPES.map((t) => [t.kind as ObjectKind, t.type]));
 
 export class MemoryStore {
   private readonly tables = new Map<ObjectKind, Table>();
@@ -35,7 +49,12 @@ export class MemoryStore {
 
   /** The object with exactly this id (GetNode, GetService, ...). */
   get(kind: ObjectKind, id: string): Message | undefined {
-    return this.table(kind).objects.get(id);
+    const stored = this.table(kind).objects.get(id);
+    return stored && messageOf(kind, stored);
+  }
+
+  has(kind: ObjectKind, id: string): boolean {
+    return this.table(kind).objects.has(id);
   }
 
   /** Every object of a kind in the reference's order: the id index, bytewise. */
@@ -62,8 +81,14 @@ export class MemoryStore {
 
   /** The object the unique name index points at for `name` (an exact lookup, as the name checks do). */
   lookupName(kind: ObjectKind, name: string): Message | undefined {
-    const id = this.table(kind).byName.get(nameKey(name));
+    const id = this.lookupNameId(kind, name);
     return id === undefined ? undefined : this.get(kind, id);
+  }
+
+  /** The id of the object lookupName finds, without decoding it (the name checks of every update). */
+  lookupNameId(kind: ObjectKind, name: string): string | undefined {
+    const id = this.table(kind).byName.get(nameKey(name));
+    return id !== undefined && this.has(kind, id) ? id : undefined;
   }
 
   // ---- transactions ----
@@ -86,16 +111,19 @@ export class MemoryStore {
 
   // ---- generic writes (tx.create / tx.update / tx.delete) ----
 
-  /** Adds an object; ErrExist when the id is taken. */
-  create(kind: ObjectKind, object: Message): void {
-    if (this.get(kind, idOf(object))) throw StoreError.of('exist');
-    this.insert(kind, object);
+  /**
+   * Adds an object; ErrExist when the id is taken. With `bytes` (the object's wire bytes, owned by the
+   * store from now on), the store keeps those and decodes them when the object is read.
+   */
+  create(kind: ObjectKind, object: Message, bytes?: Uint8Array): void {
+    if (this.has(kind, idOf(object))) throw StoreError.of('exist');
+    this.insert(kind, object, bytes);
   }
 
-  /** Replaces an object; ErrNotExist when there is none with its id. */
-  update(kind: ObjectKind, object: Message): void {
-    if (!this.get(kind, idOf(object))) throw StoreError.of('not-exist');
-    this.insert(kind, object);
+  /** Replaces an object; ErrNotExist when there is none with its id. `bytes` as for create. */
+  update(kind: ObjectKind, object: Message, bytes?: Uint8Array): void {
+    if (!this.has(kind, idOf(object))) throw StoreError.of('not-exist');
+    this.insert(kind, object, bytes);
   }
 
   /** Removes an object; ErrNotExist when there is none with this id. */
@@ -103,10 +131,10 @@ export class MemoryStore {
     const table = this.table(kind);
     const existing = table.objects.get(id);
     if (!existing) throw StoreError.of('not-exist');
-    for (const index of INDEXES) {
+    INDEXES.forEach((index, i) => {
       const tree = table[index];
-      if (tree) for (const key of indexKeys(kind, index, existing)) this.indexDelete(tree, key);
-    }
+      if (tree) for (const key of existing.keys[i]) this.indexDelete(tree, key);
+    });
     this.objectsWrite(table, id, undefined);
   }
 
@@ -114,22 +142,21 @@ export class MemoryStore {
    * go-memdb's Insert: for an update, drop the old object's index keys that change, then point every
    * new key at the object, repointing keys another object held (names in a unique index).
    */
-  private insert(kind: ObjectKind, object: Message): void {
+  private insert(kind: ObjectKind, object: Message, bytes: Uint8Array | undefined): void {
     const table = this.table(kind);
     const id = idOf(object);
     const existing = table.objects.get(id);
-    for (const index of INDEXES) {
+    const keys = INDEXES.map((index, i) => {
       const tree = table[index];
-      if (!tree) continue;
-      const keys = indexKeys(kind, index, object);
-      if (existing) {
-        indexKeys(kind, index, existing).forEach((old, i) => {
-          if (old !== keys[i]) this.indexDelete(tree, old);
-        });
-      }
-      for (const key of keys) this.indexSet(tree, key, id);
-    }
-    this.objectsWrite(table, id, object);
+      if (!tree) return [];
+      const now = indexKeys(kind, index, object);
+      existing?.keys[i].forEach((old, k) => {
+        if (old !== now[k]) this.indexDelete(tree, old);
+      });
+      for (const key of now) this.indexSet(tree, key, id);
+      return now;
+    });
+    this.objectsWrite(table, id, bytes ? { bytes, keys } : { object, keys });
   }
 
   // ---- journaled primitives ----
@@ -144,7 +171,7 @@ export class MemoryStore {
     if (previous !== undefined) this.journal?.push(() => tree.set(key, previous));
   }
 
-  private objectsWrite(table: Table, id: string, object: Message | undefined): void {
+  private objectsWrite(table: Table, id: string, object: StoredObject | undefined): void {
     const previous = table.objects.get(id);
     if (object) table.objects.set(id, object);
     else table.objects.delete(id);
@@ -165,11 +192,17 @@ export class MemoryStore {
     for (const id of [...ids]) {
       if (seen.has(id)) continue;
       seen.add(id);
-      const object = objects.get(id);
-      if (object) out.push(object);
+      const stored = objects.get(id);
+      if (stored) out.push(messageOf(kind, stored));
     }
     return out;
   }
+}
+
+/** The decoded object; decoded from its bytes at the first read and kept (reads return the same object). */
+function messageOf(kind: ObjectKind, stored: StoredObject): Message {
+  stored.object ??= OBJECT_TYPES.get(kind)!.decode(stored.bytes!);
+  return stored.object;
 }
 
 /** The keys an object has in one index (none when the index does not cover it). */

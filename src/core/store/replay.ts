@@ -5,16 +5,17 @@
 // applied instead of failing.
 import type { Message } from 'protobufjs';
 import { RaftReadError } from '../errors';
-import type { ObjectKind } from '../model/objects';
+import { STORE_SNAPSHOT_FIELDS, type ObjectKind } from '../model/objects';
 import type { SnapshotFile } from '../snap/snapshotFile';
 import type { SwarmState } from '../state/swarmState';
 import { EntryType } from '../wal/segment';
 import { EntryList, type WalEntry } from '../wal/walLog';
 import { MemoryStore } from './memoryStore';
 import { decodeSnapshotWithout } from './partialSnapshot';
-import { actionTarget, applyStoreActions, restoreStoreSnapshot } from './rules';
-import { StoreError } from './storeErrors';
+import { actionTarget, applyStoreActions, restoreStoreObjects } from './rules';
+import { actionObjectBytes, snapshotObjectBytes } from './objectBytes';
 import { idOf } from './objectKeys';
+import { StoreError } from './storeErrors';
 
 export interface ReplayOptions {
   /** Replay up to and including this raft index (the state as of that entry). */
@@ -32,6 +33,11 @@ export interface ReplayOptions {
    * even where one on a left-out kind would have failed the entry (a damaged log only).
    */
   without?: readonly ObjectKind[];
+  /**
+   * Keep every object as its decoded message (the plain path, which the tests compare with) instead of
+   * its wire bytes, decoded again when read (see objectBytes.ts).
+   */
+  decodedObjects?: boolean;
 }
 
 /** The entries a replay walks: an array, or the log's EntryList (objects made as they are read). */
@@ -76,6 +82,7 @@ export class ReplayedStore extends MemoryStore {
     base: SnapshotFile | undefined,
     private readonly lenient: boolean,
     private readonly without: ReadonlySet<ObjectKind> = new Set(),
+    private readonly keepBytes = true,
   ) {
     super();
     this.base = base;
@@ -109,13 +116,15 @@ export class ReplayedStore extends MemoryStore {
     }
     if (!entry.crcOk) this.faults.push({ index: entry.index, entry, message: `entry ${entry.index}: record CRC mismatch; applied anyway` });
     let actions = ((decoded.request as unknown as { action?: Message[] }).action ?? []) as Message[];
-    if (this.without.size) actions = actions.filter((a) => {
-      const kind = actionTarget(a);
-      return !kind || !this.without.has(kind);
-    });
+    let bytes = this.keepBytes && actions.length > 0 ? objectBytesOf(actions, decoded.plain) : undefined;
+    if (this.without.size) {
+      const kept = actions.map((a) => actionTarget(a)).map((kind) => !kind || !this.without.has(kind));
+      actions = actions.filter((_, i) => kept[i]);
+      bytes = bytes?.filter((_, i) => kept[i]);
+    }
     if (actions.length > 0) {
       try {
-        applyStoreActions(this, actions);
+        applyStoreActions(this, actions, bytes);
       } catch (e) {
         if (!(e instanceof StoreError)) throw e;
         this.fail(entry, e.message);
@@ -134,14 +143,24 @@ export class ReplayedStore extends MemoryStore {
   }
 }
 
+/**
+ * A copy of each action's object bytes, where they are one plain field of the kind the decoded action
+ * targets (else undefined: the store keeps that decoded object).
+ */
+function objectBytesOf(actions: readonly Message[], request: Uint8Array): (Uint8Array | undefined)[] | undefined {
+  const found = actionObjectBytes(request);
+  if (!found || found.length !== actions.length) return undefined;
+  return found.map((f, i) => (f && f.kind === actionTarget(actions[i]) ? f.bytes.slice() : undefined));
+}
+
 /** The store as the reference rebuilds it, or as of `options.at`. Throws StoreReplayError/RaftReadError unless lenient. */
 export function replayStore(state: SwarmState, options: ReplayOptions = {}): ReplayedStore {
   const base = baseSnapshot(state, options);
   const baseIndex = base?.snapshot?.index ?? 0n;
   const entries = new EntryList(state.wal, state.wal.effectiveSeqsAfter(baseIndex));
   const without = new Set(options.without);
-  const store = new ReplayedStore(state, entries, base, options.lenient ?? false, without);
-  if (base) restoreFrom(state, base, store, without);
+  const store = new ReplayedStore(state, entries, base, options.lenient ?? false, without, !options.decodedObjects);
+  if (base) restoreFrom(state, base, store, without, !options.decodedObjects);
   checkContinuity(store, entries, baseIndex, options);
   return store.advanceTo(options.at);
 }
@@ -168,7 +187,7 @@ interface SwarmSnapshotShape {
   store?: Message;
 }
 
-function restoreFrom(state: SwarmState, file: SnapshotFile, store: ReplayedStore, without: ReadonlySet<ObjectKind>): void {
+function restoreFrom(state: SwarmState, file: SnapshotFile, store: ReplayedStore, without: ReadonlySet<ObjectKind>, keepBytes: boolean): void {
   const index = file.snapshot?.index ?? 0n;
   const decoded = without.size ? decodeWithout(state, file, without) : state.decodeSnapshot(file);
   // The reference cannot go on without its snapshot, and neither can a lenient replay: the
@@ -176,15 +195,23 @@ function restoreFrom(state: SwarmState, file: SnapshotFile, store: ReplayedStore
   if (!decoded.ok) throw new StoreReplayError(decoded.message, index);
   const snapshot = decoded.snapshot as unknown as SwarmSnapshotShape;
   if ((snapshot.version ?? 0) !== 0) throw new StoreReplayError(`unrecognized snapshot version ${snapshot.version}`, index);
-  if (snapshot.store) restoreStoreSnapshot(store, snapshot.store);
+  if (!snapshot.store) return;
+  const fields = snapshot.store as unknown as Record<string, Message[] | null | undefined>;
+  const wire = keepBytes ? snapshotObjectBytes(decoded.plain) : undefined;
+  restoreStoreObjects(store, (kind) => {
+    const objects = fields[STORE_SNAPSHOT_FIELDS[kind]] ?? [];
+    // The bytes stand for the objects when they match them one to one (a left-out kind has none decoded).
+    const bytes = wire?.[kind]?.length === objects.length ? wire[kind] : undefined;
+    return objects.map((object, i) => ({ object, bytes: bytes?.[i].slice() }));
+  });
 }
 
 /** state.decodeSnapshot's answer, with the left-out kinds skipped on the wire. */
-function decodeWithout(state: SwarmState, file: SnapshotFile, without: ReadonlySet<ObjectKind>): { ok: true; snapshot: unknown } | { ok: false; message: string } {
+function decodeWithout(state: SwarmState, file: SnapshotFile, without: ReadonlySet<ObjectKind>): { ok: true; snapshot: unknown; plain: Uint8Array } | { ok: false; message: string } {
   const opened = state.unsealSnapshot(file);
   if (!opened.ok) return opened;
   try {
-    return { ok: true, snapshot: decodeSnapshotWithout(opened.plain, without) };
+    return { ok: true, snapshot: decodeSnapshotWithout(opened.plain, without), plain: opened.plain };
   } catch (e) {
     return { ok: false, message: `${file.path}: decrypted snapshot does not decode (${(e as Error).message})` };
   }

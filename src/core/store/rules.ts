@@ -34,16 +34,19 @@ export function actionTarget(action: Message): ObjectKind | undefined {
   return OBJECT_KINDS.find((k) => a[k] != null);
 }
 
-/** One StoreAction, as MemoryStore.ApplyStoreActions does it (call inside a transaction). */
-export function applyStoreAction(store: MemoryStore, action: Message): void {
+/**
+ * One StoreAction, as MemoryStore.ApplyStoreActions does it (call inside a transaction). `bytes`: the
+ * wire bytes of the action's object, for the store to keep instead of the decoded object.
+ */
+export function applyStoreAction(store: MemoryStore, action: Message, bytes?: Uint8Array): void {
   const kind = actionTarget(action);
   const object = kind && ((action as unknown as Obj)[kind] as Message | null | undefined);
   if (!kind || !object) throw StoreError.of('unrecognized-action');
   switch ((action as unknown as Obj).action) {
     case STORE_ACTION_CREATE:
-      return createObject(store, kind, object);
+      return createObject(store, kind, object, bytes);
     case STORE_ACTION_UPDATE:
-      return updateObject(store, kind, object);
+      return updateObject(store, kind, object, bytes);
     case STORE_ACTION_REMOVE:
       return removeObject(store, kind, idOf(object));
     default:
@@ -52,32 +55,32 @@ export function applyStoreAction(store: MemoryStore, action: Message): void {
   }
 }
 
-/** Every action of one raft entry, all or nothing. */
-export function applyStoreActions(store: MemoryStore, actions: readonly Message[]): void {
+/** Every action of one raft entry, all or nothing; `bytes[i]`: action i's object bytes (see applyStoreAction). */
+export function applyStoreActions(store: MemoryStore, actions: readonly Message[], bytes?: readonly (Uint8Array | undefined)[]): void {
   store.transaction(() => {
-    for (const action of actions) applyStoreAction(store, action);
+    actions.forEach((action, i) => applyStoreAction(store, action, bytes?.[i]));
   });
 }
 
-export function createObject(store: MemoryStore, kind: ObjectKind, object: Message): void {
+export function createObject(store: MemoryStore, kind: ObjectKind, object: Message, bytes?: Uint8Array): void {
   if (kind === 'resource') confirmExtension(store, object);
   if (UNIQUE_NAME_KINDS.has(kind) && kind !== 'resource') {
     const name = indexedName(kind, object) ?? '';
-    if (store.lookupName(kind, name)) throw StoreError.of('name-conflict');
+    if (store.lookupNameId(kind, name) !== undefined) throw StoreError.of('name-conflict');
     // Exact and case-sensitive, as SwarmKit checks its schema's table names.
     if (kind === 'extension' && BUILT_IN_TABLES.has(name)) throw StoreError.of('name-conflict');
   }
-  store.create(kind, object);
+  store.create(kind, object, bytes);
 }
 
-export function updateObject(store: MemoryStore, kind: ObjectKind, object: Message): void {
+export function updateObject(store: MemoryStore, kind: ObjectKind, object: Message, bytes?: Uint8Array): void {
   if (kind === 'extension') throw StoreError.of('immutable');
   if (kind === 'resource') confirmExtension(store, object);
   else if (UNIQUE_NAME_KINDS.has(kind)) {
-    const holder = store.lookupName(kind, indexedName(kind, object) ?? '');
-    if (holder && idOf(holder) !== idOf(object)) throw StoreError.of('name-conflict');
+    const holder = store.lookupNameId(kind, indexedName(kind, object) ?? '');
+    if (holder !== undefined && holder !== idOf(object)) throw StoreError.of('name-conflict');
   }
-  store.update(kind, object);
+  store.update(kind, object, bytes);
 }
 
 export function removeObject(store: MemoryStore, kind: ObjectKind, id: string): void {
@@ -95,6 +98,12 @@ function confirmExtension(store: MemoryStore, resource: Message): void {
   if (store.findByName('extension', kind).length === 0) throw StoreError.unregisteredKind(kind);
 }
 
+/** One object of a snapshot to restore, with its wire bytes when the store should keep those instead. */
+export interface RestoredObject {
+  object: Message;
+  bytes?: Uint8Array;
+}
+
 /**
  * MemoryStore.Restore: each table takes the snapshot's objects as they are (RestoreTable: an id
  * seen again replaces the earlier object, names are not checked) and drops objects the snapshot
@@ -102,18 +111,22 @@ function confirmExtension(store: MemoryStore, resource: Message): void {
  */
 export function restoreStoreSnapshot(store: MemoryStore, storeSnapshot: Message): void {
   const snapshot = storeSnapshot as unknown as Obj;
+  restoreStoreObjects(store, (kind) => ((snapshot[STORE_SNAPSHOT_FIELDS[kind]] as Message[] | null | undefined) ?? []).map((object) => ({ object })));
+}
+
+/** The same restore from each kind's objects as `objectsOf` lists them, with their bytes where it has them. */
+export function restoreStoreObjects(store: MemoryStore, objectsOf: (kind: ObjectKind) => Iterable<RestoredObject>): void {
   store.transaction(() => {
     for (const kind of REGISTRATION_ORDER) {
-      const incoming = (snapshot[STORE_SNAPSHOT_FIELDS[kind]] as Message[] | null | undefined) ?? [];
       const previous = store.list(kind);
       const kept = new Set<string>();
-      for (const object of incoming) {
+      for (const { object, bytes } of objectsOf(kind)) {
         const id = idOf(object);
-        if (store.get(kind, id)) {
-          store.update(kind, object);
+        if (store.has(kind, id)) {
+          store.update(kind, object, bytes);
           kept.add(id);
         } else {
-          store.create(kind, object);
+          store.create(kind, object, bytes);
         }
       }
       for (const old of previous) if (!kept.has(idOf(old))) store.delete(kind, idOf(old));
