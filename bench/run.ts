@@ -2,7 +2,8 @@
 // Logs: 3 full segments of typical entries + a snapshot, 100k tiny entries, 16 full segments (1 GB; all
 // from scripts/genlog.ts, generated once and cached in $BENCH_DIR), and the real two-segment fixture
 // (big-wal). Each figure is the median of --runs fresh processes (--big-runs for the 1 GB log's exports).
-// With SWARM_RAFTTOOL=path, each export command (dump-wal, --redact, dump-snapshot) runs in turn with the
+// With SWARM_RAFTTOOL=path, each export command (dump-wal, --redact, dump-snapshot, and on the typical log
+// dump-object, which replays the snapshot and every entry through the store) runs in turn with the
 // reference's on a scratch copy of the same directory (it writes into what it reads); the ratio is
 // printed, and last one line with the smallest ratio of all.
 import { spawnSync } from 'node:child_process';
@@ -130,7 +131,7 @@ function ensureLogs(): Log[] {
   }
   const wal = [['dump-wal'], ['dump-wal', '--redact']];
   return [
-    { name: 'typical-3seg', dir: join(benchDir, 'big'), commands: [...wal, ['dump-snapshot'], ['dump-snapshot', '--redact']] },
+    { name: 'typical-3seg', dir: join(benchDir, 'big'), commands: [...wal, ['dump-snapshot'], ['dump-snapshot', '--redact'], ['dump-object', 'task']] },
     { name: 'tiny-100k', dir: join(benchDir, 'tiny'), commands: wal },
     { name: 'real-big-wal', dir: join(generatedCase('big-wal'), 'swarm'), commands: wal },
     { name: 'gb-16seg', dir: join(gb, 'big'), commands: wal, big: true },

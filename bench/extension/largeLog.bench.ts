@@ -5,7 +5,8 @@
 //
 // Each run of a log: A) "Open With" the segment; time the model, the Raft Log tree (roots, one group
 // opened, and the workbench showing it), the table's first page; background decoding to its end with the
-// event-loop delay meanwhile. B) Reload From Disk (the model is rebuilt and decodes again) and, while it
+// event-loop delay meanwhile; then the State view filled (its replay of the whole log starts once the
+// decoding is done), with the event-loop delay meanwhile. B) Reload From Disk (the model is rebuilt and decodes again) and, while it
 // decodes, page requests at random positions and jumps of the real table; then page requests once done.
 //
 // Observed without changing the extension, by wrapping methods of the live objects its API hands out:
@@ -25,6 +26,7 @@ import * as vscode from 'vscode';
 import type { SwarmState } from '../../src/core/state/swarmState';
 import type { FileModel } from '../../src/core/view/fileModel';
 import type { Explorer } from '../../src/extension/context';
+import type { ForensicsApi } from '../../src/extension/forensics/register';
 import type { RaftDocument } from '../../src/extension/editor/raftDocument';
 import type { Node } from '../../src/extension/tree/entryTreeProvider';
 import type { HostToWebview, WebviewToHost } from '../../src/shared/protocol';
@@ -269,11 +271,12 @@ describe('large logs in the extension host (issue #6)', function () {
   const pageSize = new RowCache(() => undefined).pageSize;
   const results: BenchResults = { vscodeVersion: vscode.version, startedAt: new Date().toISOString(), logs: [] };
   let explorer: Explorer;
+  let forensics: ForensicsApi;
   let observer: Observer;
   let nextBenchId = BENCH_REQUEST_IDS;
 
   before(async () => {
-    explorer = (await api()).explorer;
+    ({ explorer, forensics } = await api());
     observer = new Observer(explorer);
     // The Raft Log view on screen, as a user has it: the workbench then asks the tree for its items itself.
     await vscode.commands.executeCommand('workbench.view.extension.swarmRaft');
@@ -356,6 +359,16 @@ describe('large logs in the extension host (issue #6)', function () {
     await sleep(500);
     loop.disable();
 
+    // (4) the State view: the store replayed from the snapshot through every entry (the view is open by
+    // default; asking for its roots joins the replay it started, or starts it).
+    const loopState = loopMonitor();
+    assert.equal(forensics.stateTree.current?.shared, doc.shared, 'the State view follows the opened log');
+    const stateRoots = await forensics.stateTree.getChildren();
+    const stateAt = performance.now();
+    loopState.disable();
+    const stateKinds = stateRoots.filter((n) => n.t === 'kind');
+    assert.ok(stateKinds.length > 0, `the State view shows the store: ${stateRoots.map((n) => (n.t === 'message' ? n.label : n.t)).join(', ')}`);
+
     // B) decode again (Reload From Disk); meanwhile pages at random positions, then jumps of the real table.
     const pages: PageRequest[] = [];
     const jumps: Jump[] = [];
@@ -421,7 +434,7 @@ describe('large logs in the extension host (issue #6)', function () {
     const stalls: Stall[] = sampler.stop().map((g) => ({
       ...g,
       // The stall around the start of the reload is its index (the sampler's last tick came just before it).
-      phase: g.atMs < modelAt - t0 ? 'open' : g.atMs + g.ms < reloadAt - t0 ? 'decode' : g.atMs <= reloadAt - t0 + SAMPLE_MS ? 'reload-index' : 'reload',
+      phase: g.atMs < modelAt - t0 ? 'open' : g.atMs + g.ms < decodedAt - t0 ? 'decode' : g.atMs + g.ms < reloadAt - t0 ? 'state' : g.atMs <= reloadAt - t0 + SAMPLE_MS ? 'reload-index' : 'reload',
       gcMs: gcs.reduce((n, x) => n + overlap(g, x), 0),
       calls: slowCalls.filter((c) => overlap(g, c) > 0).map((c) => `${c.what} ${c.ms.toFixed(0)} ms`),
     }));
@@ -430,7 +443,7 @@ describe('large logs in the extension host (issue #6)', function () {
       openCustomDocument: observer.mark('openCustomDocument', uri.fsPath, t0), model: modelAt - t0,
       resolveCustomEditor: observer.mark('resolveCustomEditor', uri.fsPath, t0), webviewReady: observer.mark('webviewReady', uri.fsPath, t0),
       firstGetRows: observer.mark('firstGetRows', uri.fsPath, t0), firstPage: first.at - t0,
-      treeRoots: treeRootsAt - t0, treeLevel: treeLevelAt - t0, treeReveal: treeRevealAt - t0, decoded: decodedAt - t0,
+      treeRoots: treeRootsAt - t0, treeLevel: treeLevelAt - t0, treeReveal: treeRevealAt - t0, decoded: decodedAt - t0, stateView: stateAt - t0,
     };
 
     await closeAllEditors();
@@ -439,6 +452,8 @@ describe('large logs in the extension host (issue #6)', function () {
       rowCount: model.rowCount, timeline, treeRoots: roots.length, treeLevelChildren: children.length,
       firstPageRows: first.rows, firstPageDecoded: first.decoded,
       loopMaxMs: loop.max / 1e6, loopP99Ms: loop.percentile(99) / 1e6,
+      stateLoopMaxMs: loopState.max / 1e6, stateLoopP99Ms: loopState.percentile(99) / 1e6,
+      stateObjects: stateKinds.reduce((n, k) => n + (k.t === 'kind' ? k.group.count : 0), 0),
       reloadDecodeMs: reloadDecodedAt - reloadAt, reloadLoopMaxMs: loopB.max / 1e6, reloadLoopP99Ms: loopB.percentile(99) / 1e6,
       reloadMs: reloadAt - t0, filteredPage, stalls, slowCalls, pages, webviewRequests, jumps,
       gcMs: gcs.reduce((n, x) => n + x.ms, 0), gcMaxMs: Math.max(0, ...gcs.map((x) => x.ms)),
@@ -454,7 +469,7 @@ describe('large logs in the extension host (issue #6)', function () {
         result.runs.push(r);
         const t = r.timeline;
         const maxDecoded = Math.max(...r.pages.map((p) => p.decoded), ...r.webviewRequests.map((p) => p.decoded));
-        console.log(`    ${log.name} run ${run + 1}/${config.runs}: model ${t.model.toFixed(0)} ms (${r.rowCount} rows), tree ${t.treeLevel.toFixed(0)} ms (workbench ${t.treeReveal.toFixed(0)} ms), first page ${t.firstPage.toFixed(0)} ms, decoded ${t.decoded.toFixed(0)} ms, loop max ${r.loopMaxMs.toFixed(0)} ms; max decoded per page request ${maxDecoded}`);
+        console.log(`    ${log.name} run ${run + 1}/${config.runs}: model ${t.model.toFixed(0)} ms (${r.rowCount} rows), tree ${t.treeLevel.toFixed(0)} ms (workbench ${t.treeReveal.toFixed(0)} ms), first page ${t.firstPage.toFixed(0)} ms, decoded ${t.decoded.toFixed(0)} ms, loop max ${r.loopMaxMs.toFixed(0)} ms, State view ${t.stateView.toFixed(0)} ms (${r.stateObjects} objects, loop max ${r.stateLoopMaxMs.toFixed(0)} ms); max decoded per page request ${maxDecoded}`);
       }
     });
   }

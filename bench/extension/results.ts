@@ -67,8 +67,8 @@ export interface Stall {
   /** ms after the openWith command. */
   atMs: number;
   ms: number;
-  /** open: before the model existed; decode: until phase B; reload-index: the start of the reload (its index was synchronous; now read in slices); reload: the rest of phase B. */
-  phase: 'open' | 'decode' | 'reload-index' | 'reload';
+  /** open: before the model existed; decode: until all decoded; state: then until phase B (the State view's replay); reload-index: the start of the reload (its index was synchronous; now read in slices); reload: the rest of phase B. */
+  phase: 'open' | 'decode' | 'state' | 'reload-index' | 'reload';
   /** Garbage collection inside the stall (ms). */
   gcMs: number;
   /** Timed calls inside it: "tree.getChildren(roots) 62 ms". */
@@ -103,6 +103,8 @@ export interface Timeline {
   treeReveal: number;
   /** doc.whenSummarized() resolved: every entry decoded in the background. */
   decoded: number;
+  /** The State view's roots built: the store replayed (it starts once the decoding is done). */
+  stateView: number;
 }
 
 export interface RunResult {
@@ -115,6 +117,11 @@ export interface RunResult {
   /** Event-loop delay (perf_hooks.monitorEventLoopDelay) from the tree's first level (the open's synchronous work done) to 0.5 s after background decoding ended. */
   loopMaxMs: number;
   loopP99Ms: number;
+  /** Event-loop delay from 0.5 s after the decoding to the State view's roots (its replay), */
+  stateLoopMaxMs: number;
+  stateLoopP99Ms: number;
+  /** and the objects the State view listed. */
+  stateObjects: number;
   /** Phase B (Reload From Disk, then page requests and jumps while it decodes again): from the reload (index included) to all decoded, */
   reloadDecodeMs: number;
   /** and the event-loop delay from the new model to all decoded, with the requests. */

@@ -135,7 +135,7 @@ function describeStalls(stalls: Stall[], runs: number): string {
 function figures(r: LogResult): string[][] {
   const runs = r.runs;
   const step = (k: keyof Timeline) => runs.map((x) => x.timeline[k]);
-  const col = (k: 'loopMaxMs' | 'loopP99Ms' | 'reloadDecodeMs' | 'reloadLoopMaxMs' | 'reloadLoopP99Ms') => runs.map((x) => x[k]);
+  const col = (k: 'loopMaxMs' | 'loopP99Ms' | 'stateLoopMaxMs' | 'stateLoopP99Ms' | 'reloadDecodeMs' | 'reloadLoopMaxMs' | 'reloadLoopP99Ms') => runs.map((x) => x[k]);
   const page = r.pageSize;
   const rows: string[][] = [];
   const add = (...cells: string[]) => rows.push(cells);
@@ -171,6 +171,9 @@ function figures(r: LogResult): string[][] {
     'no stall > 100 ms', stallCount(inPhase('decode')));
   add('3', 'after Reload: decoding again, with the requests of 2', `max ${ms(Math.max(...col('reloadLoopMaxMs')))}, p99 ${ms(median(col('reloadLoopP99Ms')))}; all decoded ${spread(col('reloadDecodeMs'))} after Reload`,
     'no stall > 100 ms', stallCount(inPhase('reload')));
+  add('4', `State view filled (${runs[0].stateObjects.toLocaleString('en')} objects; its replay starts once all is decoded)`, `${spread(step('stateView'))}, ${spread(runs.map((x) => x.timeline.stateView - x.timeline.decoded))} after the decoding`);
+  add('4', 'event-loop delay during the State view\'s replay', `max ${ms(Math.max(...col('stateLoopMaxMs')))} (runs ${col('stateLoopMaxMs').map((x) => x.toFixed(0)).join(', ')} ms), p99 ${ms(median(col('stateLoopP99Ms')))}`,
+    'no stall > 100 ms', stallCount(inPhase('state')));
   const open = runs.map((x) => Math.max(0, ...x.stalls.filter((s) => s.phase === 'open').map((s) => s.ms)));
   add('-', 'longest stall of the open (until the model exists)', spread(open));
   add('-', 'stall at the start of Reload From Disk', spread(runs.map((x) => Math.max(0, ...x.stalls.filter((s) => s.phase === 'reload-index').map((s) => s.ms)))));
@@ -182,7 +185,7 @@ function stallCount(stalls: Stall[]): string {
 }
 
 function stallLines(r: LogResult): string[] {
-  const phases: [Stall['phase'], string][] = [['open', 'opening'], ['decode', 'background decoding'], ['reload', 'decoding after Reload (its index apart), with the requests of 2']];
+  const phases: [Stall['phase'], string][] = [['open', 'opening'], ['decode', 'background decoding'], ['state', 'the State view\'s replay'], ['reload', 'decoding after Reload (its index apart), with the requests of 2']];
   return phases.map(([phase, label]) => `${r.log.name} stalls ${label}: ${describeStalls(r.runs.flatMap((x) => x.stalls.filter((s) => s.phase === phase)), r.runs.length)}`);
 }
 
@@ -190,7 +193,7 @@ function timelineLine(r: LogResult): string {
   const steps: [keyof Timeline, string][] = [
     ['openCustomDocument', 'openCustomDocument called'], ['model', 'model'], ['treeRoots', 'tree roots'], ['treeLevel', 'tree level'],
     ['resolveCustomEditor', 'resolveCustomEditor'], ['webviewReady', 'webview ready'], ['firstGetRows', 'first getRows'], ['firstPage', 'first page answered'],
-    ['treeReveal', 'workbench tree revealed'], ['decoded', 'all decoded'],
+    ['treeReveal', 'workbench tree revealed'], ['decoded', 'all decoded'], ['stateView', 'State view filled'],
   ];
   const at = steps.map(([k, label]) => [label, median(r.runs.map((x) => x.timeline[k]))] as const).sort((a, b) => a[1] - b[1]);
   const calls = new Map<string, number[]>();
