@@ -68,6 +68,21 @@ describe('forensics: State tree, history and diffs', function () {
     await waitFor('the description', () => a.forensics.stateView.description === 'at #77 (latest)');
   });
 
+  it('callers share one replay of the timeline to an index; another index starts another', async () => {
+    const session = a.forensics.stateTree.current!;
+    const first = session.storeInSteps();
+    assert.equal(session.storeInSteps(), first, 'a second caller joins the replay under way');
+    const latest = await first;
+    assert.equal(latest?.appliedIndex, 77n);
+    assert.equal(session.storeInSteps(), first, 'and, once done, gets its store until the index changes');
+    session.goTo(30n);
+    const other = session.storeInSteps();
+    assert.notEqual(other, first);
+    assert.equal((await other)?.appliedIndex, 30n);
+    session.goTo(undefined);
+    assert.equal((await session.storeInSteps())?.appliedIndex, 77n);
+  });
+
   it('Go to Index… rebuilds the state at that index (the prompt validates the index)', async () => {
     a.forensics.stateCommands.prompts.index = async (o) => {
       assert.equal(await o.validateInput!('78'), 'The state can be rebuilt from 0 to 77.');
