@@ -159,6 +159,30 @@ describe('a log of 100,000 entries', function () {
     }
   });
 
+  it('work that can wait (the State view\'s replay) waits until the log is read and decoded, or closed', async () => {
+    await closeAllEditors();
+    const provider = explorer.editors;
+    const doc = await provider.openCustomDocument(walUri());
+    let done = false;
+    const after = doc.afterBackgroundDecoding().then(() => (done = true));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(done, false, 'not before the document is read');
+      await doc.load();
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(done, false, 'nor before its background decoding');
+      doc.firstPageShown();
+      await after;
+      assert.ok(doc.model?.fullySummarized, 'once every entry is decoded');
+    } finally {
+      doc.dispose();
+    }
+    const closing = await provider.openCustomDocument(walUri());
+    const waiting = closing.afterBackgroundDecoding();
+    closing.dispose();
+    await waiting; // a document closed unread: nothing to wait for (the test's timeout if it hung)
+  });
+
   it('the end of background decoding leaves the tree as it is grouped by term, and fills in the grouping by action', async () => {
     const uri = walUri();
     await vscode.commands.executeCommand('vscode.openWith', uri, 'swarmRaft.raftFile', { preview: false });

@@ -219,13 +219,26 @@ export class RaftDocument implements vscode.CustomDocument {
   }
 
   /**
-   * Resolves when the background decoding of the current model has ended (all decoded, or stopped for a
-   * newer model), without hurrying it: work that can wait (the State view's replay) then does not run
-   * beside it on the extension host's thread (together they took the 4-segment log's first page from 1.2
-   * to 3.9 s and its decoding from 2.6 to 14.5 s, mostly garbage collection).
+   * Resolves when the document has been read and the background decoding of its model has ended (all
+   * decoded, or stopped for a newer model), or the document closed; without hurrying either: work that can
+   * wait (the State view's replay) then does not run beside them on the extension host's thread (together
+   * they took the 4-segment log's first page from 1.2 to 3.9 s and its decoding from 2.6 to 14.5 s, mostly
+   * garbage collection). A document not read yet counts: its editor reads it as soon as it shows.
    */
   async afterBackgroundDecoding(): Promise<void> {
-    await this.summarizing;
+    if (this.isDisposed) return;
+    const closed = new Promise<void>((resolve) => {
+      const sub = this.onDidDispose(() => {
+        sub.dispose();
+        resolve();
+      });
+    });
+    await Promise.race([this.opened, closed]);
+    for (;;) {
+      const model = this.model;
+      await Promise.race([this.summarizing, closed]);
+      if (this.isDisposed || this.model === model) return;
+    }
   }
 
   /** The table has shown its first page: background decoding need not wait any longer. */
