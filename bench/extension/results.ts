@@ -120,8 +120,9 @@ export interface RunResult {
   /** Event-loop delay from 0.5 s after the decoding to the State view's roots (its replay), */
   stateLoopMaxMs: number;
   stateLoopP99Ms: number;
-  /** and the objects the State view listed. */
+  /** and the objects the State view listed, with its messages (entries skipped). */
   stateObjects: number;
+  stateMessages: string[];
   /** Phase B (Reload From Disk, then page requests and jumps while it decodes again): from the reload (index included) to all decoded, */
   reloadDecodeMs: number;
   /** and the event-loop delay from the new model to all decoded, with the requests. */

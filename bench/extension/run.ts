@@ -171,7 +171,7 @@ function figures(r: LogResult): string[][] {
     'no stall > 100 ms', stallCount(inPhase('decode')));
   add('3', 'after Reload: decoding again, with the requests of 2', `max ${ms(Math.max(...col('reloadLoopMaxMs')))}, p99 ${ms(median(col('reloadLoopP99Ms')))}; all decoded ${spread(col('reloadDecodeMs'))} after Reload`,
     'no stall > 100 ms', stallCount(inPhase('reload')));
-  add('4', `State view filled (${runs[0].stateObjects.toLocaleString('en')} objects; its replay starts once all is decoded)`, `${spread(step('stateView'))}, ${spread(runs.map((x) => x.timeline.stateView - x.timeline.decoded))} after the decoding`);
+  add('4', `State view filled (${[`${runs[0].stateObjects.toLocaleString('en')} objects`, ...runs[0].stateMessages].join(', ')}; its replay starts once all is decoded)`, `${spread(step('stateView'))}, ${spread(runs.map((x) => x.timeline.stateView - x.timeline.decoded))} after the decoding`);
   add('4', 'event-loop delay during the State view\'s replay', `max ${ms(Math.max(...col('stateLoopMaxMs')))} (runs ${col('stateLoopMaxMs').map((x) => x.toFixed(0)).join(', ')} ms), p99 ${ms(median(col('stateLoopP99Ms')))}`,
     'no stall > 100 ms', stallCount(inPhase('state')));
   const open = runs.map((x) => Math.max(0, ...x.stalls.filter((s) => s.phase === 'open').map((s) => s.ms)));

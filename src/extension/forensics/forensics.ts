@@ -53,6 +53,15 @@ export class Forensics implements vscode.Disposable, vscode.TextDocumentContentP
     return doc.shared ? this.sessionOf(doc.shared) : undefined;
   }
 
+  /**
+   * Resolves when every open Raft document has been read and decoded in the background: replays wait
+   * for it before they start and between their slices, as work that can wait, so that a log opening
+   * (or reloading) is not slowed by a replay on the same thread.
+   */
+  documentsSettled(): Promise<unknown> {
+    return Promise.all([...this.explorer.documents].map((d) => d.afterBackgroundDecoding()));
+  }
+
   /** The State view was shown or hidden: while visible it holds the swarm it shows. */
   setStateViewVisible(visible: boolean): void {
     this.stateViewVisible = visible;
@@ -82,7 +91,7 @@ export class Forensics implements vscode.Disposable, vscode.TextDocumentContentP
   private sessionOf(shared: SharedState): ForensicsSession {
     this.prune();
     let s = this.sessions.get(shared);
-    if (!s) this.sessions.set(shared, (s = new ForensicsSession(shared)));
+    if (!s) this.sessions.set(shared, (s = new ForensicsSession(shared, () => this.documentsSettled())));
     return s;
   }
 

@@ -38,7 +38,8 @@ export class ForensicsSession implements vscode.Disposable {
   lastFile?: vscode.Uri;
   private readonly subscription: vscode.Disposable;
 
-  constructor(readonly shared: SharedState) {
+  /** `settled`: resolves when no log is being read or decoded (see Forensics.documentsSettled). */
+  constructor(readonly shared: SharedState, private readonly settled: () => Promise<unknown> = async () => undefined) {
     this.subscription = shared.onDidChange(() => {
       this.timeline = undefined;
       this.catalogCache = undefined;
@@ -78,7 +79,11 @@ export class ForensicsSession implements vscode.Disposable {
     return job.result;
   }
 
+  /** The replay, after and between logs being read or decoded (they go first: see `settled`). */
   private async replayInSlices(job: ReplayJob): Promise<ReplayedStore | undefined> {
+    const superseded = (): boolean => this.replay !== job || job.timeline !== this.timeline;
+    await this.settled();
+    if (superseded()) return undefined;
     const { min, max } = this.range();
     const target = job.index ?? max;
     let sliceStart = performance.now();
@@ -86,7 +91,8 @@ export class ForensicsSession implements vscode.Disposable {
       job.timeline.at(at);
       if (performance.now() - sliceStart < REPLAY_SLICE_MS) continue;
       await new Promise<void>((resolve) => setImmediate(resolve));
-      if (this.replay !== job || job.timeline !== this.timeline) return undefined;
+      await this.settled();
+      if (superseded()) return undefined;
       sliceStart = performance.now();
     }
     return job.timeline.at(job.index);

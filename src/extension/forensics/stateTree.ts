@@ -68,10 +68,8 @@ export class StateTreeProvider implements vscode.TreeDataProvider<StateNode>, vs
       return [{ t: 'message', label: 'Locked: unlock to rebuild the state', icon: 'lock', command: { command: 'swarmRaft.unlock', title: 'Unlock' } }];
     }
     try {
-      // The view is open beside logs that are opening: its replay waits until they are read and their
+      // The view is open beside logs that are opening: the replay waits until they are read and their
       // background decoding is done (which itself waits for the table's first page), so it delays neither.
-      await Promise.all([...this.forensics.explorer.documents].map((d) => d.afterBackgroundDecoding()));
-      if (s !== this.session) return [];
       const store = await s.storeInSteps();
       if (!store || s !== this.session) return [];
       this.shownIndex = store.appliedIndex;
