@@ -44,28 +44,21 @@ const WIRE_FIXED32 = 5;
  */
 export function actionObjectBytes(request: Uint8Array): (ActionObjectBytes | undefined)[] | undefined {
   const out: (ActionObjectBytes | undefined)[] = [];
-  const end = request.length;
-  let p = 0;
-  while (p < end) {
-    const tag = readShortVarint(request, p, end, 5);
-    if (tag < 0) return undefined;
-    p = varintEnd;
-    const field = Math.floor(tag / 8);
-    const wire = tag & 7;
-    if (field === REQUEST_ACTION_FIELD && wire === WIRE_BYTES) {
-      const length = readShortVarint(request, p, end, 5);
-      if (length < 0 || varintEnd + length > end) return undefined;
-      p = varintEnd;
-      const target = actionTarget(request, p, p + length);
-      if (target === null) return undefined;
-      out.push(target);
-      p += length;
-    } else {
-      p = skipField(request, p, end, wire);
-      if (p < 0) return undefined;
-    }
-  }
-  return out;
+  const plain = eachBytesField(request, 0, request.length, (field, start, end) => {
+    if (field !== REQUEST_ACTION_FIELD) return true;
+    let found: ActionObjectBytes | undefined;
+    let targets = 0;
+    const actionPlain = eachBytesField(request, start, end, (member, from, to) => {
+      const kind = TARGET_KINDS.get(member);
+      if (kind === undefined) return true;
+      targets++;
+      found = { kind, bytes: request.subarray(from, to) };
+      return true;
+    });
+    out.push(targets === 1 ? found : undefined);
+    return actionPlain;
+  });
+  return plain ? out : undefined;
 }
 
 /**
@@ -74,72 +67,41 @@ export function actionObjectBytes(request: Uint8Array): (ActionObjectBytes | und
  * actionObjectBytes).
  */
 export function snapshotObjectBytes(snapshot: Uint8Array): Partial<Record<ObjectKind, Uint8Array[]>> | undefined {
-  const end = snapshot.length;
-  const store: Partial<Record<ObjectKind, Uint8Array[]>> = {};
-  let p = 0;
-  while (p < end) {
-    const tag = readShortVarint(snapshot, p, end, 5);
-    if (tag < 0) return undefined;
-    p = varintEnd;
-    if (Math.floor(tag / 8) === SNAPSHOT_STORE_FIELD && (tag & 7) === WIRE_BYTES) {
-      const length = readShortVarint(snapshot, p, end, 5);
-      if (length < 0 || varintEnd + length > end) return undefined;
-      p = varintEnd;
-      if (!storeObjects(snapshot, p, p + length, store)) return undefined;
-      p += length;
-    } else {
-      p = skipField(snapshot, p, end, tag & 7);
-      if (p < 0) return undefined;
-    }
-  }
-  return store;
+  const out: Partial<Record<ObjectKind, Uint8Array[]>> = {};
+  const plain = eachBytesField(snapshot, 0, snapshot.length, (field, start, end) => {
+    if (field !== SNAPSHOT_STORE_FIELD) return true;
+    return eachBytesField(snapshot, start, end, (list, from, to) => {
+      const kind = SNAPSHOT_KINDS.get(list);
+      if (kind !== undefined) (out[kind] ??= []).push(snapshot.subarray(from, to));
+      return true;
+    });
+  });
+  return plain ? out : undefined;
 }
 
-/** Appends a StoreSnapshot's objects in bytes[start, end) to `out`; false when its wire is not plain. */
-function storeObjects(bytes: Uint8Array, start: number, end: number, out: Partial<Record<ObjectKind, Uint8Array[]>>): boolean {
+/**
+ * Walks the fields of the message in bytes[start, end): each length-delimited one goes to `visit` (its
+ * number and where its bytes lie), the others are skipped. False when the wire is not plain or `visit`
+ * says so: a tag or length this reader does not take, field 0, a group, or a field past the end.
+ */
+function eachBytesField(bytes: Uint8Array, start: number, end: number, visit: (field: number, start: number, end: number) => boolean): boolean {
   let p = start;
   while (p < end) {
     const tag = readShortVarint(bytes, p, end, 5);
-    if (tag < 0) return false;
+    if (tag < 8) return false; // cut off, or field 0 (protobufjs refuses it)
     p = varintEnd;
-    const kind = SNAPSHOT_KINDS.get(Math.floor(tag / 8));
-    if (kind !== undefined && (tag & 7) === WIRE_BYTES) {
+    const wire = tag & 7;
+    if (wire === WIRE_BYTES) {
       const length = readShortVarint(bytes, p, end, 5);
       if (length < 0 || varintEnd + length > end) return false;
-      p = varintEnd;
-      (out[kind] ??= []).push(bytes.subarray(p, p + length));
-      p += length;
+      p = varintEnd + length;
+      if (!visit(Math.floor(tag / 8), varintEnd, p)) return false;
     } else {
-      p = skipField(bytes, p, end, tag & 7);
+      p = skipField(bytes, p, end, wire);
       if (p < 0) return false;
     }
   }
   return true;
-}
-
-/** The one target field of a StoreAction in bytes[start, end); undefined: none or several; null: not plain. */
-function actionTarget(bytes: Uint8Array, start: number, end: number): ActionObjectBytes | undefined | null {
-  let found: ActionObjectBytes | undefined;
-  let targets = 0;
-  let p = start;
-  while (p < end) {
-    const tag = readShortVarint(bytes, p, end, 5);
-    if (tag < 0) return null;
-    p = varintEnd;
-    const kind = TARGET_KINDS.get(Math.floor(tag / 8));
-    if (kind !== undefined && (tag & 7) === WIRE_BYTES) {
-      const length = readShortVarint(bytes, p, end, 5);
-      if (length < 0 || varintEnd + length > end) return null;
-      p = varintEnd;
-      targets++;
-      found = { kind, bytes: bytes.subarray(p, p + length) };
-      p += length;
-    } else {
-      p = skipField(bytes, p, end, tag & 7);
-      if (p < 0) return null;
-    }
-  }
-  return targets === 1 ? found : undefined;
 }
 
 /** Where the field whose tag ended at `p` ends; -1 when it cannot be skipped exactly. */
@@ -152,10 +114,6 @@ function skipField(bytes: Uint8Array, p: number, end: number, wire: number): num
       return p + 8 <= end ? p + 8 : -1;
     case WIRE_FIXED32:
       return p + 4 <= end ? p + 4 : -1;
-    case WIRE_BYTES: {
-      const length = readShortVarint(bytes, p, end, 5);
-      return length >= 0 && varintEnd + length <= end ? varintEnd + length : -1;
-    }
     default:
       return -1; // groups: never written by SwarmKit
   }
