@@ -11,7 +11,7 @@ import { OrderedIndex } from './orderedIndex';
 import { StoreError } from './storeErrors';
 
 /**
- * One object of a table: its wire bytes, decoded when first read (see actionObjectBytes.ts), or the
+ * One object of a table: its wire bytes, decoded when first read (see objectBytes.ts), or the
  * decoded message; and the keys it was indexed under, so that replacing or removing it needs no decode.
  */
 interface StoredObject {
@@ -53,6 +53,7 @@ export class MemoryStore {
     return stored && messageOf(kind, stored);
   }
 
+  /** Whether an object has this id (nothing decoded). */
   has(kind: ObjectKind, id: string): boolean {
     return this.table(kind).objects.has(id);
   }
