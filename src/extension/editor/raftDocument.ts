@@ -227,17 +227,18 @@ export class RaftDocument implements vscode.CustomDocument {
    */
   async afterBackgroundDecoding(): Promise<void> {
     if (this.isDisposed) return;
-    const closed = new Promise<void>((resolve) => {
-      const sub = this.onDidDispose(() => {
-        sub.dispose();
-        resolve();
-      });
-    });
-    await Promise.race([this.opened, closed]);
-    for (;;) {
-      const model = this.model;
-      await Promise.race([this.summarizing, closed]);
-      if (this.isDisposed || this.model === model) return;
+    let subscription: vscode.Disposable | undefined;
+    const closed = new Promise<void>((resolve) => (subscription = this.onDidDispose(() => resolve())));
+    try {
+      await Promise.race([this.opened, closed]);
+      for (;;) {
+        const model = this.model;
+        await Promise.race([this.summarizing, closed]);
+        if (this.isDisposed || this.model === model) return;
+      }
+    } finally {
+      // Asked between every slice of a replay: no listener may outlive the call.
+      subscription?.dispose();
     }
   }
 
