@@ -80,13 +80,10 @@ export class MemoryStore {
     return this.resolve('resource', this.table('resource').byKind!.scan(terminated(kind)));
   }
 
-  /** The object the unique name index points at for `name` (an exact lookup, as the name checks do). */
-  lookupName(kind: ObjectKind, name: string): Message | undefined {
-    const id = this.lookupNameId(kind, name);
-    return id === undefined ? undefined : this.get(kind, id);
-  }
-
-  /** The id of the object lookupName finds, without decoding it (the name checks of every update). */
+  /**
+   * The id the unique name index points at for `name` (an exact lookup, as the name checks do), when
+   * that object exists; nothing is decoded.
+   */
   lookupNameId(kind: ObjectKind, name: string): string | undefined {
     const id = this.table(kind).byName.get(nameKey(name));
     return id !== undefined && this.has(kind, id) ? id : undefined;

@@ -17,19 +17,16 @@ export interface ActionObjectBytes {
 const REQUEST_ACTION_FIELD = ProtoTypes.InternalRaftRequest.fields.action.id;
 const SNAPSHOT_STORE_FIELD = ProtoTypes.Snapshot.fields.store.id;
 /** StoreSnapshot's repeated fields by number, with the kind each holds. */
-const SNAPSHOT_KINDS = new Map<number, ObjectKind>(
-  OBJECT_KINDS.flatMap((kind) => {
-    const field = ProtoTypes.StoreSnapshot.fields[STORE_SNAPSHOT_FIELDS[kind]];
-    return field ? [[field.id, kind] as [number, ObjectKind]] : [];
-  }),
-);
+const SNAPSHOT_KINDS = kindsByField((kind) => ProtoTypes.StoreSnapshot.fields[STORE_SNAPSHOT_FIELDS[kind]]);
 /** StoreAction's oneof `target` members by field number. */
-const TARGET_KINDS = new Map<number, ObjectKind>(
-  OBJECT_KINDS.flatMap((kind) => {
-    const field = ProtoTypes.StoreAction.fields[kind];
+const TARGET_KINDS = kindsByField((kind) => ProtoTypes.StoreAction.fields[kind]);
+
+function kindsByField(fieldOf: (kind: ObjectKind) => { id: number } | undefined): Map<number, ObjectKind> {
+  return new Map(OBJECT_KINDS.flatMap((kind) => {
+    const field = fieldOf(kind);
     return field ? [[field.id, kind] as [number, ObjectKind]] : [];
-  }),
-);
+  }));
+}
 
 const WIRE_VARINT = 0;
 const WIRE_FIXED64 = 1;
