@@ -89,6 +89,10 @@ export interface Timeline {
   /** The document with its model was added (openCustomDocument built it: state indexed, model made). */
   model: number;
   resolveCustomEditor: number;
+  /** The webview's page (its HTML) had arrived: the window's work of making a webview, before any of ours runs. */
+  pageDocument: number;
+  /** The webview's script ran (its modules evaluated). */
+  pageScript: number;
   /** The webview's 'ready' message reached the host. */
   webviewReady: number;
   /** The webview's first getRows reached the host. */
@@ -101,8 +105,10 @@ export interface Timeline {
   treeLevel: number;
   /** TreeView.reveal(first group, {expand: true}) resolved: the workbench shows the tree with that level open. */
   treeReveal: number;
-  /** doc.whenSummarized() resolved: every entry decoded in the background. */
+  /** doc.afterBackgroundDecoding() resolved: every entry decoded in the background (it does not hurry the decoding). */
   decoded: number;
+  /** When the background decoding began: the table's first page, or the gate's delay after the model (small logs: with the model). */
+  decodingStart: number;
   /** The State view's roots built: the store replayed (it starts once the decoding is done). */
   stateView: number;
 }

@@ -131,8 +131,19 @@ export type HostToWebview =
   | { type: 'select'; seq: number }
   | { type: 'error'; requestId?: number; message: string };
 
+/**
+ * When a webview page got going, in ms since its navigation started (performance.now()): its document
+ * arrived, its script began, it said ready. How long a webview takes to show is mostly the window's
+ * (loading the page) rather than ours; this tells the two apart.
+ */
+export interface PageTiming {
+  documentMs: number;
+  scriptMs: number;
+  readyMs: number;
+}
+
 export type WebviewToHost =
-  | { type: 'ready' }
+  | { type: 'ready'; timing?: PageTiming }
   | { type: 'getRows'; requestId: number; start: number; count: number; filter?: string }
   | { type: 'select'; seq: number }
   | { type: 'reveal'; requestId: number; seq: number; revealPath: string }

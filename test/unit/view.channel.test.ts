@@ -20,6 +20,14 @@ describe('view: webview message validation', () => {
     }
   });
 
+  it('keeps a ready message\'s page timing only when it is three non-negative numbers, and nothing else it carries', () => {
+    const timing = { documentMs: 21.8, scriptMs: 163.2, readyMs: 180 };
+    assert.deepEqual(asWebviewMessage({ type: 'ready', timing: { ...timing, extra: '<b>' }, other: 1 }), { type: 'ready', timing });
+    for (const bad of [{ ...timing, readyMs: -1 }, { ...timing, scriptMs: '1' }, { documentMs: 1, scriptMs: 2 }, { ...timing, documentMs: Infinity }, 'fast', null]) {
+      assert.deepEqual(asWebviewMessage({ type: 'ready', timing: bad }), { type: 'ready' }, JSON.stringify(bad));
+    }
+  });
+
   it('caps page requests', () => {
     const m = asWebviewMessage({ type: 'getRows', requestId: 1, start: 0, count: 10_000_000 });
     assert.equal(m?.type === 'getRows' && m.count, 5000);

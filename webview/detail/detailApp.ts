@@ -3,6 +3,7 @@ import type { ActionDetail, EntryDetail, HostToWebview } from '../../src/shared/
 import type { HostChannel } from '../common/vscodeApi';
 import { button, clear, el } from '../common/dom';
 import { formatTimestamp } from '../common/format';
+import { pageTiming } from '../common/pageTiming';
 import { FieldTree } from './fieldTree';
 
 export type DetailTab = 'fields' | 'text' | 'json';
@@ -178,7 +179,7 @@ export function startDetail(root: HTMLElement, host: HostChannel<DetailState>): 
     ]);
   }
 
-  host.post({ type: 'ready' });
+  host.post({ type: 'ready', timing: pageTiming() });
 }
 
 function entryHeader(detail: EntryDetail): HTMLElement {

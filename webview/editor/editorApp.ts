@@ -3,6 +3,7 @@ import type { HostToWebview, OverviewModel } from '../../src/shared/protocol';
 import type { HostChannel } from '../common/vscodeApi';
 import { button, clear, el } from '../common/dom';
 import { formatCount } from '../common/format';
+import { pageTiming } from '../common/pageTiming';
 import { EntryTable } from './entryTable';
 import { keyNotice, renderOverview } from './overview';
 import { findPosition, RowCache } from './rowCache';
@@ -183,7 +184,7 @@ export function startEditor(root: HTMLElement, host: HostChannel<EditorState>): 
     overviewSeen = true;
   }
 
-  host.post({ type: 'ready' });
+  host.post({ type: 'ready', timing: pageTiming() });
   table.render();
 }
 

@@ -20,7 +20,7 @@ const SYNC_SUMMARY_LIMIT = 2000;
  * every entry decoded): while a log opens, the window is still loading the webview and drawing the tree on
  * the same two cores, and decoding then only delays what the user is waiting to see.
  */
-const BACKGROUND_DECODING_DELAY_MS = 1500;
+export const BACKGROUND_DECODING_DELAY_MS = 1500;
 
 export class RaftDocument implements vscode.CustomDocument {
   readonly filePath: string;

@@ -1,7 +1,7 @@
 // A typed, validating wrapper around a webview's message port: what the host sends is a HostToWebview,
 // what it accepts must look like a WebviewToHost (anything else is dropped and logged).
 import type * as vscode from 'vscode';
-import type { HostToWebview, WebviewToHost } from '../../shared/protocol';
+import type { HostToWebview, PageTiming, WebviewToHost } from '../../shared/protocol';
 
 export class WebviewChannel {
   constructor(private readonly webview: vscode.Webview) {}
@@ -26,13 +26,21 @@ const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInt
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const COMMANDS = ['unlock', 'exportText', 'exportJson', 'openAsText'];
 
+const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+
+function isPageTiming(v: unknown): v is PageTiming {
+  if (typeof v !== 'object' || v === null) return false;
+  const t = v as Record<string, unknown>;
+  return isTime(t.documentMs) && isTime(t.scriptMs) && isTime(t.readyMs);
+}
+
 /** Checks the shape of a message from a webview (its content is untrusted input). */
 export function asWebviewMessage(raw: unknown): WebviewToHost | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const m = raw as Record<string, unknown>;
   switch (m.type) {
     case 'ready':
-      return { type: 'ready' };
+      return isPageTiming(m.timing) ? { type: 'ready', timing: { documentMs: m.timing.documentMs, scriptMs: m.timing.scriptMs, readyMs: m.timing.readyMs } } : { type: 'ready' };
     case 'getRows':
       if (!isInt(m.requestId) || !isInt(m.start) || !isInt(m.count) || m.start < 0 || m.count < 0) return undefined;
       if (m.filter !== undefined && !isStr(m.filter)) return undefined;
