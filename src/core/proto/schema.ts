@@ -2,6 +2,7 @@
 // (scripts/build-proto.mjs), loaded without any .proto parsing, plus the message types we decode.
 import Long from 'long';
 import * as protobuf from 'protobufjs/light';
+import { installLazyDecoders } from './lazyDecoders';
 import schemaJson from './schema.json';
 
 // uint64/int64 must decode exactly (raft ids and request ids exceed 2^53): have protobufjs
@@ -16,6 +17,7 @@ protobuf.Reader.discardUnknown = false;
 
 export const root: protobuf.Root = protobuf.Root.fromJSON(schemaJson as protobuf.INamespace);
 root.resolveAll();
+installLazyDecoders(root);
 
 const type = (name: string): protobuf.Type => root.lookupType(name);
 const swarm = (name: string): protobuf.Type => type(`docker.swarmkit.v1.${name}`);
