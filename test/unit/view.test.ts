@@ -12,7 +12,7 @@ import { FileModel, rowTextMatcher } from '../../src/core/view/fileModel';
 import { parseRevealPath } from '../../src/core/view/detail';
 import { bytesText, durationText, timestampText, valueAtPath } from '../../src/core/view/fieldTree';
 import { hideInJson, hideInMessage, isHiddenPath } from '../../src/core/view/hidden';
-import { groupEntries, type GroupItem } from '../../src/core/view/grouping';
+import { groupByIndex, groupEntries, groupTermRuns, type GroupItem } from '../../src/core/view/grouping';
 import { objectLinks } from '../../src/core/view/links';
 import { corpusCase } from '../support/fixtures';
 
@@ -278,5 +278,37 @@ describe('view: helpers', () => {
     assert.deepEqual(index.map((g) => g.label), ['#1–#100', '#101–#200', '#201–#250']);
     const big = groupEntries(Array.from({ length: 25_000 }, (_, i) => ({ seq: i, term: 1n })), 'index', 100, byIndex);
     assert.ok(big.length <= 100 && big.every((g) => (g.buckets?.length ?? 0) <= 100), 'no level holds more than the bucket size');
+    assert.deepEqual(big[0].seqs, Array.from({ length: 10_000 }, (_, i) => i), 'a bucket of buckets holds their seqs, in order');
+    assert.deepEqual(big[2].buckets!.at(-1)!.seqs, Array.from({ length: 100 }, (_, i) => 24_900 + i));
+  });
+
+  it('groups consecutive seqs by term from their term runs (what the tree does at open) as from an item per entry', () => {
+    const byIndex = (seq: number) => BigInt(seq) * 3n + 7n;
+    // Terms that go back (crafted logs), a run of one, and runs long enough for buckets of buckets.
+    const terms = [...Array<bigint>(4).fill(5n), 6n, ...Array<bigint>(2345).fill(9n), 5n, 5n, ...Array<bigint>(31).fill(1n << 63n), 6n];
+    const first = 17;
+    const items: GroupItem[] = terms.map((term, i) => ({ seq: first + i, term }));
+    const runs = items.filter((item, i) => i === 0 || item.term !== items[i - 1].term).map(({ seq, term }) => ({ seq, term }));
+    for (const size of [10, 100, 5000]) {
+      assert.deepEqual(groupTermRuns({ runs, end: first + terms.length }, size, byIndex), groupEntries(items, 'term', size, byIndex), `bucket size ${size}`);
+      assert.deepEqual(groupByIndex(items.map((item) => item.seq), size, byIndex), groupEntries(items, 'index', size, byIndex), `bucket size ${size}`);
+    }
+    assert.deepEqual(groupTermRuns({ runs: [], end: 0 }, 100, byIndex), []);
+  });
+
+  it('a real segment\'s term runs and seqs group as its items do', () => {
+    const state = open('synth-snap');
+    try {
+      assert.equal(state.wal.segments.length, 2);
+      for (let segment = 0; segment < state.wal.segments.length; segment++) {
+        const model = walModel(state, segment);
+        const file = model.fileName;
+        assert.ok(model.rowCount > 0, file);
+        assert.deepEqual(groupTermRuns(model.termRuns(), 10, model.indexOfSeq), groupEntries(model.groupItems(), 'term', 10, model.indexOfSeq), file);
+        assert.deepEqual(groupByIndex(model.rowSeqs(), 10, model.indexOfSeq), groupEntries(model.groupItems(), 'index', 10, model.indexOfSeq), file);
+      }
+    } finally {
+      state.close();
+    }
   });
 });

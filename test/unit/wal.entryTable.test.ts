@@ -38,6 +38,13 @@ function effectiveByObjects(indexes: bigint[]): { kept: number[]; overwritten: S
   return { kept: out.map((e) => e.seq), overwritten, gaps };
 }
 
+/** termChanges the slow way: every row's term, compared. */
+function termChangesByRow(table: EntryTable, first: number, count: number): { seq: number; term: bigint }[] {
+  const runs: { seq: number; term: bigint }[] = [];
+  for (let seq = first; seq < first + count; seq++) if (runs.length === 0 || runs[runs.length - 1].term !== table.term(seq)) runs.push({ seq, term: table.term(seq) });
+  return runs;
+}
+
 describe('EntryTable', () => {
   it('gives back every field exactly, across growth, for uint64 extremes and every flag', () => {
     const table = new EntryTable(64);
@@ -188,6 +195,7 @@ describe('EntryTable', () => {
         [want.index, want.term, want.type, want.file, want.offset, want.dataLength, want.crcOk, want.overwritten, want.uncommitted], `row ${seq}`);
     });
     check(table, values.map((_, seq) => seq));
+    for (const [first, count] of [[0, 700], [0, 0], [5, 1], [13, 40], [499, 3], [650, 50]]) assert.deepEqual(table.termChanges(first, count), termChangesByRow(table, first, count), `${first}+${count}`);
     const picked = [3, 0, 1, 2, 499, 500, 501, 640, 699, ...Array.from({ length: 40 }, () => random.int(0, 699))];
     const { table: sent, memory } = table.select(SeqList.of(picked), 1, picked.length - 2).transfer();
     const received = EntryTable.received(structuredClone(sent, { transfer: memory }));
@@ -252,6 +260,7 @@ describe('EntryTable', () => {
     });
     const all = rows.map((_, seq) => seq);
     check(table, all);
+    for (const [first, count] of [[0, rows.length], [63, 2], [100, 1000], [rows.length - 1, 1]]) assert.deepEqual(table.termChanges(first, count), termChangesByRow(table, first, count), `${first}+${count}`);
     const picked = Array.from({ length: 100 }, () => random.int(0, rows.length - 1));
     check(table.select(SeqList.of(picked)), picked);
     const { table: sent, memory } = table.transfer();

@@ -10,7 +10,7 @@ import { entryRow, summarizeEntry, type EntrySummary } from './entries';
 import { entryActionObject, entryDetail, parseRevealPath, revealValue, snapshotObjectDetail } from './detail';
 import { buildOverview, countRows } from './overview';
 import { snapshotMembership, snapshotObjects, type SnapshotObject } from './snapshotObjects';
-import type { GroupItem } from './grouping';
+import type { GroupItem, TermRuns } from './grouping';
 
 export type FileKind = 'wal' | 'snap';
 
@@ -173,6 +173,16 @@ export class FileModel {
       if (r < count) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return out;
+  }
+
+  /** A WAL segment's seqs, row by row. */
+  rowSeqs(): number[] {
+    return Array.from({ length: this.entryCount }, (_, r) => this.firstSeq + r);
+  }
+
+  /** A WAL segment's rows where the term changes (first seq and term of each run), for grouping by term. */
+  termRuns(): TermRuns {
+    return { runs: this.state.wal.table.termChanges(this.firstSeq, this.entryCount), end: this.firstSeq + this.entryCount };
   }
 
   groupItems(): GroupItem[] {

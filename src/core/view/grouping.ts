@@ -34,8 +34,14 @@ const STATUS_LABEL: Record<string, string> = {
   pending: 'Not decoded yet',
 };
 
-export function groupEntries(items: readonly GroupItem[], by: GroupBy, bucketSize: number, byIndex: (seq: number) => bigint): Group[] {
-  const size = Math.max(10, Math.floor(bucketSize));
+/** Consecutive seqs up to `end` (exclusive), split where the term changes: each run's first seq and term. */
+export interface TermRuns {
+  runs: readonly { seq: number; term: bigint }[];
+  end: number;
+}
+
+/** Groups by key, in order of first appearance. */
+function keyedGroups(): { groups: Group[]; groupOf: (key: string, label: string) => Group } {
   const groups: Group[] = [];
   const keyed = new Map<string, Group>();
   const groupOf = (key: string, label: string): Group => {
@@ -47,13 +53,38 @@ export function groupEntries(items: readonly GroupItem[], by: GroupBy, bucketSiz
     }
     return g;
   };
+  return { groups, groupOf };
+}
+
+const bucketSizeOf = (bucketSize: number): number => Math.max(10, Math.floor(bucketSize));
+
+/**
+ * groupEntries(items, 'term', ...) for consecutive seqs given as term runs: the same groups, without an
+ * item per entry (a large segment opens grouped by term).
+ */
+export function groupTermRuns(terms: TermRuns, bucketSize: number, byIndex: (seq: number) => bigint): Group[] {
+  const { groups, groupOf } = keyedGroups();
+  terms.runs.forEach(({ seq, term }, r) => {
+    const end = r + 1 < terms.runs.length ? terms.runs[r + 1].seq : terms.end;
+    const seqs = groupOf(`t${term}`, `Term ${term}`).seqs;
+    for (let s = seq; s < end; s++) seqs.push(s);
+  });
+  return finishGroups(groups, 'term', bucketSizeOf(bucketSize), byIndex);
+}
+
+/** groupEntries(items, 'index', ...) from the items' seqs alone. */
+export function groupByIndex(seqs: number[], bucketSize: number, byIndex: (seq: number) => bigint): Group[] {
+  return buckets(seqs, bucketSizeOf(bucketSize), byIndex, 'i');
+}
+
+export function groupEntries(items: readonly GroupItem[], by: GroupBy, bucketSize: number, byIndex: (seq: number) => bigint): Group[] {
+  const size = bucketSizeOf(bucketSize);
+  const { groups, groupOf } = keyedGroups();
   const add = (key: string, label: string, seq: number) => {
     const g = groupOf(key, label);
     if (g.seqs[g.seqs.length - 1] !== seq) g.seqs.push(seq);
   };
-  if (by === 'index') {
-    return buckets(items.map((i) => i.seq), size, byIndex, 'i');
-  }
+  if (by === 'index') return groupByIndex(items.map((i) => i.seq), size, byIndex);
   // Terms change rarely: the group is looked up (and its key made) only when the term changes.
   let lastTerm: bigint | undefined;
   let termGroup: Group | undefined;
@@ -73,6 +104,11 @@ export function groupEntries(items: readonly GroupItem[], by: GroupBy, bucketSiz
     else for (const a of item.actions) add(by === 'action' ? `a-${a.action}` : `k-${a.kind}`, by === 'action' ? a.action : a.kind, item.seq);
   }
   if (by !== 'term') groups.sort((a, b) => rank(by, a.key) - rank(by, b.key));
+  return finishGroups(groups, by, size, byIndex);
+}
+
+/** Descriptions, and buckets for groups larger than `size`. */
+function finishGroups(groups: Group[], by: GroupBy, size: number, byIndex: (seq: number) => bigint): Group[] {
   for (const g of groups) {
     const n = g.seqs.length;
     g.description = by === 'term' ? `${rangeText(g.seqs, byIndex)} · ${n} entr${n === 1 ? 'y' : 'ies'}` : `${n}`;
@@ -108,7 +144,8 @@ function buckets(seqs: number[], size: number, byIndex: (seq: number) => bigint,
     const outer: Group[] = [];
     for (let i = 0; i < out.length; i += size) {
       const part = out.slice(i, i + size);
-      const all = part.flatMap((p) => p.seqs);
+      // Bucket j holds seqs[j * size, (j + 1) * size): these buckets' seqs are one slice (flatMap took 20+ ms on 150,000).
+      const all = seqs.slice(i * size, (i + size) * size);
       outer.push({ key: `${keyPrefix}o${i / size}`, label: rangeText(all, byIndex), description: `${all.length}`, seqs: all, buckets: part });
     }
     return outer;

@@ -171,6 +171,38 @@ export class EntryTable {
     return (this.flags(seq) & UNCOMMITTED) !== 0;
   }
 
+  /**
+   * Where the term changes among the consecutive rows [first, first + count): each run's first seq and
+   * its term. Within a block a row's term is compared by its delta, so a run costs no BigInt per row
+   * (the tree groups a 150,000-entry segment by term when it opens).
+   */
+  termChanges(first: number, count: number): { seq: number; term: bigint }[] {
+    const runs: { seq: number; term: bigint }[] = [];
+    let last: bigint | undefined;
+    let lastBlock: Block | undefined;
+    let lastDelta = 0;
+    for (let seq = first; seq < first + count; seq++) {
+      const b = this.block(seq);
+      const i = seq & this.mask;
+      let term: bigint;
+      if (isWide(b, i)) {
+        term = wideRow(b.wide!, i).term;
+        lastBlock = undefined;
+      } else {
+        const delta = columnValue(b.termDelta, i);
+        if (b === lastBlock && delta === lastDelta) continue;
+        lastBlock = b;
+        lastDelta = delta;
+        term = b.baseTerm + BigInt(delta);
+      }
+      if (term !== last) {
+        runs.push({ seq, term });
+        last = term;
+      }
+    }
+    return runs;
+  }
+
   /** The entry as an object (a new one on each call: the log keeps the ones that are shared). */
   entry(seq: number): EntryRef {
     const b = this.block(seq);

@@ -3,7 +3,7 @@
 // or flat by index in buckets (setting swarmRaft.tree.groupBy). An entry's children are its store actions.
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { groupEntries, type Group, type GroupBy } from '../../core/view/grouping';
+import { groupByIndex, groupEntries, groupTermRuns, type Group, type GroupBy } from '../../core/view/grouping';
 import { actionText, nameAndId, type EntrySummary } from '../../core/view/entries';
 import { formatFault } from '../../core/errors';
 import { hexId } from '../../core/report/names';
@@ -251,9 +251,18 @@ function buildLayout(doc: RaftDocument, model: FileModel, groupBy: GroupBy, buck
     return layout;
   }
   const byIndex = model.indexOfSeq;
-  const items = rowFilter ? model.groupItems().filter((_, r) => rowFilter(model.row(r))) : model.groupItems();
-  if (rowFilter) layout.kept = items.length;
-  let groups = groupEntries(items, groupBy, bucketSize, byIndex);
+  let groups: Group[];
+  if (rowFilter) {
+    const items = model.groupItems().filter((_, r) => rowFilter(model.row(r)));
+    layout.kept = items.length;
+    groups = groupEntries(items, groupBy, bucketSize, byIndex);
+  } else if (groupBy === 'term') {
+    groups = groupTermRuns(model.termRuns(), bucketSize, byIndex); // no object per entry: the default, at every open
+  } else if (groupBy === 'index') {
+    groups = groupByIndex(model.rowSeqs(), bucketSize, byIndex);
+  } else {
+    groups = groupEntries(model.groupItems(), groupBy, bucketSize, byIndex);
+  }
   const prefix = `${key}|${groupBy}`;
   // Flat by index with a single bucket: the entries themselves.
   if (groupBy === 'index' && groups.length === 1 && !groups[0].buckets) {
