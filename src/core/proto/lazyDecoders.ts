@@ -12,7 +12,7 @@ type Decode = (...args: DecodeArgs) => protobuf.Message;
 export function installLazyDecoders(namespace: protobuf.NamespaceBase): void {
   for (const nested of namespace.nestedArray) {
     if (nested instanceof protobuf.Type) installOn(nested);
-    if (nested instanceof protobuf.Namespace || nested instanceof protobuf.Type) installLazyDecoders(nested);
+    if (nested instanceof protobuf.Namespace) installLazyDecoders(nested); // types are namespaces too (nested types)
   }
 }
 
