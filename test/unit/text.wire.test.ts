@@ -180,6 +180,41 @@ describe('wire printer', () => {
     const dup = wireText(cases.find((c) => c.label.startsWith('labels'))!.bytes) as string;
     assert.match(dup, /key: "a"\n\s+value: "1"[\s\S]*key: "b"\n\s+value: "3"/);
   });
+
+  it('prints fields in declaration order whatever order they come in: the single pass gives way where they are not in order', () => {
+    const lookup = (name: string) => request.lookupType(`docker.swarmkit.v1.${name}`);
+    const StoreAction = lookup('StoreAction');
+    /** One field of a message, encoded alone (proto3 writes only what is set). */
+    const piece = (type: ReturnType<typeof lookup>, fields: object): number[] => [...type.encode(type.fromObject(fields)).finish()];
+    const inAction = (member: string, message: number[]): Uint8Array => {
+      const action = [0x08, 1, ...bytesField(StoreAction, member, message)];
+      return Uint8Array.from([...bytesField(request, 'action', action)]);
+    };
+    const Node = lookup('Node');
+    const Task = lookup('Task');
+    const id = (v: string) => piece(Node, { id: v });
+    const spec = piece(Node, { spec: { annotations: { name: 'n1' }, availability: 1 } });
+    const status = piece(Node, { status: { state: 2, message: 'ready' } });
+    const role = piece(Node, { role: 1 });
+    const network = (name: string) => piece(Task, { networks: [{ network: { id: name } }] });
+    const taskId = piece(Task, { id: 't' });
+    const cases: { label: string; bytes: Uint8Array; expect?: RegExp }[] = [
+      { label: 'in order', bytes: inAction('node', [...id('a'), ...spec, ...status, ...role]) },
+      { label: 'in order, messages held by value absent around them', bytes: inAction('node', [...id('a'), ...role]) },
+      { label: 'status before spec', bytes: inAction('node', [...id('a'), ...status, ...spec]), expect: /spec: <[\s\S]*status: </ },
+      { label: 'role before id', bytes: inAction('node', [...role, ...id('a')]) },
+      { label: 'id twice: the last one counts', bytes: inAction('node', [...id('a'), ...spec, ...id('b')]), expect: /id: "b"/ },
+      { label: 'id twice in a row', bytes: inAction('node', [...id('a'), ...id('b')]), expect: /id: "b"/ },
+      { label: 'a repeated field in a row', bytes: inAction('task', [...taskId, ...network('n1'), ...network('n2')]) },
+      { label: 'a repeated field split by another', bytes: inAction('task', [...network('n1'), ...taskId, ...network('n2')]), expect: /id: "n1"[\s\S]*id: "n2"[\s\S]*\n {4}id: "t"|id: "t"[\s\S]*id: "n1"[\s\S]*id: "n2"/ },
+    ];
+    for (const { label, bytes, expect } of cases) {
+      const wire = wireText(bytes);
+      assert.equal(typeof wire, 'string', `${label}: ${String(wire)}`);
+      assert.equal(wire, objectText(bytes), label);
+      if (expect) assert.match(wire as string, expect, label);
+    }
+  });
 });
 
 describe('wire printer with the --redact rules', () => {
