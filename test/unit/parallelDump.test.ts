@@ -108,6 +108,21 @@ describe('when the CLI prints on workers', () => {
     }
   });
 
+  it('never for a WAL of less than 32 MB, decided from what was read (the entries are not summed)', () => {
+    const state = SwarmState.open(join(generatedCase('objects'), 'swarm'), {});
+    try {
+      const read = state.wal.segments.reduce((n, s) => n + s.scan.end, 0);
+      assert.ok(read < 32 << 20, `${read} bytes read`);
+      // Listed often enough, its biggest entry would add up to more than 32 MB: the bound decides first.
+      const seqs = [...state.effectiveEntries.seqs];
+      const big = seqs.reduce((best, seq) => (state.wal.table.dataLength(seq) > state.wal.table.dataLength(best) ? seq : best), seqs[0]);
+      const count = Math.max(10_000, Math.ceil((33 << 20) / state.wal.table.dataLength(big)));
+      assert.equal(parallelDumpWorthwhile(new EntryList(state.wal, SeqList.of(new Uint32Array(count).fill(big)))), false);
+    } finally {
+      state.close();
+    }
+  });
+
   it('starts them before the index only when the segment names say 10,000 entries came before the last segment', () => {
     assert.equal(parallelDumpLikely(join(generatedCase('big-wal'), 'swarm')), false, 'two segments, the second from index 155');
     assert.equal(parallelDumpLikely(join(corpusCase('synth-nosnap'), 'swarm')), false, 'one segment');
