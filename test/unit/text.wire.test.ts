@@ -11,7 +11,7 @@ import { Messages } from '../../src/core/codec';
 import { SwarmState } from '../../src/core/state/swarmState';
 import { formatMessage } from '../../src/core/text/protoText';
 import { TextSink } from '../../src/core/text/textSink';
-import { WireTextError, writeWireText, type WireRedaction } from '../../src/core/text/wireText';
+import { WireRedaction as WireRedactionClass, WireTextError, writeWireText, type WireRedaction, type WireRule } from '../../src/core/text/wireText';
 import { redactRequest, wireRequestRedaction } from '../../src/core/text/redact';
 import { objectSnapshotText, wireSnapshotText } from '../../src/core/report/dumpSnapshot';
 import { corpusCase, corpusCases, generatedCase, generatedCases } from '../support/fixtures';
@@ -213,7 +213,18 @@ describe('wire printer', () => {
       assert.equal(typeof wire, 'string', `${label}: ${String(wire)}`);
       assert.equal(wire, objectText(bytes), label);
       if (expect) assert.match(wire as string, expect, label);
+      // Redacted (no rule reaches these objects), the same text.
+      assert.equal(wireText(bytes, wireRequestRedaction), wire, `${label} (--redact)`);
     }
+    // A rule the single pass meets on a repeated field: one line for the field, in order or not.
+    const rules = (byName: Record<string, WireRule>): WireRule => ({ nested: new WireRedactionClass(byName), absent: 'plain' });
+    const hideNetworks = new WireRedactionClass({ action: rules({ node: rules({ attachments: { text: 'HIDDEN' } }) }) });
+    const attachment = (name: string) => piece(Node, { attachments: [{ network: { id: name } }] });
+    const inOrder = wireText(inAction('node', [...id('a'), ...attachment('n1'), ...attachment('n2')]), hideNetworks) as string;
+    const split = wireText(inAction('node', [...attachment('n1'), ...id('a'), ...attachment('n2')]), hideNetworks) as string;
+    assert.equal(inOrder.match(/attachments: "HIDDEN"/g)?.length, 1, inOrder);
+    assert.doesNotMatch(inOrder, /n1|n2/);
+    assert.equal(split, inOrder);
   });
 });
 

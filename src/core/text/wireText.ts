@@ -271,9 +271,9 @@ function enumNameAt(plan: WirePlan, i: number, value: number): Uint8Array | unde
 
 /** Prints the message held in bytes[start, end) at `depth` (two spaces each), as formatMessage would. */
 function writeWireMessage(out: TextSink, depth: number, bytes: Uint8Array, plan: WirePlan, start: number, end: number, redaction?: WireRedaction): void {
-  if (plan.inOrder && redaction === undefined) {
+  if (plan.inOrder) {
     const mark = out.length;
-    if (writeInOrder(out, depth, bytes, plan, start, end)) return;
+    if (writeInOrder(out, depth, bytes, plan, start, end, redaction)) return;
     out.rewind(mark);
   }
   const savedOccurrences = occTop;
@@ -312,9 +312,10 @@ function writeWireMessage(out: TextSink, depth: number, bytes: Uint8Array, plan:
  * given twice, or whatever scanMessage declines): the caller rewinds and takes the general way.
  * Bytes protobufjs rejects throw, as there.
  */
-function writeInOrder(out: TextSink, depth: number, bytes: Uint8Array, plan: WirePlan, start: number, end: number): boolean {
+function writeInOrder(out: TextSink, depth: number, bytes: Uint8Array, plan: WirePlan, start: number, end: number, redaction: WireRedaction | undefined): boolean {
   const byNumber = plan.byNumber;
   const codes = plan.codes;
+  const rules = redaction?.rulesFor(plan);
   let previous = -1;
   let oneofsHeld = 0;
   let at = start;
@@ -350,9 +351,9 @@ function writeInOrder(out: TextSink, depth: number, bytes: Uint8Array, plan: Wir
     const flags = plan.scanFlags[i];
     const expected = plan.wire[i];
     if (wire !== expected && !((flags & REPEATED) !== 0 && wire === Wire.Bytes && expected !== Wire.Bytes)) return false;
-    if (i > previous) {
-      // The fields skipped are absent: only messages Go holds by value print (empty).
-      for (let j = previous + 1; j < i; j++) if (codes[j] === Code.MessageByValue) out.bytes(absentAt(plan, j, depth));
+    const first = i > previous;
+    if (first) {
+      writeAbsentFields(out, depth, plan, previous + 1, i, redaction);
       const oneof = plan.oneofOf[i];
       if (oneof >= 0) {
         if ((oneofsHeld & (1 << oneof)) !== 0) return false; // two members of one oneof
@@ -363,13 +364,58 @@ function writeInOrder(out: TextSink, depth: number, bytes: Uint8Array, plan: Wir
       return false; // out of order, or a singular field twice (the last one counts)
     }
     if ((flags & UTF8) !== 0 && !validUtf8(bytes, valueStart, at)) return false;
+    const rule = rules?.[i];
     const code = codes[i];
-    if (code === Code.Repeated) writeRepeated(out, depth, bytes, plan, i, valueStart, at, wire);
+    if (rule !== undefined) writeRuledOccurrence(out, depth, bytes, plan, i, valueStart, at, first, rule, redaction!);
+    else if (code === Code.Repeated) writeRepeated(out, depth, bytes, plan, i, valueStart, at, wire);
     else if (code === Code.Message || code === Code.MessageByValue) writeNested(out, depth, bytes, plan, i, valueStart, at);
     else if (code === Code.OneofScalar || !isZeroOnWire(plan.scalars[i], bytes, valueStart, at)) writeScalarLine(out, labelAt(plan, i, depth), plan, i, bytes, valueStart, at);
   }
-  for (let j = previous + 1; j < codes.length; j++) if (codes[j] === Code.MessageByValue) out.bytes(absentAt(plan, j, depth));
+  writeAbsentFields(out, depth, plan, previous + 1, codes.length, redaction);
   return true;
+}
+
+/**
+ * Fields [from, to) of a message, absent from it: as writeField prints them. Only messages Go holds by
+ * value print (empty), and with --redact a field under a `text` rule (present or not); a `nested` rule
+ * that wants the object printer where its message is absent sends the entry there.
+ */
+function writeAbsentFields(out: TextSink, depth: number, plan: WirePlan, from: number, to: number, redaction: WireRedaction | undefined): void {
+  const rules = redaction?.rulesFor(plan);
+  for (let j = from; j < to; j++) {
+    const rule = rules?.[j];
+    if (rule !== undefined) {
+      if ('text' in rule) {
+        writeRuleText(out, labelAt(plan, j, depth), redaction!, rule.text);
+        continue;
+      }
+      const f = plan.fields[j];
+      if ('nested' in rule && (f.kind !== FieldKind.Message || (rule.absent === 'object' && !f.repeated))) throw new FallbackToObject();
+    }
+    if (plan.codes[j] === Code.MessageByValue) out.bytes(absentAt(plan, j, depth));
+  }
+}
+
+/** One occurrence of field i under a redaction rule (`first`: the field's first), as writeRedactedField prints the field. */
+function writeRuledOccurrence(out: TextSink, depth: number, bytes: Uint8Array, plan: WirePlan, i: number, s: number, e: number, first: boolean, rule: WireRule, redaction: WireRedaction): void {
+  const f = plan.fields[i];
+  if ('drop' in rule) {
+    // Not printed, but decoded: bytes protobufjs rejects there must still fail the entry as they would unredacted.
+    if (f.kind === FieldKind.Message) decodeWith(childPlan(plan, i).type, bytes.subarray(s, e));
+    if (first && plan.codes[i] === Code.MessageByValue) out.bytes(absentAt(plan, i, depth));
+  } else if ('text' in rule) {
+    if (first) writeRuleText(out, labelAt(plan, i, depth), redaction, rule.text);
+  } else {
+    if (f.kind !== FieldKind.Message) throw new FallbackToObject();
+    writeNested(out, depth, bytes, plan, i, s, e, rule.nested);
+  }
+}
+
+/** `name: "text"`, the line a `text` rule prints in the field's place. */
+function writeRuleText(out: TextSink, label: Uint8Array, redaction: WireRedaction, text: string): void {
+  out.bytes(label);
+  writeQuotedBytes(out, redaction.textBytes(text));
+  out.byte(0x0a);
 }
 
 /** Field i of a message scanned into slots at `base`: its lines, if it has any. */
@@ -601,9 +647,7 @@ function writeRedactedField(out: TextSink, depth: number, bytes: Uint8Array, pla
     return true;
   }
   if ('text' in rule) {
-    out.bytes(labelAt(plan, i, depth));
-    writeQuotedBytes(out, redaction.textBytes(rule.text));
-    out.byte(0x0a);
+    writeRuleText(out, labelAt(plan, i, depth), redaction, rule.text);
     return true;
   }
   if (f.kind !== FieldKind.Message) throw new FallbackToObject();
