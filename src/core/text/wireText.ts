@@ -9,6 +9,8 @@
 // - bytes protobufjs would reject (truncated, overlong varints, wire types 6/7) throw WireTextError, and
 //   callers print the whole entry the usual way (which reports the problem).
 // Scalars are read as protobufjs reads them and handed to the same scalar printers.
+// A message whose fields come in declaration order (Go writes them by number, and most types declare
+// them so) is printed as it is read (writeInOrder); any other is indexed first (scanMessage), then printed.
 // With redaction rules (WireRedaction, --redact), the fields they name print as the object printer prints
 // the redacted copy (src/core/text/redact.ts); a message under a rule that needs the object printer makes
 // the whole entry go the object way (WireTextError), so a redacted value never prints unredacted.
