@@ -198,6 +198,8 @@ describe('wire printer', () => {
     const role = piece(Node, { role: 1 });
     const network = (name: string) => piece(Task, { networks: [{ network: { id: name } }] });
     const taskId = piece(Task, { id: 't' });
+    const serviceId = piece(Task, { service_id: 's' });
+    const specVersion = piece(Task, { spec_version: { index: 3 } });
     const cases: { label: string; bytes: Uint8Array; expect?: RegExp }[] = [
       { label: 'in order', bytes: inAction('node', [...id('a'), ...spec, ...status, ...role]) },
       { label: 'in order, messages held by value absent around them', bytes: inAction('node', [...id('a'), ...role]) },
@@ -207,14 +209,18 @@ describe('wire printer', () => {
       { label: 'id twice in a row', bytes: inAction('node', [...id('a'), ...id('b')]), expect: /id: "b"/ },
       { label: 'a repeated field in a row', bytes: inAction('task', [...taskId, ...network('n1'), ...network('n2')]) },
       { label: 'a repeated field split by another', bytes: inAction('task', [...network('n1'), ...taskId, ...network('n2')]), expect: /id: "n1"[\s\S]*id: "n2"[\s\S]*\n {4}id: "t"|id: "t"[\s\S]*id: "n1"[\s\S]*id: "n2"/ },
+      // Task declares spec_version (number 14) before service_id (4): printed in its declared place.
+      { label: 'a task in number order', bytes: inAction('task', [...taskId, ...serviceId, ...piece(Task, { desired_state: 2 }), ...network('n1'), ...specVersion]), expect: /spec_version: <[\s\S]*service_id: "s"/ },
+      { label: 'a task in declaration order (spec_version before service_id on the wire)', bytes: inAction('task', [...taskId, ...specVersion, ...serviceId]) },
+      { label: 'a task spec: its oneof member container is declared after attachment', bytes: inAction('task', [...taskId, ...piece(Task, { spec: { container: { image: 'i', env: ['A=1'] }, resources: {}, networks: [{ target: 'n' }], force_update: 3 } }), ...specVersion]) },
     ];
     for (const { label, bytes, expect } of cases) {
       const wire = wireText(bytes);
       assert.equal(typeof wire, 'string', `${label}: ${String(wire)}`);
       assert.equal(wire, objectText(bytes), label);
       if (expect) assert.match(wire as string, expect, label);
-      // Redacted (no rule reaches these objects), the same text.
-      assert.equal(wireText(bytes, wireRequestRedaction), wire, `${label} (--redact)`);
+      // Redacted: as the object printer prints the redacted copy (a task's env is a rule's).
+      assert.equal(wireText(bytes, wireRequestRedaction), objectText(bytes, true), `${label} (--redact)`);
     }
     // A rule the single pass meets on a repeated field: one line for the field, in order or not.
     const rules = (byName: Record<string, WireRule>): WireRule => ({ nested: new WireRedactionClass(byName), absent: 'plain' });
