@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { FileWindow, WindowMemory, withFile } from '../../src/core/io/fileWindow';
 import { decodeLengthWord, encodeLengthWord, frameSlot, readFrame } from '../../src/core/wal/framing';
-import { decodeWalRecord, isPlainHardState, readEntryHeader, readEntryHeaderByReader, viewWalRecord, viewWalRecordByReader } from '../../src/core/wal/records';
+import { decodeWalRecord, isPlainHardState, readEntryHeader, readEntryHeaderByReader, readScanHeader, viewWalRecord, viewWalRecordByReader } from '../../src/core/wal/records';
 import { SeededRandom } from '../../src/core/writer/seededRandom';
 import { Messages, toU64 } from '../../src/core/codec';
 import { entryDataView, scanSegment, segmentEntries } from '../../src/core/wal/segment';
@@ -234,6 +234,8 @@ describe('record views', () => {
     const below = (n: number) => random.int(0, n - 1);
     let compared = 0;
     let fast = 0;
+    let scanNumbers = 0;
+    const staleScanHeader = { term: -1n, index: -1n, termNumber: -9, indexNumber: -9, type: -1, dataLength: -1, dataStart: -9 };
     for (let round = 0; round < 4000; round++) {
       const pool = round % 2 === 0 ? records : entries;
       const bytes = Uint8Array.from(round < crafted.length ? crafted[round] : pool[below(pool.length)]);
@@ -244,11 +246,20 @@ describe('record views', () => {
       const end = start + bytes.length;
       assert.deepEqual(outcome(() => viewWalRecord(padded, start, end)), outcome(() => viewWalRecordByReader(padded, start, end)), `record ${Buffer.from(bytes).toString('hex')}`);
       assert.deepEqual(outcome(() => readEntryHeader(padded, start, end)), outcome(() => readEntryHeaderByReader(padded, start, end)), `entry ${Buffer.from(bytes).toString('hex')}`);
+      // The scan's form: numbers where it read them so (its bigints then stale), the same header.
+      const scanned = outcome(() => {
+        const h = readScanHeader(padded, start, end, { ...staleScanHeader });
+        if (h.indexNumber >= 0) scanNumbers++;
+        const { termNumber, indexNumber, ...rest } = h;
+        return { ...rest, term: termNumber >= 0 ? BigInt(termNumber) : h.term, index: indexNumber >= 0 ? BigInt(indexNumber) : h.index };
+      });
+      assert.deepEqual(scanned, outcome(() => readEntryHeaderByReader(padded, start, end)), `scanned entry ${Buffer.from(bytes).toString('hex')}`);
       if (typeof outcome(() => viewWalRecord(bytes)) === 'object') fast++;
       compared++;
     }
     assert.equal(compared, 4000);
     assert.ok(fast > 1000, `${fast} inputs read without error`);
+    assert.ok(scanNumbers > 500, `${scanNumbers} entry headers read as numbers`);
   });
   it('takes a hard state as plain only when protobufjs reads it the same; reusing result objects changes nothing', () => {
     const random = new SeededRandom('hard states');

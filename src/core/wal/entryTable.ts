@@ -26,6 +26,12 @@ const ROW_FLAGS = CRC_OK | OVERWRITTEN | UNCOMMITTED;
 /** The plaintext header and place of one entry record, as the scan adds it. */
 export interface EntryColumnsInput extends RowValues {
   crcOk: boolean;
+  /**
+   * The index and term as numbers (>= 0, exact) where the scan read them so: then they count, and
+   * `index` and `term` are not read (the scan makes no BigInt per entry). -1 or absent: the bigints.
+   */
+  indexNumber?: number;
+  termNumber?: number;
 }
 
 /**
@@ -54,6 +60,9 @@ interface Block extends Record<ColumnName, Column> {
   /** The index and term of the block's first entry; the columns hold the others' differences from them. */
   baseIndex: bigint;
   baseTerm: bigint;
+  /** The same as numbers where they are safe integers, else -1 (rows given as numbers are added without BigInts). */
+  baseIndexNumber: number;
+  baseTermNumber: number;
   /** Rows it has room for: the table's block size while it is filled, the rows it holds once packed or trimmed. */
   size: number;
   /** Packed (full, or trimmed): its columns are read only, but for flags (setFlags). */
@@ -271,29 +280,33 @@ export class EntryTable {
     return columnValue(this.block(seq).flags, seq & this.mask);
   }
 
-  private addRow(file: string, e: RowValues, flags: number): number {
+  private addRow(file: string, e: RowValues & Pick<EntryColumnsInput, 'indexNumber' | 'termNumber'>, flags: number): number {
     const seq = this.count;
     const i = seq & this.mask;
     const k = seq >>> this.shift;
-    if (i === 0) this.blocks.push(newBlock(this.blockEntries, e.index, e.term));
+    const indexNumber = e.indexNumber ?? -1;
+    const termNumber = e.termNumber ?? -1;
+    if (i === 0) this.blocks.push(newBlock(this.blockEntries, indexNumber >= 0 ? BigInt(indexNumber) : e.index, termNumber >= 0 ? BigInt(termNumber) : e.term));
     let b = this.blocks[k];
     if (b.packed || b.size <= i) b = this.blocks[k] = unpackedBlock(b, this.blockEntries); // added to after trim()
-    const indexDelta = e.index - b.baseIndex;
-    const termDelta = e.term - b.baseTerm;
+    const indexDelta = indexNumber >= 0 && b.baseIndexNumber >= 0 ? indexNumber - b.baseIndexNumber : int32Delta(indexNumber >= 0 ? BigInt(indexNumber) : e.index, b.baseIndex);
+    const termDelta = termNumber >= 0 && b.baseTermNumber >= 0 ? termNumber - b.baseTermNumber : int32Delta(termNumber >= 0 ? BigInt(termNumber) : e.term, b.baseTerm);
     const dataGap = e.recordLength - e.dataLength;
     const dataAtGap = e.dataAt === -1 ? 0 : e.dataAt - e.offset;
-    if (fitsInt32(indexDelta) && fitsInt32(termDelta)
+    if (indexDelta >= -0x8000_0000 && indexDelta <= 0x7fff_ffff && termDelta >= -0x8000_0000 && termDelta <= 0x7fff_ffff
       && isUint(e.offset, 0xffff_ffff) && isUint(e.recordLength, 0xffff_ffff) && isUint(e.type, 0xff)
       && isUint(dataGap, 0xff) && isUint(dataAtGap, 0xff) && (dataAtGap !== 0 || e.dataAt === -1)) {
-      b.indexDelta.data![i] = Number(indexDelta);
-      b.termDelta.data![i] = Number(termDelta);
+      b.indexDelta.data![i] = indexDelta;
+      b.termDelta.data![i] = termDelta;
       b.offsets.data![i] = e.offset;
       b.recordLengths.data![i] = e.recordLength;
       b.dataGap.data![i] = dataGap;
       b.dataAtGap.data![i] = dataAtGap;
       b.types.data![i] = e.type;
     } else {
-      addWideRow((b.wide ??= newWideRows()), i, e);
+      const index = indexNumber >= 0 ? BigInt(indexNumber) : e.index;
+      const term = termNumber >= 0 ? BigInt(termNumber) : e.term;
+      addWideRow((b.wide ??= newWideRows()), i, { ...e, index, term });
       flags |= WIDE;
     }
     b.flags.data![i] = flags;
@@ -331,8 +344,14 @@ export class EntryTable {
 }
 
 /** By comparison, not BigInt.asIntN: that allocates, and this runs for every record of the log. */
-function fitsInt32(x: bigint): boolean {
-  return x >= -0x8000_0000n && x <= 0x7fff_ffffn;
+function safeNumber(x: bigint): number {
+  return x >= 0n && x <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(x) : -1;
+}
+
+/** x - base as a number where it fits in an int32, else NaN (no column holds it). */
+function int32Delta(x: bigint, base: bigint): number {
+  const d = x - base;
+  return d >= -0x8000_0000n && d <= 0x7fff_ffffn ? Number(d) : NaN;
 }
 
 function isUint(x: number, max: number): boolean {
@@ -364,7 +383,7 @@ function newBlock(n: number, baseIndex: bigint, baseTerm: bigint): Block {
 /** Every block has the same fields in the same order, so reading one stays a monomorphic load. */
 function block(baseIndex: bigint, baseTerm: bigint, size: number, packed: boolean, c: Record<ColumnName, Column>, wide: WideRows | undefined): Block {
   return {
-    baseIndex, baseTerm, size, packed, indexDelta: c.indexDelta, termDelta: c.termDelta, offsets: c.offsets, recordLengths: c.recordLengths,
+    baseIndex, baseTerm, baseIndexNumber: safeNumber(baseIndex), baseTermNumber: safeNumber(baseTerm), size, packed, indexDelta: c.indexDelta, termDelta: c.termDelta, offsets: c.offsets, recordLengths: c.recordLengths,
     dataGap: c.dataGap, dataAtGap: c.dataAtGap, types: c.types, flags: c.flags, fileOf: c.fileOf, wide,
   };
 }

@@ -116,10 +116,58 @@ export interface EntryHeader {
 }
 
 /**
+ * readScanHeader's result: term and index as numbers where they were read so (exact: below 2^49; the
+ * bigints are then not made, and left as they were), else -1 and the bigints.
+ */
+export interface ScanEntryHeader extends EntryHeader {
+  termNumber: number;
+  indexNumber: number;
+}
+
+/**
  * raftpb.Entry's plaintext header (Term, Index, Type) and where its Data is, in bytes[start, end), without
  * copying Data. Like viewWalRecord: canonical fields by hand (term and index below 2^49), else the Reader.
  */
 export function readEntryHeader(bytes: Uint8Array, start = 0, end = bytes.length, into?: EntryHeader): EntryHeader {
+  if (!readCanonicalHeader(bytes, start, end)) return readEntryHeaderByReader(bytes, start, end);
+  const header = into ?? { term: 0n, index: 0n, type: 0, dataLength: 0, dataStart: -1 };
+  header.term = BigInt(read.term);
+  header.index = BigInt(read.index);
+  header.type = read.type;
+  header.dataLength = read.dataLength;
+  header.dataStart = read.dataStart;
+  return header;
+}
+
+/**
+ * readEntryHeader for the index scan, which reads every entry: term and index as numbers, no BigInt made
+ * (two per entry cost ~70 ns; the 1 GB log has 693,390 entries).
+ */
+export function readScanHeader(bytes: Uint8Array, start: number, end: number, into: ScanEntryHeader): ScanEntryHeader {
+  if (!readCanonicalHeader(bytes, start, end)) {
+    const h = readEntryHeaderByReader(bytes, start, end);
+    into.term = h.term;
+    into.index = h.index;
+    into.termNumber = -1;
+    into.indexNumber = -1;
+    into.type = h.type;
+    into.dataLength = h.dataLength;
+    into.dataStart = h.dataStart;
+    return into;
+  }
+  into.termNumber = read.term;
+  into.indexNumber = read.index;
+  into.type = read.type;
+  into.dataLength = read.dataLength;
+  into.dataStart = read.dataStart;
+  return into;
+}
+
+/** What readCanonicalHeader read (module state: no object per entry). */
+const read = { type: 0, term: 0, index: 0, dataStart: -1, dataLength: 0 };
+
+/** The header in SwarmKit's canonical form (term and index below 2^49) into `read`; false for anything else. */
+function readCanonicalHeader(bytes: Uint8Array, start: number, end: number): boolean {
   let type = 0;
   let term = 0;
   let index = 0;
@@ -132,27 +180,26 @@ export function readEntryHeader(bytes: Uint8Array, start = 0, end = bytes.length
       type = bytes[p++];
     } else if (tag === 0x10 || tag === 0x18) {
       const value = readShortVarint(bytes, p, end, 7);
-      if (value < 0) return readEntryHeaderByReader(bytes, start, end);
+      if (value < 0) return false;
       if (tag === 0x10) term = value;
       else index = value;
       p = varintEnd;
     } else if (tag === 0x22) {
       const length = readShortVarint(bytes, p, end, 5);
-      if (length < 0 || varintEnd + length > end) return readEntryHeaderByReader(bytes, start, end);
+      if (length < 0 || varintEnd + length > end) return false;
       dataStart = varintEnd; // a repeated Data field: the last one counts, as when decoded
       dataLength = length;
       p = varintEnd + length;
     } else {
-      return readEntryHeaderByReader(bytes, start, end);
+      return false;
     }
   }
-  if (!into) return { term: BigInt(term), index: BigInt(index), type, dataLength, dataStart };
-  into.term = BigInt(term);
-  into.index = BigInt(index);
-  into.type = type;
-  into.dataLength = dataLength;
-  into.dataStart = dataStart;
-  return into;
+  read.type = type;
+  read.term = term;
+  read.index = index;
+  read.dataStart = dataStart;
+  read.dataLength = dataLength;
+  return true;
 }
 
 /**

@@ -9,7 +9,7 @@ import { Messages, toU64 } from '../codec';
 import { coversZeroSector, frameSlot, readFrame, type Frame, type FrameFound } from './framing';
 import { EntryTable, type EntryColumnsInput } from './entryTable';
 import { OffsetList } from './offsetList';
-import { decodeWalRecord, isPlainHardState, readEntryHeader, RecordType, viewWalRecord, type EntryHeader, type RecordView } from './records';
+import { decodeWalRecord, isPlainHardState, readScanHeader, RecordType, viewWalRecord, type RecordView, type ScanEntryHeader } from './records';
 
 export enum EntryType {
   Normal = 0,
@@ -259,7 +259,7 @@ export function* scanSegmentSteps(file: FileWindow, displayName: string, options
 interface Scratch {
   frame: FrameFound;
   record: RecordView;
-  header: EntryHeader;
+  header: ScanEntryHeader;
   row: EntryColumnsInput;
   /** The newest hard state record in etcd's plain form: decoded once, when the scan ends (offset -1: none). */
   lastHardState: { offset: number; dataAt: number; length: number };
@@ -269,8 +269,8 @@ function newScratch(): Scratch {
   return {
     frame: frameSlot(),
     record: { type: 0, crc: 0, dataStart: 0, dataEnd: 0 },
-    header: { term: 0n, index: 0n, type: 0, dataLength: 0, dataStart: -1 },
-    row: { index: 0n, term: 0n, type: 0, offset: 0, recordLength: 0, dataLength: 0, dataAt: -1, crcOk: true },
+    header: { term: 0n, index: 0n, termNumber: -1, indexNumber: -1, type: 0, dataLength: 0, dataStart: -1 },
+    row: { index: 0n, term: 0n, indexNumber: -1, termNumber: -1, type: 0, offset: 0, recordLength: 0, dataLength: 0, dataAt: -1, crcOk: true },
     lastHardState: { offset: -1, dataAt: 0, length: 0 },
   };
 }
@@ -279,10 +279,12 @@ function newScratch(): Scratch {
 function addRecord(scan: SegmentScan, scratch: Scratch, type: number, data: Uint8Array, dataAt: number, frame: Frame, file: string, crcOk: boolean): void {
   switch (type) {
     case RecordType.Entry: {
-      const e = readEntryHeader(data, 0, data.length, scratch.header);
+      const e = readScanHeader(data, 0, data.length, scratch.header);
       const row = scratch.row;
-      row.index = e.index;
+      row.index = e.index; // stale where the numbers are set (the table reads those then)
       row.term = e.term;
+      row.indexNumber = e.indexNumber;
+      row.termNumber = e.termNumber;
       row.type = e.type;
       row.offset = frame.offset;
       row.recordLength = frame.recordLength;
