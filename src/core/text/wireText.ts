@@ -322,32 +322,11 @@ function writeInOrder(out: TextSink, depth: number, bytes: Uint8Array, plan: Wir
   let oneofsHeld = 0;
   let at = start;
   while (at < end) {
-    const tag = readVarint32(bytes, at, end);
-    at = varintEnd;
-    const number = tag >>> 3;
-    const wire = tag & 7;
-    let valueStart = at;
-    switch (wire) {
-      case Wire.Varint:
-        at = skipVarint(bytes, at, end);
-        break;
-      case Wire.Fixed64:
-        at += 8;
-        break;
-      case Wire.Fixed32:
-        at += 4;
-        break;
-      case Wire.Bytes: {
-        const length = readVarint32(bytes, at, end) >>> 0;
-        valueStart = varintEnd;
-        at = valueStart + length;
-        break;
-      }
-      default:
-        if (wire === 3 || wire === 4) return false;
-        throw new WireTextError(`invalid wire type ${wire} at offset ${at}`);
-    }
-    if (at > end) throw new WireTextError(`field ${number} runs past the end of its message (offset ${at} > ${end})`);
+    const valueStart = readField(bytes, at, end);
+    if (valueStart < 0) return false; // a group
+    at = fieldEnd;
+    const wire = fieldWire;
+    const number = fieldNumber;
     const i = number < byNumber.length ? byNumber[number] : -1;
     if (i < 0) return false;
     const flags = plan.scanFlags[i];
@@ -556,6 +535,48 @@ function pushOccurrence(start: number, end: number, wire: number): number {
   return occTop++;
 }
 
+/** Set by readField: the field's number and wire type, and where its value ends. */
+let fieldNumber = 0;
+let fieldWire = 0;
+let fieldEnd = 0;
+
+/**
+ * Reads the tag and skips the value of the field at `at`: returns where its value starts (fieldNumber,
+ * fieldWire and fieldEnd tell the rest), or -1 for a group (wire types 3/4: legal but unused here, so
+ * protobufjs decides). Throws WireTextError for what protobufjs rejects (wire types 6/7, cut off).
+ */
+function readField(bytes: Uint8Array, at: number, end: number): number {
+  const tag = readVarint32(bytes, at, end);
+  at = varintEnd;
+  const wire = tag & 7;
+  let valueStart = at;
+  switch (wire) {
+    case Wire.Varint:
+      at = skipVarint(bytes, at, end);
+      break;
+    case Wire.Fixed64:
+      at += 8;
+      break;
+    case Wire.Fixed32:
+      at += 4;
+      break;
+    case Wire.Bytes: {
+      const length = readVarint32(bytes, at, end) >>> 0;
+      valueStart = varintEnd;
+      at = valueStart + length;
+      break;
+    }
+    default:
+      if (wire === 3 || wire === 4) return -1;
+      throw new WireTextError(`invalid wire type ${wire} at offset ${at}`);
+  }
+  if (at > end) throw new WireTextError(`field ${tag >>> 3} runs past the end of its message (offset ${at} > ${end})`);
+  fieldNumber = tag >>> 3;
+  fieldWire = wire;
+  fieldEnd = at;
+  return valueStart;
+}
+
 /**
  * Indexes a message's fields into the slots; returns where its slots start, or -1 when the object
  * printer must take the message (see the header).
@@ -576,33 +597,11 @@ function scanMessage(bytes: Uint8Array, start: number, end: number, plan: WirePl
   const byNumber = plan.byNumber;
   let at = start;
   while (at < end) {
-    const tag = readVarint32(bytes, at, end);
-    at = varintEnd;
-    const number = tag >>> 3;
-    const wire = tag & 7;
-    let valueStart = at;
-    switch (wire) {
-      case Wire.Varint:
-        at = skipVarint(bytes, at, end);
-        break;
-      case Wire.Fixed64:
-        at += 8;
-        break;
-      case Wire.Fixed32:
-        at += 4;
-        break;
-      case Wire.Bytes: {
-        const length = readVarint32(bytes, at, end) >>> 0;
-        valueStart = varintEnd;
-        at = valueStart + length;
-        break;
-      }
-      default:
-        // Groups (3/4) are legal but unused here: protobufjs decides; 6/7 it rejects.
-        if (wire === 3 || wire === 4) return -1;
-        throw new WireTextError(`invalid wire type ${wire} at offset ${at}`);
-    }
-    if (at > end) throw new WireTextError(`field ${number} runs past the end of its message (offset ${at} > ${end})`);
+    const valueStart = readField(bytes, at, end);
+    if (valueStart < 0) return -1; // a group: protobufjs decides
+    at = fieldEnd;
+    const wire = fieldWire;
+    const number = fieldNumber;
     const i = number < byNumber.length ? byNumber[number] : -1;
     if (i < 0) return -1; // unknown to the schema
     const flags = plan.scanFlags[i];
