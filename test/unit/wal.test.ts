@@ -282,7 +282,7 @@ describe('record views', () => {
 
     const frame = frameSlot();
     const view = { type: 0, crc: 0, dataStart: 0, dataEnd: 0 };
-    const header = { term: 0n, index: 0n, type: 0, dataLength: 0, dataStart: -1 };
+    const header = { term: 0n, index: 0n, termNumber: -1, indexNumber: -1, type: 0, dataLength: 0, dataStart: -1 };
     withFile(GOLDEN, (f) => {
       for (let offset = 0, r = readFrame(f, 0, frame); r.kind === 'frame'; offset = r.frame.end, r = readFrame(f, offset, frame)) {
         assert.equal(r, frame, 'the slot is returned');
@@ -290,7 +290,7 @@ describe('record views', () => {
         const bytes = f.read(r.frame.dataOffset, r.frame.recordLength);
         const rec = viewWalRecord(bytes, 0, bytes.length, view);
         assert.deepEqual({ ...rec }, viewWalRecord(bytes));
-        if (rec.type === 2) assert.deepEqual({ ...readEntryHeader(bytes, rec.dataStart, rec.dataEnd, header) }, readEntryHeader(bytes, rec.dataStart, rec.dataEnd));
+        if (rec.type === 2) assert.deepEqual({ ...readScanHeader(bytes, rec.dataStart, rec.dataEnd, header) }, readScanHeader(bytes, rec.dataStart, rec.dataEnd, { ...header }));
       }
     });
   });

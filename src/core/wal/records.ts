@@ -128,15 +128,9 @@ export interface ScanEntryHeader extends EntryHeader {
  * raftpb.Entry's plaintext header (Term, Index, Type) and where its Data is, in bytes[start, end), without
  * copying Data. Like viewWalRecord: canonical fields by hand (term and index below 2^49), else the Reader.
  */
-export function readEntryHeader(bytes: Uint8Array, start = 0, end = bytes.length, into?: EntryHeader): EntryHeader {
+export function readEntryHeader(bytes: Uint8Array, start = 0, end = bytes.length): EntryHeader {
   if (!readCanonicalHeader(bytes, start, end)) return readEntryHeaderByReader(bytes, start, end);
-  const header = into ?? { term: 0n, index: 0n, type: 0, dataLength: 0, dataStart: -1 };
-  header.term = BigInt(read.term);
-  header.index = BigInt(read.index);
-  header.type = read.type;
-  header.dataLength = read.dataLength;
-  header.dataStart = read.dataStart;
-  return header;
+  return { term: BigInt(read.term), index: BigInt(read.index), type: read.type, dataLength: read.dataLength, dataStart: read.dataStart };
 }
 
 /**
