@@ -124,8 +124,8 @@ interface WirePlan {
   /** Types of at most 32 fields: bit i = field i, for the fields printed even when absent (messages held by value). */
   printedAbsent: number;
   /**
-   * Declared in field-number order, without maps, oneofs or presence rules the single pass cannot
-   * keep (see writeInOrder): its messages are printed as they are read, when their fields come in order.
+   * Declared in field-number order, without maps, proto2 presence or durations (what the single pass
+   * cannot keep, see writeInOrder): its messages are printed as they are read, when their fields come in order.
    */
   inOrder: boolean;
   /** Per field: Code, Scalar, and the flags scanMessage checks. */
@@ -315,8 +315,6 @@ function writeWireMessage(out: TextSink, depth: number, bytes: Uint8Array, plan:
  * Bytes protobufjs rejects throw, as there.
  */
 function writeInOrder(out: TextSink, depth: number, bytes: Uint8Array, plan: WirePlan, start: number, end: number, redaction: WireRedaction | undefined): boolean {
-  const byNumber = plan.byNumber;
-  const codes = plan.codes;
   const rules = redaction?.rulesFor(plan);
   let previous = -1;
   let oneofsHeld = 0;
@@ -326,12 +324,9 @@ function writeInOrder(out: TextSink, depth: number, bytes: Uint8Array, plan: Wir
     if (valueStart < 0) return false; // a group
     at = fieldEnd;
     const wire = fieldWire;
-    const number = fieldNumber;
-    const i = number < byNumber.length ? byNumber[number] : -1;
+    const i = fieldIndexOf(plan, fieldNumber, wire);
     if (i < 0) return false;
     const flags = plan.scanFlags[i];
-    const expected = plan.wire[i];
-    if (wire !== expected && !((flags & REPEATED) !== 0 && wire === Wire.Bytes && expected !== Wire.Bytes)) return false;
     const first = i > previous;
     if (first) {
       writeAbsentFields(out, depth, plan, previous + 1, i, redaction);
@@ -346,13 +341,10 @@ function writeInOrder(out: TextSink, depth: number, bytes: Uint8Array, plan: Wir
     }
     if ((flags & UTF8) !== 0 && !validUtf8(bytes, valueStart, at)) return false;
     const rule = rules?.[i];
-    const code = codes[i];
     if (rule !== undefined) writeRuledOccurrence(out, depth, bytes, plan, i, valueStart, at, first, rule, redaction!);
-    else if (code === Code.Repeated) writeRepeated(out, depth, bytes, plan, i, valueStart, at, wire);
-    else if (code === Code.Message || code === Code.MessageByValue) writeNested(out, depth, bytes, plan, i, valueStart, at);
-    else if (code === Code.OneofScalar || !isZeroOnWire(plan.scalars[i], bytes, valueStart, at)) writeScalarLine(out, labelAt(plan, i, depth), plan, i, bytes, valueStart, at);
+    else writeValue(out, depth, bytes, plan, i, valueStart, at, wire);
   }
-  writeAbsentFields(out, depth, plan, previous + 1, codes.length, redaction);
+  writeAbsentFields(out, depth, plan, previous + 1, plan.codes.length, redaction);
   return true;
 }
 
@@ -415,7 +407,7 @@ function writeField(out: TextSink, depth: number, bytes: Uint8Array, plan: WireP
     return;
   }
   if (code === Code.Repeated) {
-    for (let k = slots[base + i]; k >= 0; k = occNext[k]) writeRepeated(out, depth, bytes, plan, i, occStart[k], occEnd[k], occWire[k]);
+    for (let k = slots[base + i]; k >= 0; k = occNext[k]) writeValue(out, depth, bytes, plan, i, occStart[k], occEnd[k], occWire[k]);
     return;
   }
   const last = slots[base + plan.codes.length + i];
@@ -424,14 +416,18 @@ function writeField(out: TextSink, depth: number, bytes: Uint8Array, plan: WireP
     if (code === Code.MessageByValue) out.bytes(absentAt(plan, i, depth));
     return;
   }
-  const s = occStart[last];
-  const e = occEnd[last];
-  if (code === Code.Message || code === Code.MessageByValue) {
-    writeNested(out, depth, bytes, plan, i, s, e);
-  } else if (code === Code.OneofScalar || !isZeroOnWire(plan.scalars[i], bytes, s, e)) {
-    // Proto3 scalars: zero values are not printed, except the member a oneof holds.
-    writeScalarLine(out, labelAt(plan, i, depth), plan, i, bytes, s, e);
-  }
+  writeValue(out, depth, bytes, plan, i, occStart[last], occEnd[last], occWire[last]);
+}
+
+/**
+ * One value of field i (not a map's), in bytes[s, e) with wire type `wire`: an element of a repeated
+ * field, a message, or a singular scalar, which proto3 does not print when it is zero unless a oneof holds it.
+ */
+function writeValue(out: TextSink, depth: number, bytes: Uint8Array, plan: WirePlan, i: number, s: number, e: number, wire: number): void {
+  const code = plan.codes[i];
+  if (code === Code.Repeated) writeRepeated(out, depth, bytes, plan, i, s, e, wire);
+  else if (code === Code.Message || code === Code.MessageByValue) writeNested(out, depth, bytes, plan, i, s, e);
+  else if (code === Code.OneofScalar || !isZeroOnWire(plan.scalars[i], bytes, s, e)) writeScalarLine(out, labelAt(plan, i, depth), plan, i, bytes, s, e);
 }
 
 /** Thrown inside a message's printing when it must be printed by the object printer after all. */
@@ -577,6 +573,15 @@ function readField(bytes: Uint8Array, at: number, end: number): number {
   return valueStart;
 }
 
+/** The field's index in the plan; -1 where the schema lacks it or expects another wire type (packed numbers aside). */
+function fieldIndexOf(plan: WirePlan, number: number, wire: number): number {
+  const i = number < plan.byNumber.length ? plan.byNumber[number] : -1;
+  if (i < 0) return -1;
+  const expected = plan.wire[i];
+  if (wire === expected || ((plan.scanFlags[i] & REPEATED) !== 0 && wire === Wire.Bytes && expected !== Wire.Bytes)) return i;
+  return -1;
+}
+
 /**
  * Indexes a message's fields into the slots; returns where its slots start, or -1 when the object
  * printer must take the message (see the header).
@@ -594,20 +599,15 @@ function scanMessage(bytes: Uint8Array, start: number, end: number, plan: WirePl
   for (let j = base; j < base + size; j++) slots[j] = -1;
   slotTop = base + size;
   let present = 0;
-  const byNumber = plan.byNumber;
   let at = start;
   while (at < end) {
     const valueStart = readField(bytes, at, end);
     if (valueStart < 0) return -1; // a group: protobufjs decides
     at = fieldEnd;
     const wire = fieldWire;
-    const number = fieldNumber;
-    const i = number < byNumber.length ? byNumber[number] : -1;
-    if (i < 0) return -1; // unknown to the schema
+    const i = fieldIndexOf(plan, fieldNumber, wire);
+    if (i < 0) return -1; // unknown to the schema, or not the wire type it expects
     const flags = plan.scanFlags[i];
-    const expected = plan.wire[i];
-    const packed = (flags & REPEATED) !== 0 && wire === Wire.Bytes && expected !== Wire.Bytes;
-    if (wire !== expected && !packed) return -1;
     const oneof = plan.oneofOf[i];
     if (oneof >= 0) {
       const held = slots[base + 2 * n + oneof];

@@ -286,11 +286,11 @@ export class EntryTable {
     const k = seq >>> this.shift;
     const indexNumber = e.indexNumber ?? -1;
     const termNumber = e.termNumber ?? -1;
-    if (i === 0) this.blocks.push(newBlock(this.blockEntries, indexNumber >= 0 ? BigInt(indexNumber) : e.index, termNumber >= 0 ? BigInt(termNumber) : e.term));
+    if (i === 0) this.blocks.push(newBlock(this.blockEntries, exact(indexNumber, e.index), exact(termNumber, e.term)));
     let b = this.blocks[k];
     if (b.packed || b.size <= i) b = this.blocks[k] = unpackedBlock(b, this.blockEntries); // added to after trim()
-    const indexDelta = indexNumber >= 0 && b.baseIndexNumber >= 0 ? indexNumber - b.baseIndexNumber : int32Delta(indexNumber >= 0 ? BigInt(indexNumber) : e.index, b.baseIndex);
-    const termDelta = termNumber >= 0 && b.baseTermNumber >= 0 ? termNumber - b.baseTermNumber : int32Delta(termNumber >= 0 ? BigInt(termNumber) : e.term, b.baseTerm);
+    const indexDelta = indexNumber >= 0 && b.baseIndexNumber >= 0 ? indexNumber - b.baseIndexNumber : int32Delta(exact(indexNumber, e.index), b.baseIndex);
+    const termDelta = termNumber >= 0 && b.baseTermNumber >= 0 ? termNumber - b.baseTermNumber : int32Delta(exact(termNumber, e.term), b.baseTerm);
     const dataGap = e.recordLength - e.dataLength;
     const dataAtGap = e.dataAt === -1 ? 0 : e.dataAt - e.offset;
     if (indexDelta >= -0x8000_0000 && indexDelta <= 0x7fff_ffff && termDelta >= -0x8000_0000 && termDelta <= 0x7fff_ffff
@@ -304,9 +304,7 @@ export class EntryTable {
       b.dataAtGap.data![i] = dataAtGap;
       b.types.data![i] = e.type;
     } else {
-      const index = indexNumber >= 0 ? BigInt(indexNumber) : e.index;
-      const term = termNumber >= 0 ? BigInt(termNumber) : e.term;
-      addWideRow((b.wide ??= newWideRows()), i, { ...e, index, term });
+      addWideRow((b.wide ??= newWideRows()), i, { ...e, index: exact(indexNumber, e.index), term: exact(termNumber, e.term) });
       flags |= WIDE;
     }
     b.flags.data![i] = flags;
@@ -343,12 +341,19 @@ export class EntryTable {
   }
 }
 
-/** By comparison, not BigInt.asIntN: that allocates, and this runs for every record of the log. */
 function safeNumber(x: bigint): number {
   return x >= 0n && x <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(x) : -1;
 }
 
-/** x - base as a number where it fits in an int32, else NaN (no column holds it). */
+/** A row's index or term: its number where the scan gave one (>= 0), else its bigint. */
+function exact(n: number, big: bigint): bigint {
+  return n >= 0 ? BigInt(n) : big;
+}
+
+/**
+ * x - base as a number where it fits in an int32, else NaN (no column holds it). By comparison, not
+ * BigInt.asIntN: that allocates, and this runs for every row not given as numbers.
+ */
 function int32Delta(x: bigint, base: bigint): number {
   const d = x - base;
   return d >= -0x8000_0000n && d <= 0x7fff_ffffn ? Number(d) : NaN;
