@@ -15,6 +15,12 @@ import { registerRepairCommand } from './commands/repair';
 import { registerRecoveryCommands } from './commands/recovery';
 import { registerCaptureCommand } from './commands/capture';
 import { followWal } from './commands/followWal';
+import { DEFER_CRC_FROM_BYTES, DeferredCrcMismatch } from '../core/wal/deferredCrc';
+
+/** SWARM_RAFT_DEFER_CRC=off: every CRC checked by the index, as before (for comparing the two ways). */
+function textDeferral(): number | undefined {
+  return process.env.SWARM_RAFT_DEFER_CRC === 'off' ? undefined : DEFER_CRC_FROM_BYTES;
+}
 
 type ContextFactory = (cmd: Command) => CommandContext;
 
@@ -47,26 +53,40 @@ export function registerCommands(program: Command, context: ContextFactory): voi
         return;
       }
       const workerScript = join(__dirname, 'textWorker.js');
-      const parallel = !opts.filter && opts.format === 'text' && parallelDumpPossible(workerScript, opts.workers);
+      const text = !opts.filter && opts.format === 'text';
+      const parallel = text && parallelDumpPossible(workerScript, opts.workers);
       // For a large log, text workers start loading now, while the index is read; unused ones are stopped below.
       let workers = parallel && parallelDumpLikely(ctx.stateDir) ? startTextWorkers(workerScript, opts.workers) : undefined;
-      try {
-        const state = ctx.openState();
+      const dump = async (deferCrcFrom: number | undefined): Promise<void> => {
+        const state = ctx.openState(true, false, { deferCrcFrom });
         try {
           const options = { start: opts.start, end: opts.end, redact: opts.redact, all: opts.all };
           const entries = selectEntries(state, options);
           if (parallel && parallelDumpWorthwhile(entries)) {
+            state.wal.deferredCrcs.settleAll(); // the workers read the entries themselves
             const started = workers ?? startTextWorkers(workerScript, opts.workers);
             workers = undefined; // the dump stops them when done
             await ctx.out.pipeReleasing(dumpWalTextChunks(state, options, ctx.faults, { workerScript, started }, entries));
-          } else if (!opts.filter && opts.format === 'text') {
+          } else if (text) {
             await ctx.out.pipeReleasing(dumpWalBatches(state, options, ctx.faults, undefined, entries));
           } else {
-            const dump = opts.filter ? filteredWalDump(opts.filter, opts.format) : dumpWalJson;
-            await ctx.out.pipe(dump(state, options, ctx.faults));
+            const listing = opts.filter ? filteredWalDump(opts.filter, opts.format) : dumpWalJson;
+            await ctx.out.pipe(listing(state, options, ctx.faults));
           }
         } finally {
           state.close();
+        }
+      };
+      try {
+        // The text export checks big records' CRCs as it reads them (src/core/wal/deferredCrc.ts); a failed
+        // check, found before any text is out, means the index may differ: it is read again, every CRC first.
+        const faultsBefore = ctx.faults.length;
+        try {
+          await dump(text ? textDeferral() : undefined);
+        } catch (e) {
+          if (!(e instanceof DeferredCrcMismatch)) throw e;
+          ctx.faults.length = faultsBefore;
+          await dump(undefined);
         }
       } finally {
         if (workers) await Promise.all(workers.map((w) => w.terminate()));

@@ -31,9 +31,10 @@ export interface CommandContext {
   openOptions(): OpenOptions;
   /**
    * Opens the state directory with the global options; fails (exit 1) when the data keys cannot be opened.
-   * `snapshotsOnly`: for commands that read no WAL entry (the log is not indexed).
+   * `snapshotsOnly`: for commands that read no WAL entry (the log is not indexed). `extra`: open options
+   * of one command (deferCrcFrom).
    */
-  openState(needKeys?: boolean, snapshotsOnly?: boolean): SwarmState;
+  openState(needKeys?: boolean, snapshotsOnly?: boolean, extra?: Pick<OpenOptions, 'deferCrcFrom'>): SwarmState;
 }
 
 export function buildProgram(result: { code: number } = { code: EXIT.ok }): Command {
@@ -71,8 +72,9 @@ function makeContext(cmd: Command, result: { code: number }): CommandContext {
     openOptions() {
       return { unlockKey: resolveUnlockKey({ unlockKey: g.unlockKey, unlockKeyFile: g.unlockKeyFile }), keyFiles: g.keyFile, nodeKeyFile: g.nodeKey };
     },
-    openState(needKeys = true, snapshotsOnly = false) {
-      const state = snapshotsOnly ? SwarmState.openSnapshotsOnly(g.stateDir, this.openOptions()) : SwarmState.open(g.stateDir, this.openOptions());
+    openState(needKeys = true, snapshotsOnly = false, extra = {}) {
+      const options = { ...this.openOptions(), ...extra };
+      const state = snapshotsOnly ? SwarmState.openSnapshotsOnly(g.stateDir, options) : SwarmState.open(g.stateDir, options);
       const status = state.keyRing.status;
       if (needKeys && status.state !== 'open' && status.state !== 'not-encrypted') {
         state.close();

@@ -4,6 +4,8 @@ import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 
 import { RaftReadError } from '../errors';
 
 const WINDOW_BYTES = 4 * 1024 * 1024;
+/** A window read near a skipped record (smallWindowsBefore): a few frames and the next record's header. */
+export const SMALL_WINDOW_BYTES = 8 * 1024;
 
 export interface FileWindowOptions {
   /**
@@ -68,7 +70,8 @@ export class FileWindow {
       if (length > this.windowBytes) {
         this.window = this.readExact(offset, length);
       } else {
-        const windowLength = Math.min(this.windowBytes, this.size - offset);
+        const wanted = offset < this.smallWindowsBefore ? Math.max(SMALL_WINDOW_BYTES, length) : this.windowBytes;
+        const windowLength = Math.min(wanted, this.size - offset);
         this.window = this.readExact(offset, windowLength, this.windowMemory);
       }
       this.plain = new Uint8Array(this.window.buffer, this.window.byteOffset, this.window.length);
@@ -77,6 +80,13 @@ export class FileWindow {
     }
     return offset - this.windowStart;
   }
+
+  /**
+   * Windows that start before this offset read SMALL_WINDOW_BYTES only: a scan that skips over big
+   * records (reading their first bytes) sets it past each one, so the next frame does not pull in the
+   * next few megabytes it would skip too.
+   */
+  smallWindowsBefore = 0;
 
   /** The window's bytes (see locate). */
   get bytes(): Buffer {

@@ -11,6 +11,7 @@ import { writeDecimal } from '../text/goFormat';
 import { TextSink } from '../text/textSink';
 import { redactRequest, wireRequestRedaction } from '../text/redact';
 import { WireTextError, writeWireText } from '../text/wireText';
+import { DeferredCrcMismatch, type DeferredCrcs } from '../wal/deferredCrc';
 import { EntryType } from '../wal/segment';
 import { SequentialEntryReader } from '../wal/sequentialReader';
 import type { EntryList, WalEntry } from '../wal/walLog';
@@ -151,6 +152,12 @@ export interface TextBatch {
 export function* dumpWalBatches(
   state: SwarmState, options: DumpOptions, faults: Fault[], batchBytes = 256 * 1024, entries: EntryList = selectEntries(state, options),
 ): Generator<TextBatch> {
+  const batches = textBatches(state, options, faults, batchBytes, entries);
+  const deferred = state.wal.deferredCrcs;
+  yield* deferred.size ? heldUntilChecked(batches, deferred) : batches;
+}
+
+function* textBatches(state: SwarmState, options: DumpOptions, faults: Fault[], batchBytes: number, entries: EntryList): Generator<TextBatch> {
   const out = new TextSink(batchBytes * 2);
   const released: ArrayBuffer[] = [];
   const batch = (next: ArrayBuffer | number): TextBatch => {
@@ -163,6 +170,31 @@ export function* dumpWalBatches(
   if (out.length > 0) yield batch(16);
 }
 
+/** Text held back while deferred CRC checks are open: at most this much, then the rest are checked at once. */
+export const HOLD_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The batches, none let out while the log has unsettled CRC checks (deferredCrc.ts: the export settles
+ * them as it reads the entries; the rest, e.g. overwritten entries, at the end or once HOLD_BYTES are
+ * held). A failed check throws DeferredCrcMismatch before any text of the index it doubts is out.
+ */
+export function* heldUntilChecked(batches: Iterable<TextBatch>, deferred: DeferredCrcs, holdBytes = HOLD_BYTES): Generator<TextBatch> {
+  const held: TextBatch[] = [];
+  let bytes = 0;
+  for (const batch of batches) {
+    if (deferred.size > 0 && bytes + batch.text.length >= holdBytes) deferred.settleAll();
+    if (deferred.size === 0) {
+      yield* held.splice(0);
+      yield batch;
+      continue;
+    }
+    held.push(batch);
+    bytes += batch.text.length;
+  }
+  deferred.settleAll();
+  yield* held;
+}
+
 /**
  * Appends the selected entries' text to `out`, yielding after an entry once `out` holds `yieldFrom` bytes
  * (the caller may empty `out` then): after every entry by default, after a batch's worth for a writer.
@@ -171,7 +203,7 @@ function* writeEachEntry(out: TextSink, state: SwarmState, options: DumpOptions,
   const problems = new EntryProblems(faults);
   const redact = options.redact ?? false;
   const context = state.payloadContext;
-  const reader = new SequentialEntryReader(state.wal.takeScanMemory());
+  const reader = new SequentialEntryReader(state.wal.takeScanMemory(), state.wal.deferredCrcs);
   const scratch = new PlainScratch();
   try {
     for (let i = 0, n = entries.length; i < n; i++) {
@@ -181,6 +213,7 @@ function* writeEachEntry(out: TextSink, state: SwarmState, options: DumpOptions,
       try {
         data = reader.dataView(entry); // used before the next read
       } catch (e) {
+        if (e instanceof DeferredCrcMismatch) throw e;
         readError = e;
       }
       const decoded = data ? writeSealedEntryText(out, context, entry, data, redact, scratch) : writeUnreadableEntryText(out, entry, readError, redact);

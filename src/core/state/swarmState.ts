@@ -9,6 +9,7 @@ import { readNodeIdentity, type NodeIdentity } from '../keys/certificate';
 import { buildKeyRing, type KeyRing } from '../keys/keyRing';
 import { join } from 'node:path';
 import { listSnapshotFiles, listSnapshotNames, newestValidSnapshot, readSnapshotFile, type SnapshotFile } from '../snap/snapshotFile';
+import { checkedEntryDataView, DeferredCrcMismatch } from '../wal/deferredCrc';
 import { readEntryData } from '../wal/segment';
 import { EntryList, readWalDirectorySteps, type WalEntry, WalLog } from '../wal/walLog';
 import { runSteps, runStepsInSlices, type Steps } from '../steps';
@@ -23,6 +24,8 @@ export interface OpenOptions {
   keyFiles?: string[];
   /** Use this node key instead of certificates/swarm-node.key (e.g. when the copy lacks certificates). */
   nodeKeyFile?: string;
+  /** Leave the CRC checks of big entry records to the reader of their data (ReadWalOptions.deferCrcFrom). */
+  deferCrcFrom?: number;
 }
 
 export interface RaftMemberInfo {
@@ -125,7 +128,7 @@ export class SwarmState {
     const keyRing: KeyRing = layout.encrypted
       ? buildKeyRing({ nodeKeyFile: options.nodeKeyFile ?? layout.nodeKeyFile, unlockKey: options.unlockKey, extraKeyFiles: options.keyFiles })
       : { keys: [], status: { state: 'not-encrypted' }, faults: [] };
-    const wal = indexWal ? yield* readWalDirectorySteps(layout.walDir) : undefined;
+    const wal = indexWal ? yield* readWalDirectorySteps(layout.walDir, { deferCrcFrom: options.deferCrcFrom }) : undefined;
     yield;
     return new SwarmState(layout, { keyRing, wal });
   }
@@ -160,13 +163,19 @@ export class SwarmState {
   decodeEntry(entry: WalEntry): DecodedEntry {
     let data: Uint8Array;
     try {
-      data = readEntryData(this.file(entry.file), entry);
+      data = this.readEntryData(this.file(entry.file), entry);
     } catch (e) {
+      if (e instanceof DeferredCrcMismatch) throw e;
       return unreadableRecord(entry, e);
     }
     return decodeEntryPayload(this.payloadContext, entry, data);
   }
 
+
+  /** The entry's data as an own copy, its record's deferred CRC check settled first (if the open deferred any). */
+  private readEntryData(file: FileWindow, entry: WalEntry): Uint8Array {
+    return this.wal.deferredCrcs.size ? Uint8Array.from(checkedEntryDataView(file, entry, this.wal.deferredCrcs)) : readEntryData(file, entry);
+  }
 
   /** What decoding needs, as plain values (keys included: never log or persist it). */
   get payloadContext(): PayloadContext {
@@ -216,7 +225,8 @@ export class SwarmState {
         const r = openRecord(read(), keys);
         if (r.ok) return true;
         if (r.reason === 'no-key') refused++;
-      } catch {
+      } catch (e) {
+        if (e instanceof DeferredCrcMismatch) throw e;
         // A damaged record proves nothing either way.
       }
       return false;
@@ -227,7 +237,7 @@ export class SwarmState {
       tried++;
       const e = table.entry(effectiveSeqs.at(i));
       // A small window: a 4 MB one would be read (and its memory touched) for a few hundred bytes.
-      if (tryOpen(() => withFile(e.file, (f) => readEntryData(f, e), { windowBytes: 64 * 1024 }))) return undefined;
+      if (tryOpen(() => withFile(e.file, (f) => this.readEntryData(f, e), { windowBytes: 64 * 1024 }))) return undefined;
     }
     const snapshot = this.newestSnapshot?.snapshot;
     if (snapshot && tryOpen(() => snapshot.data)) return undefined;

@@ -237,3 +237,62 @@ export function readEntryHeaderByReader(bytes: Uint8Array, start = 0, end = byte
 function smallInt(v: bigint): number {
   return v >= -0x80000000n && v <= 0x7fffffffn ? Number(v) : -1;
 }
+
+/** What readEntryRecordPrefix found: positions relative to the record's first byte. */
+export interface EntryRecordPrefix {
+  crc: number;
+  /** Where the record's data (the raftpb.Entry) starts; it runs to the record's end. */
+  entryStart: number;
+  type: number;
+  /** Term and index as numbers (below 2^49, as the scan's fast path reads them). */
+  term: number;
+  index: number;
+  /** Where the entry's Data starts (-1: none) and its length; Data runs to the record's end. */
+  dataStart: number;
+  dataLength: number;
+}
+
+/** The most bytes readEntryRecordPrefix reads: record tags and varints (14), entry tags and varints (24). */
+export const ENTRY_RECORD_PREFIX_BYTES = 64;
+
+/**
+ * A big entry record's header from its first bytes only (`bytes[start, start + available)`, of a record
+ * of `recordLength` bytes), for a scan that leaves the rest unread. Only the layout etcd writes qualifies:
+ * type 2, crc, then data running exactly to the record's end; in it, an optional type, then term and
+ * index (short varints) and Data running exactly to the end. Nothing can follow such fields, so parsing
+ * the whole record (viewWalRecord, readScanHeader) would find the same. False for anything else: the
+ * caller then reads the record whole.
+ */
+export function readEntryRecordPrefix(bytes: Uint8Array, start: number, available: number, recordLength: number, into: EntryRecordPrefix): boolean {
+  const end = start + Math.min(available, recordLength);
+  const at = (i: number): number => (i < end ? bytes[i] : -1); // -1: past what was read
+  if (at(start) !== 0x08 || at(start + 1) !== RecordType.Entry || at(start + 2) !== 0x10) return false;
+  const crc = readShortVarint(bytes, start + 3, end, 5);
+  if (crc < 0 || crc > 0xffffffff || at(varintEnd) !== 0x1a) return false;
+  const entryLength = readShortVarint(bytes, varintEnd + 1, end, 5);
+  if (entryLength < 0) return false;
+  const entryStart = varintEnd - start;
+  if (entryStart + entryLength !== recordLength) return false;
+  let p = varintEnd;
+  let type = 0;
+  if (at(p) === 0x08) {
+    type = at(p + 1);
+    if (type < 0 || type >= 0x80) return false;
+    p += 2;
+  }
+  if (at(p) !== 0x10) return false;
+  const term = readShortVarint(bytes, p + 1, end, 7);
+  if (term < 0 || at(varintEnd) !== 0x18) return false;
+  const index = readShortVarint(bytes, varintEnd + 1, end, 7);
+  if (index < 0 || at(varintEnd) !== 0x22) return false;
+  const dataLength = readShortVarint(bytes, varintEnd + 1, end, 5);
+  if (dataLength < 0 || varintEnd - start + dataLength !== recordLength) return false;
+  into.crc = crc;
+  into.entryStart = entryStart;
+  into.type = type;
+  into.term = term;
+  into.index = index;
+  into.dataStart = varintEnd - start;
+  into.dataLength = dataLength;
+  return true;
+}

@@ -2,14 +2,18 @@
 // in columns (EntryTable), so an index of many 64 MB segments stays small; payloads are re-read on demand.
 import { crc32c } from '../crypto/crc32c';
 import { runSteps, type Steps } from '../steps';
-import { withFile, type FileWindow } from '../io/fileWindow';
+import { SMALL_WINDOW_BYTES, withFile, type FileWindow } from '../io/fileWindow';
 import { RaftReadError, type Fault } from '../errors';
 import { CONTENT_HINT_BYTES, describeContent, NOT_SWARM } from '../io/foreign';
 import { Messages, toU64 } from '../codec';
 import { coversZeroSector, frameSlot, readFrame, type Frame, type FrameFound } from './framing';
 import { EntryTable, type EntryColumnsInput } from './entryTable';
 import { OffsetList } from './offsetList';
-import { decodeWalRecord, isPlainHardState, readScanHeader, RecordType, viewWalRecord, type RecordView, type ScanEntryHeader } from './records';
+import type { DeferredCrcs } from './deferredCrc';
+import {
+  decodeWalRecord, ENTRY_RECORD_PREFIX_BYTES, isPlainHardState, readEntryRecordPrefix, readScanHeader, RecordType, viewWalRecord,
+  type EntryRecordPrefix, type RecordView, type ScanEntryHeader,
+} from './records';
 
 export enum EntryType {
   Normal = 0,
@@ -99,6 +103,12 @@ export interface ScanOptions {
    * resumed scan reads it once it is complete.
    */
   tentative?: boolean;
+  /**
+   * Entry records of at least this many bytes are not read past their header: their CRC checks go to
+   * `deferred`, for the reader of their data to settle (deferredCrc.ts). Not with `tentative` or `resume`.
+   */
+  deferCrcFrom?: number;
+  deferred?: DeferredCrcs;
 }
 
 /** How a tentative scan marks a record it stopped at (see ScanOptions.tentative). */
@@ -144,6 +154,10 @@ export function* scanSegmentSteps(file: FileWindow, displayName: string, options
     scan.stop = 'fault';
     return true;
   };
+  const deferred = options.deferred;
+  const deferFrom = deferred && !options.tentative && !options.resume ? (options.deferCrcFrom ?? Infinity) : Infinity;
+  // A log of big records is skimmed from its first frame on (a first window of the usual size would read them).
+  if (deferFrom !== Infinity && offset === 0) file.smallWindowsBefore = 1;
   let stepRecords = 0;
   let stepStart = 0;
   for (;;) {
@@ -171,6 +185,13 @@ export function* scanSegmentSteps(file: FileWindow, displayName: string, options
       break;
     }
     const frame = result.frame;
+    if (frame.recordLength >= deferFrom && offset > 0 && deferEntryRecord(file, frame, displayName, running, scan, scratch, deferred!)) {
+      running = scratch.prefix.crc;
+      scan.records++;
+      offset = frame.end;
+      scan.end = frame.end;
+      continue;
+    }
     // The record is parsed in place in the window; only its data gets a view (for the CRC).
     const at = file.locate(frame.dataOffset, frame.recordLength);
     if (at < 0) {
@@ -260,6 +281,7 @@ interface Scratch {
   frame: FrameFound;
   record: RecordView;
   header: ScanEntryHeader;
+  prefix: EntryRecordPrefix;
   row: EntryColumnsInput;
   /** The newest hard state record in etcd's plain form: decoded once, when the scan ends (offset -1: none). */
   lastHardState: { offset: number; dataAt: number; length: number };
@@ -270,9 +292,39 @@ function newScratch(): Scratch {
     frame: frameSlot(),
     record: { type: 0, crc: 0, dataStart: 0, dataEnd: 0 },
     header: { term: 0n, index: 0n, termNumber: -1, indexNumber: -1, type: 0, dataLength: 0, dataStart: -1 },
+    prefix: { crc: 0, entryStart: 0, type: 0, term: 0, index: 0, dataStart: -1, dataLength: 0 },
     row: { index: 0n, term: 0n, indexNumber: -1, termNumber: -1, type: 0, offset: 0, recordLength: 0, dataLength: 0, dataAt: -1, crcOk: true },
     lastHardState: { offset: -1, dataAt: 0, length: 0 },
   };
+}
+
+/**
+ * A big entry record added from its first bytes, its CRC check left to `deferred` (ScanOptions.deferCrcFrom).
+ * False when its layout is not the plain one readEntryRecordPrefix takes: it is then read whole.
+ */
+function deferEntryRecord(file: FileWindow, frame: Frame, path: string, running: number, scan: SegmentScan, scratch: Scratch, deferred: DeferredCrcs): boolean {
+  const available = Math.min(frame.recordLength, ENTRY_RECORD_PREFIX_BYTES);
+  const at = file.locate(frame.dataOffset, available);
+  const prefix = scratch.prefix;
+  if (at < 0 || !readEntryRecordPrefix(file.plainBytes, at, available, frame.recordLength, prefix)) return false;
+  deferred.add({
+    file: path, frameOffset: frame.offset, at: frame.dataOffset + prefix.entryStart, length: frame.recordLength - prefix.entryStart,
+    previous: running, expected: prefix.crc,
+  });
+  const row = scratch.row;
+  row.indexNumber = prefix.index;
+  row.termNumber = prefix.term;
+  row.type = prefix.type;
+  row.offset = frame.offset;
+  row.recordLength = frame.recordLength;
+  row.dataLength = prefix.dataLength;
+  row.dataAt = frame.dataOffset + prefix.dataStart;
+  row.crcOk = true; // until the check is settled; a failed one makes the reader start again
+  scan.table.add(path, row);
+  scan.entryCount++;
+  // The next frame is read in a small window: a window of the usual size would read the records it skips.
+  file.smallWindowsBefore = frame.end + SMALL_WINDOW_BYTES;
+  return true;
 }
 
 /** `dataAt`: where `data` (the record's payload) starts in the file. */

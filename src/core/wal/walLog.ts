@@ -9,6 +9,7 @@ import { parseSegmentName, type SegmentName } from './segmentName';
 import { EntryTable } from './entryTable';
 import { OffsetList } from './offsetList';
 import { SeqBuilder, SeqList } from './seqList';
+import { DeferredCrcs } from './deferredCrc';
 import { scanSegmentSteps, type EntryRef, type HardState, type SegmentScan, type WalSnapshotMark } from './segment';
 
 export interface SegmentInfo extends SegmentName {
@@ -36,6 +37,8 @@ export class WalLog {
   /** Plaintext metadata of the first segment (a SwarmKit RaftMember). */
   metadata?: Uint8Array;
   faults: Fault[] = [];
+  /** CRC checks the scan left to the reader of the records' data (ReadWalOptions.deferCrcFrom); none by default. */
+  readonly deferredCrcs = new DeferredCrcs();
   private objects: (WalEntry | undefined)[] | undefined;
   private rawList: WalEntry[] | undefined;
   /** The scan's window memory, weakly: an export right after the open reads into it instead of 4 MB more. */
@@ -127,12 +130,20 @@ export function listSegments(dir: string): { segments: { path: string; name: str
   return { segments, ignored };
 }
 
-export function readWalDirectory(dir: string): WalLog {
-  return runSteps(readWalDirectorySteps(dir));
+export interface ReadWalOptions {
+  /**
+   * Leave the CRC checks of entry records of this many bytes or more to whoever reads their data
+   * (log.deferredCrcs; see deferredCrc.ts): only for a reader that settles them all before it trusts the index.
+   */
+  deferCrcFrom?: number;
+}
+
+export function readWalDirectory(dir: string, options: ReadWalOptions = {}): WalLog {
+  return runSteps(readWalDirectorySteps(dir, options));
 }
 
 /** readWalDirectory, yielding every few hundred records so a caller can run it in slices (runStepsInSlices). */
-export function* readWalDirectorySteps(dir: string): Steps<WalLog> {
+export function* readWalDirectorySteps(dir: string, options: ReadWalOptions = {}): Steps<WalLog> {
   const { segments: found, ignored } = listSegments(dir);
   const log = new WalLog(dir, ignored);
   const memory = new WindowMemory(); // one window for all segments: 4 MB, not 4 MB per segment
@@ -147,7 +158,9 @@ export function* readWalDirectorySteps(dir: string): Steps<WalLog> {
     let file: FileWindow | undefined;
     try {
       file = new FileWindow(seg.path, { reuseWindow: memory }); // the scan copies what it keeps
-      scan = yield* scanSegmentSteps(file, seg.path, { isLast: i === found.length - 1, table: log.table });
+      scan = yield* scanSegmentSteps(file, seg.path, {
+        isLast: i === found.length - 1, table: log.table, deferCrcFrom: options.deferCrcFrom, deferred: log.deferredCrcs,
+      });
     } catch (e) {
       // A directory, FIFO or dangling link named like a segment: say so, and read the others.
       scan = unreadableSegment(seg.path, e, log.table);
