@@ -5,7 +5,7 @@ import { existsSync, openSync, readdirSync, readFileSync, renameSync, writeFileS
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { FileWindow, WindowMemory, withFile } from '../../src/core/io/fileWindow';
-import { decodeLengthWord, encodeLengthWord, frameSlot, readFrame } from '../../src/core/wal/framing';
+import { decodeLengthWord, encodeLengthWord, firstNonZero, frameSlot, isAllZero, readFrame } from '../../src/core/wal/framing';
 import { decodeWalRecord, isPlainHardState, readEntryHeader, readEntryHeaderByReader, readScanHeader, viewWalRecord, viewWalRecordByReader } from '../../src/core/wal/records';
 import { SeededRandom } from '../../src/core/writer/seededRandom';
 import { Messages, toU64 } from '../../src/core/codec';
@@ -23,6 +23,21 @@ const SEG0 = '0000000000000000-0000000000000000.wal';
 const SEG1 = '0000000000000001-0000000000000007.wal';
 
 describe('framing', () => {
+  it('finds the first non-zero byte as a byte loop does, at every place around the 4 KB steps it compares', () => {
+    for (const length of [0, 1, 511, 4095, 4096, 4097, 65536, 70_000]) {
+      const bytes = new Uint8Array(length);
+      assert.equal(firstNonZero(bytes), length);
+      assert.ok(isAllZero(bytes));
+      for (const at of [0, 1, 4095, 4096, 4097, 8191, 65535, length - 1].filter((a) => a >= 0 && a < length)) {
+        const one = new Uint8Array(length);
+        one[at] = 0x80;
+        if (at + 5 < length) one[at + 5] = 1;
+        assert.equal(firstNonZero(one), at, `length ${length}, byte ${at}`);
+        assert.equal(firstNonZero(one.subarray(1)), at === 0 ? (at + 5 < length ? 4 : length - 1) : at - 1, `from 1: length ${length}, byte ${at}`);
+        assert.equal(isAllZero(one), false);
+      }
+    }
+  });
   it('decodes the length word: low 56 bits length, top byte padding when its high bit is set', () => {
     const word = Buffer.from('3f00000000000081', 'hex');
     assert.deepEqual(decodeLengthWord(word), { recordLength: 63, paddingLength: 1 });

@@ -6,7 +6,7 @@ import { SMALL_WINDOW_BYTES, withFile, type FileWindow } from '../io/fileWindow'
 import { RaftReadError, type Fault } from '../errors';
 import { CONTENT_HINT_BYTES, describeContent, NOT_SWARM } from '../io/foreign';
 import { Messages, toU64 } from '../codec';
-import { coversZeroSector, frameSlot, readFrame, type Frame, type FrameFound } from './framing';
+import { coversZeroSector, firstNonZero, frameSlot, readFrame, type Frame, type FrameFound } from './framing';
 import { EntryTable, type EntryColumnsInput } from './entryTable';
 import { OffsetList } from './offsetList';
 import type { DeferredCrcs } from './deferredCrc';
@@ -156,8 +156,9 @@ export function* scanSegmentSteps(file: FileWindow, displayName: string, options
   };
   const deferred = options.deferred;
   const deferFrom = deferred && !options.tentative && !options.resume ? (options.deferCrcFrom ?? Infinity) : Infinity;
-  // A log of big records is skimmed from its first frame on (a first window of the usual size would read them).
-  if (deferFrom !== Infinity && offset === 0) file.smallWindowsBefore = 1;
+  // Its first 64 KB are read in small windows too: a first window of the usual size would read the first
+  // big records whole (a log of small ones pays eight reads for it).
+  if (deferFrom !== Infinity && offset === 0) file.smallWindowsBefore = 64 * 1024;
   let stepRecords = 0;
   let stepStart = 0;
   for (;;) {
@@ -430,8 +431,7 @@ const AFTER_ZERO_WORD_BYTES = 64 * 1024;
  */
 function checkAfterZeroWord(file: FileWindow, offset: number, fault: (offset: number, message: string, severity: Fault['severity']) => void): void {
   const after = file.read(offset + 8, AFTER_ZERO_WORD_BYTES);
-  let first = 0;
-  while (first < after.length && after[first] === 0) first++;
+  const first = firstNonZero(after);
   if (first === after.length) return;
   fault(offset, `the records end with a zero length word, but non-zero data follows at offset ${offset + 8 + first}: records after it (if any) are not read, as etcd would not`, 'warning');
 }
