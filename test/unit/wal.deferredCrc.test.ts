@@ -219,8 +219,8 @@ describe('the CLI with and without the deferral', () => {
     assert.equal(deferred.code, plain.code, `exit code of ${args.join(' ')}`);
     return plain;
   };
-  it('prints the same on the intact log', () => {
-    for (const [args, last] of [[['dump-wal'], 159], [['dump-wal', '--redact'], 159], [['dump-wal', '--all', '--start', '100', '--end', '140'], 140], [['dump-wal', '--workers', '2'], 159]] as const) {
+  it('prints the same on the intact log (a whole unredacted log is not deferred: its text is larger than its records)', () => {
+    for (const [args, last] of [[['dump-wal'], 159], [['dump-wal', '--redact'], 159], [['dump-wal', '--all', '--start', '100', '--end', '140'], 140], [['dump-wal', '--redact', '--workers', '2'], 159]] as const) {
       const r = both(bigWal(), [...args]);
       assert.equal(r.code, 0);
       assert.ok(r.stdout.includes(`Entry Index=${last}, `) && !r.stdout.includes(`Entry Index=${last + 1}, `), `${args.join(' ')} ends at ${last}`);

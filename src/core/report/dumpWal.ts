@@ -170,8 +170,12 @@ function* textBatches(state: SwarmState, options: DumpOptions, faults: Fault[], 
   if (out.length > 0) yield batch(16);
 }
 
-/** Text held back while deferred CRC checks are open: at most this much, then the rest are checked at once. */
-export const HOLD_BYTES = 16 * 1024 * 1024;
+/**
+ * Text held back while deferred CRC checks are open: at most this much, then the rest are checked at once
+ * (what the index would have done). Deferring pays where the text is small beside the log (--redact of big
+ * configs: 87 KB of 66 MB); where it is not, holding more would only cost memory.
+ */
+export const HOLD_BYTES = 1024 * 1024;
 
 /**
  * The batches, none let out while the log has unsettled CRC checks (deferredCrc.ts: the export settles
