@@ -53,7 +53,7 @@ function entryRecords(path: string): { offset: number; length: number; bytes: Ui
   return found;
 }
 
-const prefixSlot = (): EntryRecordPrefix => ({ crc: 0, entryStart: 0, type: 0, term: 0, index: 0, dataStart: -1, dataLength: 0 });
+const prefixSlot = (): EntryRecordPrefix => ({ crc: 0, entryStart: 0, type: 0, termNumber: 0, indexNumber: 0, dataStart: -1, dataLength: 0 });
 const headerSlot = (): ScanEntryHeader => ({ term: 0n, index: 0n, termNumber: -1, indexNumber: -1, type: 0, dataLength: 0, dataStart: -1 });
 
 describe('an entry record read from its first bytes', () => {
@@ -76,7 +76,7 @@ describe('an entry record read from its first bytes', () => {
         assert.equal(prefix.crc, record.crc, where);
         assert.equal(prefix.entryStart, record.dataStart, where);
         assert.equal(record.dataEnd, length, where);
-        assert.deepEqual([prefix.type, prefix.term, prefix.index, prefix.dataStart, prefix.dataLength], [header.type, header.termNumber, header.indexNumber, header.dataStart, header.dataLength], where);
+        assert.deepEqual([prefix.type, prefix.termNumber, prefix.indexNumber, prefix.dataStart, prefix.dataLength], [header.type, header.termNumber, header.indexNumber, header.dataStart, header.dataLength], where);
       }
     }
     assert.ok(taken > 1000, `${taken} records read from their first bytes`);

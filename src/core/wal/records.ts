@@ -245,8 +245,8 @@ export interface EntryRecordPrefix {
   entryStart: number;
   type: number;
   /** Term and index as numbers (below 2^49, as the scan's fast path reads them). */
-  term: number;
-  index: number;
+  termNumber: number;
+  indexNumber: number;
   /** Where the entry's Data starts (-1: none) and its length; Data runs to the record's end. */
   dataStart: number;
   dataLength: number;
@@ -290,8 +290,8 @@ export function readEntryRecordPrefix(bytes: Uint8Array, start: number, availabl
   into.crc = crc;
   into.entryStart = entryStart;
   into.type = type;
-  into.term = term;
-  into.index = index;
+  into.termNumber = term;
+  into.indexNumber = index;
   into.dataStart = varintEnd - start;
   into.dataLength = dataLength;
   return true;

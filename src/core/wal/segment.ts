@@ -293,7 +293,7 @@ function newScratch(): Scratch {
     frame: frameSlot(),
     record: { type: 0, crc: 0, dataStart: 0, dataEnd: 0 },
     header: { term: 0n, index: 0n, termNumber: -1, indexNumber: -1, type: 0, dataLength: 0, dataStart: -1 },
-    prefix: { crc: 0, entryStart: 0, type: 0, term: 0, index: 0, dataStart: -1, dataLength: 0 },
+    prefix: { crc: 0, entryStart: 0, type: 0, termNumber: 0, indexNumber: 0, dataStart: -1, dataLength: 0 },
     row: { index: 0n, term: 0n, indexNumber: -1, termNumber: -1, type: 0, offset: 0, recordLength: 0, dataLength: 0, dataAt: -1, crcOk: true },
     lastHardState: { offset: -1, dataAt: 0, length: 0 },
   };
@@ -312,20 +312,31 @@ function deferEntryRecord(file: FileWindow, frame: Frame, path: string, running:
     file: path, frameOffset: frame.offset, at: frame.dataOffset + prefix.entryStart, length: frame.recordLength - prefix.entryStart,
     previous: running, expected: prefix.crc,
   });
-  const row = scratch.row;
-  row.indexNumber = prefix.index;
-  row.termNumber = prefix.term;
-  row.type = prefix.type;
-  row.offset = frame.offset;
-  row.recordLength = frame.recordLength;
-  row.dataLength = prefix.dataLength;
-  row.dataAt = frame.dataOffset + prefix.dataStart;
-  row.crcOk = true; // until the check is settled; a failed one makes the reader start again
-  scan.table.add(path, row);
-  scan.entryCount++;
+  // crcOk until the check is settled: a failed one makes the reader start again.
+  addEntryRow(scan, scratch.row, path, frame, prefix, frame.dataOffset + prefix.dataStart, true);
   // The next frame is read in a small window: a window of the usual size would read the records it skips.
   file.smallWindowsBefore = frame.end + SMALL_WINDOW_BYTES;
   return true;
+}
+
+/** What an entry's row takes from its header: the numbers, and the bigints where those are -1. */
+type RowHeader = Pick<ScanEntryHeader, 'indexNumber' | 'termNumber' | 'type' | 'dataLength'> & Partial<Pick<ScanEntryHeader, 'index' | 'term'>>;
+
+/** Adds an entry's row to the log's table (`row`: the scan's scratch row). `dataAt`: where its Data is in the file (-1: none). */
+function addEntryRow(scan: SegmentScan, row: EntryColumnsInput, file: string, frame: Frame, header: RowHeader, dataAt: number, crcOk: boolean): void {
+  // Stale where the numbers are set (the table reads those then).
+  if (header.index !== undefined) row.index = header.index;
+  if (header.term !== undefined) row.term = header.term;
+  row.indexNumber = header.indexNumber;
+  row.termNumber = header.termNumber;
+  row.type = header.type;
+  row.offset = frame.offset;
+  row.recordLength = frame.recordLength;
+  row.dataLength = header.dataLength;
+  row.dataAt = dataAt;
+  row.crcOk = crcOk;
+  scan.table.add(file, row);
+  scan.entryCount++;
 }
 
 /** `dataAt`: where `data` (the record's payload) starts in the file. */
@@ -333,19 +344,7 @@ function addRecord(scan: SegmentScan, scratch: Scratch, type: number, data: Uint
   switch (type) {
     case RecordType.Entry: {
       const e = readScanHeader(data, 0, data.length, scratch.header);
-      const row = scratch.row;
-      row.index = e.index; // stale where the numbers are set (the table reads those then)
-      row.term = e.term;
-      row.indexNumber = e.indexNumber;
-      row.termNumber = e.termNumber;
-      row.type = e.type;
-      row.offset = frame.offset;
-      row.recordLength = frame.recordLength;
-      row.dataLength = e.dataLength;
-      row.dataAt = e.dataStart < 0 ? -1 : dataAt + e.dataStart;
-      row.crcOk = crcOk;
-      scan.table.add(file, row);
-      scan.entryCount++;
+      addEntryRow(scan, scratch.row, file, frame, e, e.dataStart < 0 ? -1 : dataAt + e.dataStart, crcOk);
       break;
     }
     case RecordType.HardState: {
