@@ -10,7 +10,8 @@ import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { FileWindow, SMALL_WINDOW_BYTES, withFile } from '../../src/core/io/fileWindow';
-import { dumpWalBatches, heldUntilChecked, type TextBatch } from '../../src/core/report/dumpWal';
+import { dumpWalTextChunks } from '../../src/core/parallel/parallelDump';
+import { dumpWalBatches, dumpWalText, heldUntilChecked, type TextBatch } from '../../src/core/report/dumpWal';
 import { SwarmState } from '../../src/core/state/swarmState';
 import { DeferredCrcMismatch, DEFER_CRC_FROM_BYTES, type DeferredCrcs } from '../../src/core/wal/deferredCrc';
 import { frameSlot, readFrame } from '../../src/core/wal/framing';
@@ -18,7 +19,7 @@ import { readEntryRecordPrefix, readScanHeader, RecordType, viewWalRecord, type 
 import type { WalLog } from '../../src/core/wal/walLog';
 import { runCli } from '../support/cli';
 import { flipByte, zeroFill } from '../support/damage';
-import { corpusCases, generatedCase } from '../support/fixtures';
+import { corpusCases, generatedCase, repoRoot } from '../support/fixtures';
 import { scratchCopy } from '../support/scratch';
 import { corpusState } from './writer.support';
 
@@ -203,6 +204,49 @@ describe('text held back until every deferred check is settled', () => {
         for (const b of dumpWalBatches(state, { start: 150n }, [])) out.push(b);
       }, (e: unknown) => e instanceof DeferredCrcMismatch && e.message.startsWith(`${join(dir, SEG0)}:${first.offset}: `));
       assert.equal(out.length, 0);
+    } finally {
+      state.close();
+    }
+  });
+});
+
+describe('the parallel export of a log whose checks were deferred', () => {
+  const workerScript = join(repoRoot, 'dist', 'textWorker.js');
+  const chunksOf = async (state: SwarmState): Promise<string> => {
+    const parts: string[] = [];
+    for await (const chunk of dumpWalTextChunks(state, { all: true }, [], { workerScript, threads: 2, batchBytes: 2048 })) {
+      assert.equal(state.wal.deferredCrcs.size, 0, 'a chunk out before every check was settled');
+      parts.push(Buffer.from(chunk.text).toString('utf8'));
+      chunk.release();
+    }
+    return parts.join('');
+  };
+  it('settles every check before its first batch is out, and prints what the plain export prints', async () => {
+    const { stateDir, unlockKey } = corpusState('objects');
+    const state = SwarmState.open(stateDir, { unlockKey, deferCrcFrom: 1 });
+    try {
+      assert.ok(state.wal.deferredCrcs.size > 100);
+      const plain = [...dumpWalText(state, { all: true }, [])].join(''); // reads (and settles) as it goes
+      const again = SwarmState.open(stateDir, { unlockKey, deferCrcFrom: 1 });
+      try {
+        assert.equal(await chunksOf(again), plain);
+      } finally {
+        again.close();
+      }
+    } finally {
+      state.close();
+    }
+  });
+  it('throws DeferredCrcMismatch before any batch when a record fails its check', async () => {
+    const { stateDir, unlockKey } = corpusState('objects');
+    const dir = scratchCopy(stateDir, 'deferred-crc');
+    scratch.push(dir);
+    const segment = join(dir, 'raft/wal-v3-encrypted/0000000000000000-0000000000000000.wal');
+    const records = entryRecords(segment);
+    flipByte(segment, records[5].offset + 8 + records[5].length - 1); // an old entry: the key check reads the newest
+    const state = SwarmState.open(dir, { unlockKey, deferCrcFrom: 1 });
+    try {
+      await assert.rejects(chunksOf(state), (e: unknown) => e instanceof DeferredCrcMismatch);
     } finally {
       state.close();
     }

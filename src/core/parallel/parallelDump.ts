@@ -185,6 +185,9 @@ export async function* dumpWalTextChunks(
     heldHere++;
   };
   try {
+    // Its batches are printed and let out as they come: deferred CRC checks (deferredCrc.ts) are settled
+    // first, so that one failing cannot follow text already out (a no-op where the caller did so).
+    state.wal.deferredCrcs.settleAll();
     while (nextToYield < next || position < entries.length) {
       channels.drain();
       if (channels.failure) throw channels.failure;
