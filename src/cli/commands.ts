@@ -63,7 +63,6 @@ export function registerCommands(program: Command, context: ContextFactory): voi
           const options = { start: opts.start, end: opts.end, redact: opts.redact, all: opts.all };
           const entries = selectEntries(state, options);
           if (parallel && parallelDumpWorthwhile(entries)) {
-            state.wal.deferredCrcs.settleAll(); // the workers read the entries themselves
             const started = workers ?? startTextWorkers(workerScript, opts.workers);
             workers = undefined; // the dump stops them when done
             await ctx.out.pipeReleasing(dumpWalTextChunks(state, options, ctx.faults, { workerScript, started }, entries));

@@ -186,7 +186,7 @@ export async function* dumpWalTextChunks(
   };
   try {
     // Its batches are printed and let out as they come: deferred CRC checks (deferredCrc.ts) are settled
-    // first, so that one failing cannot follow text already out (a no-op where the caller did so).
+    // first, so that one failing cannot follow text already out (the workers are stopped below then).
     state.wal.deferredCrcs.settleAll();
     while (nextToYield < next || position < entries.length) {
       channels.drain();

@@ -69,9 +69,9 @@ export class DeferredCrcs {
   }
 
   /** Reads and checks every record still unsettled (in file order); throws DeferredCrcMismatch at the first bad one. */
-  settleAll(memory?: WindowMemory): void {
+  settleAll(): void {
     if (this.count === 0) return;
-    memory ??= new WindowMemory();
+    const memory = new WindowMemory();
     for (const [path, checks] of [...this.byFile]) {
       if (checks.size === 0) continue;
       let file: FileWindow;
@@ -93,7 +93,7 @@ export class DeferredCrcs {
 }
 
 /** Where the check's bytes are in the file's window; a file that shrank since the scan fails the check. */
-export function locateOrFail(file: FileWindow, check: DeferredCrc): number {
+function locateOrFail(file: FileWindow, check: DeferredCrc): number {
   const at = file.locate(check.at, check.length);
   if (at < 0) throw new DeferredCrcMismatch(check);
   return at;
