@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { StateTimeline, stateObjects, timeTravelRange } from '../../src/core/forensics';
-import { OBJECT_KINDS } from '../../src/core/model/objects';
+import { StateTimeline, stateObjects, stateObjectsSteps, timeTravelRange } from '../../src/core/forensics';
+import { OBJECT_KINDS, objectId, objectName } from '../../src/core/model/objects';
 import { SwarmState } from '../../src/core/state/swarmState';
 import { replayStore, storeActions, type ReplayedStore } from '../../src/core/store';
 import { formatMessage } from '../../src/core/text/protoText';
@@ -46,6 +46,35 @@ describe('time travel on two managers (m1)', () => {
     const secrets = stateObjects(end).find((g) => g.kind === 'secret')!;
     assert.deepEqual(secrets.objects.map((o) => o.name).sort(), listed.secrets.map((s) => s.Spec!.Name).sort());
     assert.ok(secrets.objects.every((o) => o.lastChangedAt !== undefined), 'no snapshot: every object came from an entry');
+  });
+
+  it('lists the objects in steps of at most N decodes, as list() gives them at once (the State tree slices them)', () => {
+    const store = new StateTimeline(state).at();
+    const expected = OBJECT_KINDS.map((kind) => {
+      const objects = store.list(kind).map((o) => {
+        const at = store.lastChangedAt(kind, objectId(o));
+        return { kind, id: objectId(o), name: objectName(kind, o), ...(at !== undefined ? { lastChangedAt: at.toString() } : {}) };
+      });
+      return { kind, count: objects.length, objects };
+    });
+    const total = expected.reduce((n, g) => n + g.count, 0);
+    assert.ok(total > 14 && total % 7 !== 0, `objects for two steps and a rest (${total})`);
+    const fresh = new StateTimeline(state).at(); // nothing decoded yet: every get() decodes
+    const get = fresh.get.bind(fresh);
+    let gets = 0;
+    fresh.get = (kind, id) => (gets++, get(kind, id));
+    const steps = stateObjectsSteps(fresh, 7);
+    let yields = 0;
+    let r = steps.next();
+    for (; !r.done; r = steps.next()) {
+      assert.equal(gets, 7, `step ${yields}: seven objects read`);
+      gets = 0;
+      yields++;
+    }
+    assert.ok(gets <= 7);
+    assert.equal(yields, Math.floor(total / 7));
+    assert.deepEqual(r.value, expected);
+    assert.deepEqual(stateObjects(fresh), expected);
   });
 
   it('a removed secret is there just before its REMOVE entry and gone at it', () => {

@@ -4,7 +4,7 @@ export { FILTER_ACTIONS, FILTER_FLAGS, FILTER_KEYS, FILTER_STATUSES, formatEntry
 export type { EntryFilter, FilterAction, FilterFlag, FilterTarget, IndexRange, ParsedFilter } from './filter';
 export { entryFilterTarget } from './entryTarget';
 export { dumpWalFiltered, type FilteredDumpOptions } from './filteredDump';
-export { StateTimeline, stateObjects, timeTravelRange, type StateKindGroup, type StateObjectRow, type TimeTravelRange, type TimelineOptions } from './stateAt';
+export { StateTimeline, stateObjects, stateObjectsSteps, timeTravelRange, type StateKindGroup, type StateObjectRow, type TimeTravelRange, type TimelineOptions } from './stateAt';
 export { objectVersions, versionLabel, type ObjectRevision, type ObjectVersion, type ObjectVersions, type VersionOptions } from './history';
 export { historyJson, historyText, versionHeader, type HistoryReportOptions } from './historyReport';
 export { objectCatalog, resolveObjectRef, searchCatalog, type CatalogObject, type CatalogOptions } from './catalog';

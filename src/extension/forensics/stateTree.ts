@@ -1,7 +1,8 @@
 // The "State" tree: the store replayed up to the chosen index (the end of the log by default) from the
 // chosen snapshot, by the reference's rules, with the objects grouped by kind.
 import * as vscode from 'vscode';
-import { stateObjects, type StateKindGroup, type StateObjectRow } from '../../core/forensics';
+import { stateObjectsSteps, type StateKindGroup, type StateObjectRow } from '../../core/forensics';
+import { runStepsInSlices } from '../../core/steps';
 import { nameAndId } from '../../core/view/entries';
 import { kindIcon } from '../tree/icons';
 import type { Forensics } from './forensics';
@@ -72,8 +73,13 @@ export class StateTreeProvider implements vscode.TreeDataProvider<StateNode>, vs
       // background decoding is done (which itself waits for the table's first page), so it delays neither.
       const store = await s.storeInSteps();
       if (!store || s !== this.session) return [];
-      this.shownIndex = store.appliedIndex;
-      const groups = stateObjects(store).filter((g) => g.count > 0);
+      // Listed in slices too (the first listing decodes every object). A timeline moved meanwhile fired
+      // the session's change, which asks for new roots: these are not shown.
+      const index = store.appliedIndex;
+      const all = await runStepsInSlices(stateObjectsSteps(store));
+      if (s !== this.session || store.appliedIndex !== index) return [];
+      this.shownIndex = index;
+      const groups = all.filter((g) => g.count > 0);
       const nodes: StateNode[] = groups.map((group) => ({ t: 'kind', group }));
       if (store.faults.length) {
         nodes.push({ t: 'message', label: `${store.faults.length} entr${store.faults.length === 1 ? 'y' : 'ies'} skipped`, detail: store.faults.map((f) => `#${f.index}: ${f.message}`).join('\n'), icon: 'warning' });
