@@ -41,6 +41,18 @@ describe('crc32c', () => {
       if (addon) assert.equal(addon(seed, view), crc32cPortable(seed, view), `addon: seed ${seed}, ${view.length} bytes at ${start}`);
     }
   });
+  it("loads the glibc build's binary itself where it is installed, not through the package's entry (which reads /usr/bin/ldd first)", (t) => {
+    const build = `linux-${process.arch}-gnu`;
+    try {
+      require.resolve(`@node-rs/crc32-${build}/package.json`);
+    } catch {
+      t.skip(`@node-rs/crc32-${build} is not installed here (${process.platform}-${process.arch})`);
+      return;
+    }
+    assert.ok(crc32cAddon(), 'the addon loads');
+    const entry = require.resolve('@node-rs/crc32');
+    assert.ok(!(entry in require.cache), `${entry} was not required`);
+  });
   it('gives the same CRC on either side of the length where it switches to the addon', () => {
     const bytes = new SeededRandom('crc32c-threshold').bytes(NATIVE_CRC_FROM_BYTES + 2);
     for (const n of [NATIVE_CRC_FROM_BYTES - 1, NATIVE_CRC_FROM_BYTES, NATIVE_CRC_FROM_BYTES + 1]) {
