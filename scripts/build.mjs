@@ -6,6 +6,7 @@ import { chmodSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { buildNative } from './buildNative.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
@@ -98,6 +99,8 @@ for (const t of targets) {
 for (const t of vendorTargets) await build({ ...common, ...t, sourcemap: false });
 // `dist/cli.js ...` runs from a clone as `swarm-raft` does once installed (npm makes its bin executable).
 chmodSync(join(root, 'dist', 'cli.js'), 0o755);
+// The CLI's Poly1305 addon (src/native/poly1305.c), before the code cache is made with it.
+buildNative(root);
 
 // The CLI's code cache: made by running the bundle on corpus cases (its output is not wanted here).
 const cache = spawnSync(process.execPath, [join(root, 'scripts', 'cliCodeCache.mjs')], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });

@@ -5,6 +5,7 @@
 // XSalsa20's keystream byte 32 + i encrypts plaintext byte i (the first 32 are the Poly1305 key), so a
 // part starting at any 64-byte block decrypts with Salsa20 under the HSalsa20 subkey from that block on.
 import { hsalsa20 } from './hsalsa20';
+import { opensslPoly1305 } from './poly1305';
 import { nativeStream, SECRETBOX_KEY_BYTES, SECRETBOX_NONCE_BYTES, SECRETBOX_TAG_BYTES as TAG_BYTES, type NativeStream } from './secretbox';
 
 const BLOCK = 64;
@@ -33,7 +34,10 @@ export function authenticateSecretbox(box: Uint8Array, nonce: Uint8Array, key: U
   const firstBlock = new Uint8Array(BLOCK);
   succeeded(lib.crypto_stream(firstBlock, nonce, key));
   const ciphertext = box.subarray(TAG_BYTES);
-  if (!lib.crypto_onetimeauth_verify(box.subarray(0, TAG_BYTES), ciphertext, firstBlock.subarray(0, KEY_STREAM_BYTES))) {
+  const tag = box.subarray(0, TAG_BYTES);
+  const polyKey = firstBlock.subarray(0, KEY_STREAM_BYTES);
+  const openssl = opensslPoly1305();
+  if (!(openssl ? openssl(tag, ciphertext, polyKey) : lib.crypto_onetimeauth_verify(tag, ciphertext, polyKey))) {
     firstBlock.fill(0);
     return undefined;
   }
