@@ -174,6 +174,30 @@ describe('secretbox', () => {
   }
 });
 
+describe('PlainScratch', () => {
+  it('gives zeroed views after any mix of whole views and reported writes, zeroing only what was written', () => {
+    const random = new SeededRandom('plain-scratch');
+    const scratch = new PlainScratch();
+    let lastLength = 0;
+    for (let step = 0; step < 400; step++) {
+      const length = random.int(1, 3_000_000);
+      if (random.int(0, 3) === 0) {
+        scratch.view(length).fill(0xa5); // a caller that writes its whole view (an opened box)
+      } else {
+        const view = scratch.zeroedView(length);
+        assert.ok(view.every((b) => b === 0), `step ${step}: ${length} zero bytes after a view of ${lastLength}`);
+        for (let k = random.int(0, 4); k > 0; k--) {
+          const from = random.int(0, length);
+          const to = Math.min(length, from + random.int(0, 5000));
+          view.fill(0x5a, from, to);
+          scratch.wrote(from, to);
+        }
+      }
+      lastLength = length;
+    }
+  });
+});
+
 describe('secretbox through libsodium: the heap-reusing call and the wrapper agree', () => {
   it('on boxes from 0 bytes to 3 MiB (the heap area grows), under the right and a wrong key, and on tampered boxes', async () => {
     await loadLibsodium();

@@ -9,7 +9,7 @@ import { after, describe, it } from 'node:test';
 import { Messages } from '../../src/core/codec';
 import { Algorithm, encodeEncryptedRecord } from '../../src/core/crypto/maybeEncrypted';
 import { hsalsa20 } from '../../src/core/crypto/hsalsa20';
-import { nativeStream, secretboxOpen, secretboxSeal } from '../../src/core/crypto/secretbox';
+import { nativeStream, PlainScratch, secretboxOpen, secretboxSeal } from '../../src/core/crypto/secretbox';
 import { authenticateSecretbox, secretboxPartsAvailable } from '../../src/core/crypto/secretboxParts';
 import { dumpWalText } from '../../src/core/report/dumpWal';
 import { setPartialOpeningFrom, unsealForRedactedText } from '../../src/core/report/redactedOpening';
@@ -178,6 +178,25 @@ describe('opening an entry for its redacted text', () => {
     const at = Buffer.from(bytes).indexOf(Buffer.from(secretData));
     assert.equal(partial.plain.subarray(at, at + secretData.length).every((b) => b === 0), true);
     assert.equal(redactedText(partial.plain), redactedText(whole.plain));
+  });
+  it('keeps the skipped data zeroed through one scratch memory, whatever the entries before left in it', () => {
+    setPartialOpeningFrom(0);
+    const scratch = new PlainScratch();
+    const ctx = context([key]);
+    // Every byte of the scratch written: a 450 KB entry opened whole into it.
+    const filler = randomBytes(450_000);
+    assert.ok(unsealPayload(ctx, seal(filler, key), 1n, scratch).ok);
+    // Then entries whose printed parts and skipped data lie at other places each time.
+    for (const [i, size] of [200_000, 3_000, 120_000, 300_000, 5_000, 200_000].entries()) {
+      const { bytes, secretData, configData } = bigRequest(size);
+      const partial = unsealForRedactedText(ctx, seal(bytes, key), BigInt(i + 2), wireRequestRedaction, scratch);
+      assert.ok(partial.ok, `entry ${i}`);
+      for (const data of [secretData, configData]) {
+        const at = Buffer.from(bytes).indexOf(Buffer.from(data));
+        assert.ok(partial.plain.subarray(at, at + data.length).every((b) => b === 0), `entry ${i} (${size} bytes of data): skipped data zeroed`);
+      }
+      assert.equal(redactedText(partial.plain), redactedText(bytes), `entry ${i}: its redacted text`);
+    }
   });
   it('fails as opening fails: a changed byte, no key that opens it, a record that does not decode', () => {
     setPartialOpeningFrom(0);

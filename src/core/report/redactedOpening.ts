@@ -37,8 +37,9 @@ export function unsealForRedactedText(ctx: PayloadContext, data: Uint8Array, ind
     const box = authenticateSecretbox(record.data, record.nonce, key.key);
     if (!box) continue;
     try {
-      const plain = scratch ? scratch.view(box.length) : new Uint8Array(box.length);
-      decryptPrinted(box, plain, redaction);
+      const plain = scratch ? scratch.zeroedView(box.length) : new Uint8Array(box.length);
+      const written = decryptPrinted(box, plain, redaction);
+      for (let k = 0; k < written.length; k += 2) scratch?.wrote(written[k], written[k + 1]);
       return { ok: true, plain, keyLabel: key.label };
     } finally {
       box.dispose();
@@ -47,8 +48,17 @@ export function unsealForRedactedText(ctx: PayloadContext, data: Uint8Array, ind
   return unsealPayload(ctx, data, index, scratch);
 }
 
-/** Decrypts the box into `plain` but for the ranges the redacted text does not read, which are zeroed. */
-function decryptPrinted(box: AuthenticatedBox, plain: Uint8Array, redaction: WireRedaction): void {
+/**
+ * Decrypts the box into `plain` (all zeros) but for the ranges the redacted text does not read, which
+ * stay zero. Returns [from, to) pairs that hold every byte it wrote (some of them zeroed again).
+ */
+function decryptPrinted(box: AuthenticatedBox, plain: Uint8Array, redaction: WireRedaction): number[] {
+  const written: number[] = [];
+  const decrypt = (from: number, to: number): void => {
+    if (to <= from) return;
+    box.decrypt(plain, from, to);
+    written.push(Math.max(0, from - 63), Math.min(to, box.length)); // a part starts at its block's first byte
+  };
   let readyFrom = 0;
   let readyTo = 0;
   const source: PartlyReadable = {
@@ -57,20 +67,28 @@ function decryptPrinted(box: AuthenticatedBox, plain: Uint8Array, redaction: Wir
       if (from >= readyFrom && to <= readyTo) return;
       readyFrom = from;
       readyTo = Math.min(box.length, Math.max(to, from + WALK_AHEAD));
-      box.decrypt(plain, readyFrom, readyTo);
+      decrypt(readyFrom, readyTo);
     },
   };
   const skipped: number[] = [];
   if (!findRedactedRanges(source, Messages.internalRaftRequest, redaction, 0, box.length, skipped)) {
-    box.decrypt(plain, 0, box.length);
-    return;
+    decrypt(0, box.length);
+    return written;
   }
   let from = 0;
   for (let k = 0; k < skipped.length; k += 2) {
-    box.decrypt(plain, from, skipped[k]);
+    decrypt(from, skipped[k]);
     from = skipped[k + 1];
   }
-  box.decrypt(plain, from, box.length);
-  // Decrypting from a block's start may have written into a skipped range; what stays there is zeros.
-  for (let k = 0; k < skipped.length; k += 2) plain.fill(0, skipped[k], skipped[k + 1]);
+  decrypt(from, box.length);
+  // Plaintext that went into a skipped range (a part decrypted from its block's start, the walk's
+  // read-ahead) is zeroed again: only the written parts can hold any.
+  for (let k = 0; k < skipped.length; k += 2) {
+    for (let w = 0; w < written.length; w += 2) {
+      const a = Math.max(skipped[k], written[w]);
+      const b = Math.min(skipped[k + 1], written[w + 1]);
+      if (a < b) plain.fill(0, a, b);
+    }
+  }
+  return written;
 }
