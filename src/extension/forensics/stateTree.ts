@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { stateObjectsSteps, type StateKindGroup, type StateObjectRow } from '../../core/forensics';
 import { runStepsInSlices } from '../../core/steps';
 import { nameAndId } from '../../core/view/entries';
+import { skippedEntriesDetail } from '../../core/view/skippedEntries';
 import { kindIcon } from '../tree/icons';
 import type { Forensics } from './forensics';
 import type { ForensicsSession } from './session';
@@ -82,7 +83,7 @@ export class StateTreeProvider implements vscode.TreeDataProvider<StateNode>, vs
       const groups = all.filter((g) => g.count > 0);
       const nodes: StateNode[] = groups.map((group) => ({ t: 'kind', group }));
       if (store.faults.length) {
-        nodes.push({ t: 'message', label: `${store.faults.length} entr${store.faults.length === 1 ? 'y' : 'ies'} skipped`, detail: store.faults.map((f) => `#${f.index}: ${f.message}`).join('\n'), icon: 'warning' });
+        nodes.push({ t: 'message', label: `${store.faults.length} entr${store.faults.length === 1 ? 'y' : 'ies'} skipped`, detail: skippedEntriesDetail(store.faults), icon: 'warning' });
       }
       return nodes.length ? nodes : [{ t: 'message', label: 'The store is empty at this index', icon: 'info' }];
     } catch (e) {
