@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { SMALL_READ_WINDOW_BYTES } from '../../src/core/state/swarmState';
 import type { Explorer } from '../../src/extension/context';
 import type { RaftDocument } from '../../src/extension/editor/raftDocument';
 import type { ExportResult } from '../../src/extension/export/exportCommands';
@@ -46,6 +47,7 @@ describe('a log of 100,000 entries', function () {
     const openMs = Date.now() - started;
     const model = doc.model!;
     assert.ok(model.rowCount >= ENTRIES, `${model.rowCount} rows`);
+    assert.equal(doc.shared!.state.readWindowBytes, SMALL_READ_WINDOW_BYTES, 'pages anywhere are read through small windows');
     const page = model.rows(model.rowCount - 200, 200);
     assert.equal(page.length, 200);
     assert.equal(page[199].index, String(model.entryAt(model.rowCount - 1).index));

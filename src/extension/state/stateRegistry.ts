@@ -22,7 +22,9 @@ export class SharedState implements vscode.Disposable {
   constructor(
     readonly stateDir: string,
     public state: SwarmState,
-  ) {}
+  ) {
+    state.useSmallReadWindows(); // the editors read pages anywhere (see there)
+  }
 
   get status(): KeyStatus {
     return this.state.keyRing.status;
@@ -116,6 +118,7 @@ export class SharedState implements vscode.Disposable {
   }
 
   private replace(next: SwarmState): void {
+    next.useSmallReadWindows();
     const old = this.state;
     this.state = next;
     this.retire(old);
