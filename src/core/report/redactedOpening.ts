@@ -38,8 +38,7 @@ export function unsealForRedactedText(ctx: PayloadContext, data: Uint8Array, ind
     if (!box) continue;
     try {
       const plain = scratch ? scratch.zeroedView(box.length) : new Uint8Array(box.length);
-      const written = decryptPrinted(box, plain, redaction);
-      for (let k = 0; k < written.length; k += 2) scratch?.wrote(written[k], written[k + 1]);
+      decryptPrinted(box, plain, redaction, scratch ? (from, to) => scratch.wrote(from, to) : undefined);
       return { ok: true, plain, keyLabel: key.label };
     } finally {
       box.dispose();
@@ -50,14 +49,18 @@ export function unsealForRedactedText(ctx: PayloadContext, data: Uint8Array, ind
 
 /**
  * Decrypts the box into `plain` (all zeros) but for the ranges the redacted text does not read, which
- * stay zero. Returns [from, to) pairs that hold every byte it wrote (some of them zeroed again).
+ * stay zero. `wrote` hears of every range before it is written (a part starts at its block's first byte,
+ * up to 63 bytes before the one asked for), so that memory reused for the next box is zeroed there.
  */
-function decryptPrinted(box: AuthenticatedBox, plain: Uint8Array, redaction: WireRedaction): number[] {
+function decryptPrinted(box: AuthenticatedBox, plain: Uint8Array, redaction: WireRedaction, wrote?: (from: number, to: number) => void): void {
   const written: number[] = [];
   const decrypt = (from: number, to: number): void => {
     if (to <= from) return;
+    const start = Math.max(0, from - 63);
+    const end = Math.min(to, box.length);
+    written.push(start, end);
+    wrote?.(start, end);
     box.decrypt(plain, from, to);
-    written.push(Math.max(0, from - 63), Math.min(to, box.length)); // a part starts at its block's first byte
   };
   let readyFrom = 0;
   let readyTo = 0;
@@ -73,7 +76,7 @@ function decryptPrinted(box: AuthenticatedBox, plain: Uint8Array, redaction: Wir
   const skipped: number[] = [];
   if (!findRedactedRanges(source, Messages.internalRaftRequest, redaction, 0, box.length, skipped)) {
     decrypt(0, box.length);
-    return written;
+    return;
   }
   let from = 0;
   for (let k = 0; k < skipped.length; k += 2) {
@@ -90,5 +93,4 @@ function decryptPrinted(box: AuthenticatedBox, plain: Uint8Array, redaction: Wir
       if (a < b) plain.fill(0, a, b);
     }
   }
-  return written;
 }
