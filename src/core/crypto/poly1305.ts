@@ -2,7 +2,7 @@
 // `npm run build` where a C compiler and Node's headers are), else none: callers then use libsodium's
 // (sodium-native). Both compute the same function; the tests hold them to each other.
 import { constants } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 /** Whether `tag` is the Poly1305 tag of `message` under the one-time `key` (32 bytes); constant-time compare. */
 export type Poly1305Verify = (tag: Uint8Array, message: Uint8Array, key: Uint8Array) => boolean;
@@ -14,10 +14,12 @@ interface Addon {
 }
 
 /**
- * Where a build puts the addon: dist/native/ beside the bundles (dist/cli-main.js, dist/textWorker.js), and
- * the checkout's dist/native/ seen from these sources (run by tsx in the tests).
+ * Where a build puts the addon: dist/native/ beside the bundles (dist/cli-main.js, dist/textWorker.js), or,
+ * for these sources run by tsx (the tests), the checkout's dist/native/; never a place outside either.
  */
-const PLACES = [join(__dirname, 'native', 'poly1305.node'), join(__dirname, '..', '..', '..', 'dist', 'native', 'poly1305.node')];
+const PLACES = basename(__dirname) === 'crypto' && basename(dirname(__dirname)) === 'core'
+  ? [join(__dirname, '..', '..', '..', 'dist', 'native', 'poly1305.node')]
+  : [join(__dirname, 'native', 'poly1305.node')];
 
 let addon: Addon | null | undefined;
 
