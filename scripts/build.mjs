@@ -99,7 +99,7 @@ for (const t of targets) {
 for (const t of vendorTargets) await build({ ...common, ...t, sourcemap: false });
 // `dist/cli.js ...` runs from a clone as `swarm-raft` does once installed (npm makes its bin executable).
 chmodSync(join(root, 'dist', 'cli.js'), 0o755);
-// The CLI's Poly1305 addon (src/native/poly1305.c), before the code cache is made with it.
+// The CLI's native addon (src/native/: Poly1305 through OpenSSL, the record prefetcher), before the code cache is made with it.
 buildNative(root);
 
 // The CLI's code cache: made by running the bundle on corpus cases (its output is not wanted here).

@@ -1,6 +1,6 @@
-// Builds the CLI's native addon (src/native/poly1305.c) into dist/native/poly1305.node with node-gyp,
+// Builds the CLI's native addon (src/native/*.c) into dist/native/cli_native.node with node-gyp,
 // against the headers of the Node that runs this script. Optional: where it cannot be built (no C
-// compiler, no Node headers) the build says so and goes on, and the CLI uses libsodium instead. Built in
+// compiler, no Node headers) the build says so and goes on, and the CLI does without it. Built in
 // a folder of its own under the system's temporary directory (removed after), and only when the
 // source, the build file or the Node version changed since the last build (a stamp beside the output).
 import { spawnSync } from 'node:child_process';
@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
 const require = createRequire(import.meta.url);
-const SOURCES = ['poly1305.c', 'binding.gyp'];
+const SOURCES = ['addon.c', 'native.h', 'poly1305Verify.c', 'crc32c.c', 'recordPrefetch.c', 'binding.gyp'];
 
 /** Where Node keeps its headers: <prefix>/include/node beside <prefix>/bin/node (nvm, /usr, /usr/local). */
 export function nodeHeadersDir() {
@@ -23,8 +23,8 @@ export function nodeHeadersDir() {
 export function buildNative(root) {
   const srcDir = join(root, 'src', 'native');
   const outDir = join(root, 'dist', 'native');
-  const out = join(outDir, 'poly1305.node');
-  const stampFile = join(outDir, 'poly1305.stamp');
+  const out = join(outDir, 'cli_native.node');
+  const stampFile = join(outDir, 'cli_native.stamp');
   const stamp = createHash('sha256')
     .update(process.version)
     .update(process.arch)
@@ -42,7 +42,7 @@ export function buildNative(root) {
     });
     if (gyp.status !== 0) return skip(`node-gyp failed (exit ${gyp.status}): ${(gyp.stderr || gyp.stdout).trim().split('\n').slice(-3).join(' / ')}`);
     mkdirSync(outDir, { recursive: true });
-    copyFileSync(join(work, 'build', 'Release', 'poly1305.node'), out);
+    copyFileSync(join(work, 'build', 'Release', 'cli_native.node'), out);
     writeFileSync(stampFile, stamp);
     return out;
   } finally {
@@ -51,6 +51,6 @@ export function buildNative(root) {
 }
 
 function skip(why) {
-  process.stderr.write(`native addon not built (${why}): the CLI checks Poly1305 tags with libsodium instead\n`);
+  process.stderr.write(`native addon not built (${why}): the CLI checks Poly1305 tags with libsodium and reads big records on its own thread\n`);
   return undefined;
 }

@@ -1,9 +1,10 @@
 {
   "targets": [
     {
-      "target_name": "poly1305",
-      "sources": ["poly1305.c"],
-      "cflags": ["-O2", "-Wall", "-Wextra"]
+      "target_name": "cli_native",
+      "sources": ["addon.c", "poly1305Verify.c", "crc32c.c", "recordPrefetch.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra"],
+      "libraries": ["-lpthread"]
     }
   ]
 }

@@ -1,4 +1,4 @@
-// The CLI's Poly1305 addon (src/native/poly1305.c: OpenSSL's code) against libsodium's (sodium-native):
+// The CLI's Poly1305 addon (src/native/poly1305Verify.c: OpenSSL's code) against libsodium's (sodium-native):
 // the same tags on every length, alignment and key, the same refusals, and clear errors on bad arguments.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -30,7 +30,7 @@ describe('Poly1305 through OpenSSL (the CLI addon)', () => {
       t.skip(`no Node headers beside ${process.execPath}: the build skips the addon and the CLI uses libsodium`);
       return;
     }
-    assert.ok(existsSync(join(root, 'dist', 'native', 'poly1305.node')), 'dist/native/poly1305.node (run npm run build)');
+    assert.ok(existsSync(join(root, 'dist', 'native', 'cli_native.node')), 'dist/native/cli_native.node (run npm run build)');
     assert.ok(verify, 'the addon loads and OpenSSL has Poly1305');
   });
 

@@ -27,8 +27,12 @@ export function secretboxPartsAvailable(): boolean {
   return nativeStream() !== undefined;
 }
 
-/** The box, once its tag verified under `key`; undefined when it does not (or secretboxPartsAvailable() is false). */
-export function authenticateSecretbox(box: Uint8Array, nonce: Uint8Array, key: Uint8Array): AuthenticatedBox | undefined {
+/**
+ * The box, once its tag verified under `key`; undefined when it does not (or secretboxPartsAvailable() is
+ * false). `tagChecked`: the caller checked these very bytes' tag under this key and nonce already (the
+ * record prefetch thread), so only the keys for decrypting are derived.
+ */
+export function authenticateSecretbox(box: Uint8Array, nonce: Uint8Array, key: Uint8Array, tagChecked = false): AuthenticatedBox | undefined {
   const lib = nativeStream();
   if (!lib || key.length !== SECRETBOX_KEY_BYTES || nonce.length !== SECRETBOX_NONCE_BYTES || box.length < TAG_BYTES) return undefined;
   const firstBlock = new Uint8Array(BLOCK);
@@ -37,7 +41,7 @@ export function authenticateSecretbox(box: Uint8Array, nonce: Uint8Array, key: U
   const tag = box.subarray(0, TAG_BYTES);
   const polyKey = firstBlock.subarray(0, KEY_STREAM_BYTES);
   const openssl = opensslPoly1305();
-  if (!(openssl ? openssl(tag, ciphertext, polyKey) : lib.crypto_onetimeauth_verify(tag, ciphertext, polyKey))) {
+  if (!tagChecked && !(openssl ? openssl(tag, ciphertext, polyKey) : lib.crypto_onetimeauth_verify(tag, ciphertext, polyKey))) {
     firstBlock.fill(0);
     return undefined;
   }

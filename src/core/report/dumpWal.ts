@@ -13,6 +13,7 @@ import { redactRequest, wireRequestRedaction } from '../text/redact';
 import { WireTextError, writeWireText } from '../text/wireText';
 import { DeferredCrcMismatch, type DeferredCrcs } from '../wal/deferredCrc';
 import { EntryType } from '../wal/segment';
+import { keptBytes, PartialRecord, RecordPrefetch, type VerifiedBox } from '../wal/recordPrefetch';
 import { SequentialEntryReader } from '../wal/sequentialReader';
 import type { EntryList, WalEntry } from '../wal/walLog';
 import { confChangeTypeName, entryTypeName, hexId } from './names';
@@ -99,11 +100,13 @@ export function writeEntryText(out: TextSink, decoded: DecodedEntry, redact: boo
  * does. Returns the decoded entry when it went that way (for EntryProblems), undefined when it was
  * printed from the bytes.
  */
-export function writeSealedEntryText(out: TextSink, ctx: PayloadContext, entry: WalEntry, data: Uint8Array, redact: boolean, scratch?: PlainScratch): DecodedEntry | undefined {
+export function writeSealedEntryText(
+  out: TextSink, ctx: PayloadContext, entry: WalEntry, data: Uint8Array, redact: boolean, scratch?: PlainScratch, verified?: VerifiedBox,
+): DecodedEntry | undefined {
   if (entry.type !== EntryType.ConfChange) {
     // Printed before the next open: scratch memory will do. Redacted, a big entry's secret or config data
-    // is authenticated but not decrypted (the text replaces it).
-    const opened = redact ? unsealForRedactedText(ctx, data, entry.index, wireRequestRedaction, scratch) : unsealPayload(ctx, data, entry.index, scratch);
+    // is authenticated but not decrypted (the text replaces it); `verified`: its tag was checked already.
+    const opened = redact ? unsealForRedactedText(ctx, data, entry.index, wireRequestRedaction, scratch, verified) : unsealPayload(ctx, data, entry.index, scratch);
     if (opened.ok) {
       const mark = out.length;
       try {
@@ -117,6 +120,7 @@ export function writeSealedEntryText(out: TextSink, ctx: PayloadContext, entry: 
       }
     }
   }
+  if (verified && !keptBytes(verified, 0, data.length)) throw new PartialRecord(); // what follows reads all of it
   const decoded = decodeEntryPayload(ctx, entry, data);
   writeEntryText(out, decoded, redact);
   return decoded;
@@ -207,20 +211,24 @@ function* writeEachEntry(out: TextSink, state: SwarmState, options: DumpOptions,
   const problems = new EntryProblems(faults);
   const redact = options.redact ?? false;
   const context = state.payloadContext;
-  const reader = new SequentialEntryReader(state.wal.takeScanMemory(), state.wal.deferredCrcs);
+  const deferred = state.wal.deferredCrcs;
+  // A redacted text prints little of a big record: its reading and checks go to another thread, where
+  // the CLI's addon is (tags under the current key).
+  const prefetch = redact && context.encrypted ? RecordPrefetch.start(entries, deferred, context.keys[0]) : undefined;
+  const reader = new SequentialEntryReader(state.wal.takeScanMemory(), deferred, prefetch);
   const scratch = new PlainScratch();
   try {
     for (let i = 0, n = entries.length; i < n; i++) {
       const entry = entries.at(i);
-      let data: Uint8Array | undefined;
-      let readError: unknown;
+      const mark = out.length;
+      let decoded: DecodedEntry | undefined;
       try {
-        data = reader.dataView(entry); // used before the next read
+        decoded = writeEntryRead(out, context, entry, redact, scratch, reader, false);
       } catch (e) {
-        if (e instanceof DeferredCrcMismatch) throw e;
-        readError = e;
+        if (!(e instanceof PartialRecord)) throw e;
+        out.rewind(mark); // its text needs more of the record than the prefetch kept: read it whole
+        decoded = writeEntryRead(out, context, entry, redact, scratch, reader, true);
       }
-      const decoded = data ? writeSealedEntryText(out, context, entry, data, redact, scratch) : writeUnreadableEntryText(out, entry, readError, redact);
       if (decoded) problems.add(decoded);
       if (out.length >= yieldFrom) yield;
     }
@@ -228,6 +236,20 @@ function* writeEachEntry(out: TextSink, state: SwarmState, options: DumpOptions,
     reader.close();
   }
   problems.flush();
+}
+
+/** Reads the entry's data (used before the next read; `again`: whole, after PartialRecord) and writes its text. */
+function writeEntryRead(
+  out: TextSink, context: PayloadContext, entry: WalEntry, redact: boolean, scratch: PlainScratch, reader: SequentialEntryReader, again: boolean,
+): DecodedEntry | undefined {
+  let data: Uint8Array;
+  try {
+    data = again ? reader.dataViewReadAgain(entry) : reader.dataView(entry);
+  } catch (e) {
+    if (e instanceof DeferredCrcMismatch) throw e;
+    return writeUnreadableEntryText(out, entry, e, redact);
+  }
+  return writeSealedEntryText(out, context, entry, data, redact, scratch, again ? undefined : reader.verifiedBox);
 }
 
 /**

@@ -43,12 +43,19 @@ export class DeferredCrcMismatch extends RaftReadError {
 export class DeferredCrcs {
   private readonly byFile = new Map<string, Map<number, DeferredCrc>>();
   private count = 0;
+  private shortestLength = Infinity;
 
   get size(): number {
     return this.count;
   }
 
+  /** The shortest record data ever deferred here (Infinity: none). */
+  get shortest(): number {
+    return this.shortestLength;
+  }
+
   add(check: DeferredCrc): void {
+    this.shortestLength = Math.min(this.shortestLength, check.length);
     let checks = this.byFile.get(check.file);
     if (!checks) this.byFile.set(check.file, (checks = new Map()));
     if (!checks.has(check.frameOffset)) this.count++;
@@ -66,6 +73,11 @@ export class DeferredCrcs {
     if (!checks?.delete(check.frameOffset)) return;
     this.count--;
     if (crc32c(check.previous, bytes.subarray(start, start + check.length)) !== check.expected) throw new DeferredCrcMismatch(check);
+  }
+
+  /** Settles a check whose bytes were checked elsewhere (recordPrefetch.ts: the addon's thread). */
+  settleChecked(check: DeferredCrc): void {
+    if (this.byFile.get(check.file)?.delete(check.frameOffset)) this.count--;
   }
 
   /** Reads and checks every record still unsettled (in file order); throws DeferredCrcMismatch at the first bad one. */
