@@ -80,11 +80,14 @@ const TAG_BAD = 3;
 describe('the record prefetch of a redacted export', { skip: addon ? false : 'the CLI addon is not built here (npm run build)' }, () => {
   it("computes the JS library's CRC-32C on every length 0-300 and bigger, at every alignment, chained", () => {
     const native = addon as CliNative;
-    for (const n of [...Array.from({ length: 301 }, (_, i) => i), 4095, 65_536, 65_537, 450_158, 1_048_583]) {
+    // Around 3 x 4096: where the three-stream way starts.
+    for (const n of [...Array.from({ length: 301 }, (_, i) => i), 4095, 12_287, 12_288, 12_289, 24_583, 65_536, 65_537, 450_158, 1_048_583]) {
       const backing = new Uint8Array(random.bytes(n + 8));
       const data = backing.subarray(n % 8, (n % 8) + n);
       const previous = random.int(0, 0xffffffff);
-      assert.equal(native.crc32c(previous, data), crc32c(previous, data), `${n} bytes from ${previous}`);
+      const expected = crc32c(previous, data);
+      assert.equal(native.crc32c(previous, data), expected, `${n} bytes from ${previous}`);
+      assert.equal(native.crc32cTable(previous, data), expected, `${n} bytes from ${previous}, the portable way`);
       assert.equal(native.crc32c(0, data), crc32c(0, data), `${n} bytes from 0`);
     }
   });

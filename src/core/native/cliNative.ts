@@ -11,6 +11,8 @@ export interface CliNative {
   available: boolean;
   /** CRC-32C continuing from `previous`, as the prefetcher's thread computes it (for the tests). */
   crc32c(previous: number, data: Uint8Array): number;
+  /** The same, the byte-at-a-time way the addon takes on CPUs without SSE 4.2 (for the tests). */
+  crc32cTable(previous: number, data: Uint8Array): number;
   recordPrefetch: {
     /** Starts the thread; returns its handle and the records' kept bytes (record j's at (j % keptRecords) * (headBytes + tailBytes)). */
     start(jobs: Float64Array, keys: Uint8Array, headBytes: number, tailBytes: number, keptRecords: number): [handle: unknown, kept: Uint8Array];

@@ -9,7 +9,6 @@
 // exactly as without it. What is printed is always what was checked.
 import { closeSync, readSync } from 'node:fs';
 import { openRegularFile } from '../io/fileWindow';
-import { readShortVarint, varintEnd } from '../proto/varint';
 import { SECRETBOX_NONCE_BYTES, SECRETBOX_TAG_BYTES, nativeStream } from '../crypto/secretbox';
 import { cliNative, type CliNative } from '../native/cliNative';
 import type { DataKey } from '../keys/nodeKey';
@@ -120,9 +119,16 @@ export class RecordPrefetch {
       }
       if (jobs.length === 0) throw new Error('no sealed boxes');
       const numbers = new Float64Array(jobs.length * JOB_FIELDS);
-      jobs.forEach(({ check, box }, j) => {
-        numbers.set([fdOf.get(check.file)!, check.at, check.length, check.previous, check.expected, box.boxAt - check.at, box.boxLength], j * JOB_FIELDS);
-      });
+      for (let j = 0, at = 0; j < jobs.length; j++, at += JOB_FIELDS) {
+        const { check, box } = jobs[j];
+        numbers[at] = fdOf.get(check.file)!;
+        numbers[at + 1] = check.at;
+        numbers[at + 2] = check.length;
+        numbers[at + 3] = check.previous;
+        numbers[at + 4] = check.expected;
+        numbers[at + 5] = box.boxAt - check.at;
+        numbers[at + 6] = box.boxLength;
+      }
       keys = keys.subarray(0, jobs.length * 32);
       const sizes = { head: HEAD_BYTES, tail: TAIL_BYTES, records: KEPT_RECORDS };
       const [handle, kept] = addon.recordPrefetch.start(numbers, keys, sizes.head, sizes.tail, sizes.records);
@@ -213,20 +219,29 @@ function deferredRecords(entries: EntryList, deferred: DeferredCrcs): Omit<Job, 
 }
 
 /**
- * Where the box is in the file (SwarmKit's canonical MaybeEncryptedRecord: algorithm 1, then the box, then
- * the 24-byte nonce, ending the entry's data) and its nonce, read from the data's first and last bytes;
- * undefined for any other layout (the usual way then reads the record).
+ * Where the box would be in the file in SwarmKit's canonical MaybeEncryptedRecord (algorithm 1, then the
+ * box, then the 24-byte nonce field ending the entry's data: its length says the box's) and its nonce,
+ * read from the data's last bytes; undefined where those are no nonce field. A record laid out otherwise
+ * fails the thread's tag check, and the unsealing compares the record it decodes with this.
  */
 function sealedBoxOf(fd: number, entry: EntryRefPlace): SealedBox | undefined {
-  const head = new Uint8Array(16);
   const tail = new Uint8Array(NONCE_FIELD_BYTES);
-  if (entry.dataLength < head.length + tail.length) return undefined;
-  if (readSync(fd, head, 0, head.length, entry.dataAt) !== head.length) return undefined;
+  if (entry.dataLength < 3 + 1 + SECRETBOX_TAG_BYTES + NONCE_FIELD_BYTES) return undefined;
   if (readSync(fd, tail, 0, tail.length, entry.dataAt + entry.dataLength - tail.length) !== tail.length) return undefined;
-  if (head[0] !== 0x08 || head[1] !== 1 || head[2] !== 0x12) return undefined;
-  const boxLength = readShortVarint(head, 3, head.length, 5);
-  if (boxLength < SECRETBOX_TAG_BYTES) return undefined;
-  const boxAt = varintEnd;
-  if (boxAt + boxLength + NONCE_FIELD_BYTES !== entry.dataLength || tail[0] !== 0x1a || tail[1] !== SECRETBOX_NONCE_BYTES) return undefined;
-  return { boxAt: entry.dataAt + boxAt, boxLength, nonce: tail.slice(2) };
+  if (tail[0] !== 0x1a || tail[1] !== SECRETBOX_NONCE_BYTES) return undefined;
+  // 0x08 0x01 (the algorithm), 0x12 and the box's length in `v` bytes, the box, the nonce field.
+  for (let v = 1; v <= 5; v++) {
+    const boxLength = entry.dataLength - 3 - v - NONCE_FIELD_BYTES;
+    if (boxLength >= SECRETBOX_TAG_BYTES && varintBytes(boxLength) === v) return { boxAt: entry.dataAt + 3 + v, boxLength, nonce: tail.slice(2) };
+  }
+  return undefined;
+}
+
+function varintBytes(value: number): number {
+  let n = 1;
+  while (value >= 128) {
+    value = Math.floor(value / 128);
+    n++;
+  }
+  return n;
 }
