@@ -32,18 +32,14 @@ const WALK_AHEAD = 1024;
 export function unsealForRedactedText(
   ctx: PayloadContext, data: Uint8Array, index: bigint | undefined, redaction: WireRedaction, scratch?: PlainScratch, verified?: VerifiedBox,
 ): Unsealed {
-  const usual = (): Unsealed => {
-    if (verified && !keptBytes(verified, 0, data.length)) throw new PartialRecord();
-    return unsealPayload(ctx, data, index, scratch);
-  };
-  if (!ctx.encrypted || ctx.keys.length === 0 || data.length < partialFromBytes || !secretboxPartsAvailable()) return usual();
+  if (!ctx.encrypted || ctx.keys.length === 0 || data.length < partialFromBytes || !secretboxPartsAvailable()) return unsealWhole(ctx, data, index, scratch, verified);
   let record: EncryptedRecord;
   try {
     record = decodeEncryptedRecord(data);
   } catch {
-    return usual(); // which reports it
+    return unsealWhole(ctx, data, index, scratch, verified); // which reports it
   }
-  if (record.algorithm !== Algorithm.Secretbox) return usual();
+  if (record.algorithm !== Algorithm.Secretbox) return unsealWhole(ctx, data, index, scratch, verified);
   const kept = verified && isVerifiedBox(verified, data, record) ? verified : undefined;
   for (const key of ctx.keys) {
     const box = authenticateSecretbox(record.data, record.nonce, key.key, kept?.key === key.key);
@@ -59,7 +55,13 @@ export function unsealForRedactedText(
       box.dispose();
     }
   }
-  return usual();
+  return unsealWhole(ctx, data, index, scratch, verified);
+}
+
+/** unsealPayload, which reads all of `data`: PartialRecord when the prefetch kept only some of it. */
+function unsealWhole(ctx: PayloadContext, data: Uint8Array, index: bigint | undefined, scratch: PlainScratch | undefined, verified: VerifiedBox | undefined): Unsealed {
+  if (verified && !keptBytes(verified, 0, data.length)) throw new PartialRecord();
+  return unsealPayload(ctx, data, index, scratch);
 }
 
 /** Whether the record decoded from `data` is the box the prefetch thread checked: the same bytes, the same nonce. */
