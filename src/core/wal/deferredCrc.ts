@@ -69,15 +69,15 @@ export class DeferredCrcs {
 
   /** Checks the record's data, read by the caller (bytes[start, start + check.length)); throws DeferredCrcMismatch. */
   settle(check: DeferredCrc, bytes: Uint8Array, start: number): void {
-    const checks = this.byFile.get(check.file);
-    if (!checks?.delete(check.frameOffset)) return;
-    this.count--;
+    if (!this.settleChecked(check)) return;
     if (crc32c(check.previous, bytes.subarray(start, start + check.length)) !== check.expected) throw new DeferredCrcMismatch(check);
   }
 
-  /** Settles a check whose bytes were checked elsewhere (recordPrefetch.ts: the addon's thread). */
-  settleChecked(check: DeferredCrc): void {
-    if (this.byFile.get(check.file)?.delete(check.frameOffset)) this.count--;
+  /** Settles a check whose bytes were checked elsewhere (recordPrefetch.ts: the addon's thread); false if it was not open. */
+  settleChecked(check: DeferredCrc): boolean {
+    if (!this.byFile.get(check.file)?.delete(check.frameOffset)) return false;
+    this.count--;
+    return true;
   }
 
   /** Reads and checks every record still unsettled (in file order); throws DeferredCrcMismatch at the first bad one. */
