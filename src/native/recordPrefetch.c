@@ -99,6 +99,10 @@ static int read_and_check(prefetch_t *p, job_t *job, unsigned char *step, unsign
   OPENSSL_cleanse(job->key, sizeof job->key);
   int result = RECORD_UNCHECKED;
   unsigned char tag_seen[TAG_BYTES] = {0};
+  /* The bytes kept: [0, head_end) and [tail_from, length); a record no longer than head + tail is kept
+     whole (its "tail" then starts where its head ends). */
+  int64_t head_end = job->length < (int64_t)p->head_bytes ? job->length : (int64_t)p->head_bytes;
+  int64_t tail_from = job->length - (int64_t)p->tail_bytes > head_end ? job->length - (int64_t)p->tail_bytes : head_end;
   int64_t done = 0;
   while (done < job->length) {
     if (stopped(p)) goto out;
@@ -115,9 +119,6 @@ static int read_and_check(prefetch_t *p, job_t *job, unsigned char *step, unsign
         mac = NULL;
       }
     }
-    /* A record no longer than head + tail is kept whole (its "tail" then starts where its head ends). */
-    int64_t head_end = job->length < (int64_t)p->head_bytes ? job->length : (int64_t)p->head_bytes;
-    int64_t tail_from = job->length - (int64_t)p->tail_bytes > head_end ? job->length - (int64_t)p->tail_bytes : head_end;
     keep_part(step, done, n, 0, head_end, kept);
     keep_part(step, done, n, tail_from, job->length, kept + p->head_bytes);
     if (job->box_at >= done && job->box_at + TAG_BYTES <= done + n) memcpy(tag_seen, step + (job->box_at - done), TAG_BYTES);
